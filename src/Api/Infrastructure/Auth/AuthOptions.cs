@@ -1,0 +1,12 @@
+namespace FlutHilfe.Api.Infrastructure.Auth;
+
+public sealed class AuthOptions
+{
+    public string Issuer { get; set; } = "fluthilfe-dev";
+    public string Audience { get; set; } = "fluthilfe";
+    /// <summary>Symmetric key for development and tests. Empty in production.</summary>
+    public string SigningKey { get; set; } = "";
+    /// <summary>An OIDC authority for production (its discovery document supplies the keys).</summary>
+    public string Authority { get; set; } = "";
+    public int TokenLifetimeHours { get; set; } = 12;
+}

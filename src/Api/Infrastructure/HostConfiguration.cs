@@ -1,0 +1,101 @@
+using System.Text.Json.Serialization;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Api.Infrastructure.Idempotency;
+using FlutHilfe.Api.Infrastructure.Problems;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using JasperFx.Events;
+using JasperFx.Resources;
+using Marten;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace FlutHilfe.Api.Infrastructure;
+
+public static class HostConfiguration
+{
+    public static void AddFlutHilfe(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var connectionString = configuration.GetConnectionString("FlutHilfe")
+            ?? throw new InvalidOperationException("Missing connection string ConnectionStrings:FlutHilfe");
+        var schema = configuration["Marten:Schema"] ?? "fluthilfe";
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DomainExceptionHandler>();
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "FlutHilfe API";
+            doc.Info.Description = "Donations, bank statements, allocations and proofs of use for earmarked flood-relief appeals.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
+        builder.Services.AddFlutHilfeRateLimiting(configuration);
+        builder.Services.AddSingleton<IdempotencyStore>();
+
+        builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Marten 9 changed these defaults; we state them so an upgrade cannot silently flip them.
+                // Quick append with server timestamps: the database clock records "when we learned it"
+                // (auditors' "as known on"); business time lives inside each event.
+                options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+                // Aggregates fetched for writing are kept in the session's identity map, so a handler
+                // must never mutate the aggregate it is handed (decisions return new events instead).
+                options.Events.UseIdentityMapForAggregates = true;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.CausationIdEnabled = true;
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+
+                options.ConfigureFlutHilfeModel();
+            })
+            .UseLightweightSessions()
+            .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
+
+        builder.Host.UseWolverine(options =>
+        {
+            // Under a test host the entry assembly is the test assembly: name ours explicitly.
+            options.ApplicationAssembly = typeof(Program).Assembly;
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+            options.Policies.UseDurableOutboxOnAllSendingEndpoints();
+            options.Policies.UseDurableInboxOnAllListeners();
+            options.CodeGeneration.TypeLoadMode = builder.Environment.IsProduction()
+                ? TypeLoadMode.Auto
+                : TypeLoadMode.Dynamic;
+            options.Services.AddResourceSetupOnStartup();
+        });
+
+        builder.Services.AddWolverineHttp();
+    }
+
+    public static void ConfigureJson(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+    }
+
+    public static void UseFlutHilfe(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api-docs").AllowAnonymous();
+
+        app.MapWolverineEndpoints();
+    }
+}

@@ -1,0 +1,46 @@
+using FlutHilfe.Domain.Shared;
+using JasperFx.Events;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FlutHilfe.Api.Infrastructure.Problems;
+
+/// <summary>Turns refusals and known store conflicts into problem details instead of a 500.</summary>
+public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Map(exception);
+        if (problem is null)
+        {
+            return false;
+        }
+
+        logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, problem.Detail);
+        httpContext.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    internal static ProblemDetails? Map(Exception exception) => exception switch
+    {
+        DomainException { Kind: RefusalKind.Invalid } d => Problem.Field(d.Field ?? "body", d.Message),
+        DomainException { Kind: RefusalKind.Conflict } d => WithField(Problem.Of(409, "Conflict", d.Message), d.Field),
+        DomainException { Kind: RefusalKind.NotFound } d => Problem.Of(404, "Not found", d.Message),
+        ExistingStreamIdCollisionException => Problem.Of(409, "Conflict", "This resource already exists."),
+        ConcurrencyException => Problem.Of(409, "Conflict", "The resource was changed concurrently; retry the request."),
+        BadHttpRequestException b => Problem.Of(b.StatusCode, b.StatusCode == 413 ? "Payload too large" : "Bad request", b.Message),
+        _ => null,
+    };
+
+    private static ProblemDetails WithField(ProblemDetails problem, string? field)
+    {
+        if (field is not null) problem.Extensions["field"] = field;
+        return problem;
+    }
+}

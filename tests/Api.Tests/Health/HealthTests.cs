@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlutHilfe.Api.Tests.Health;
+
+public class HealthTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task health_is_200_when_the_database_answers()
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/health");
+            s.StatusCodeShouldBeOk();
+        });
+        var body = await result.ReadAsJsonAsync<JsonElement>();
+        body.GetProperty("database").GetString().ShouldBe("reachable");
+    }
+
+    [Fact]
+    public async Task openapi_document_lists_every_endpoint_with_a_summary()
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/openapi/v1.json");
+            s.StatusCodeShouldBeOk();
+        });
+        using var doc = JsonDocument.Parse(await result.ReadAsTextAsync());
+        var paths = doc.RootElement.GetProperty("paths");
+        var operations = paths.EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(op => (Path: p.Name, Method: op.Name, Op: op.Value)))
+            .ToList();
+        operations.ShouldContain(o => o.Path == "/health");
+        foreach (var (path, method, op) in operations)
+        {
+            op.TryGetProperty("summary", out var summary).ShouldBeTrue($"{method} {path} has no summary");
+            summary.GetString().ShouldNotBeNullOrWhiteSpace($"{method} {path} has an empty summary");
+        }
+    }
+
+    [Fact]
+    public async Task api_reference_page_is_served()
+    {
+        var redirect = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api-docs");
+            s.StatusCodeShouldBe(302);
+        });
+        var location = redirect.Context.Response.Headers.Location.ToString();
+        location.ShouldStartWith("/api-docs");
+        var page = await app.Host.Scenario(s =>
+        {
+            s.Get.Url(location);
+            s.StatusCodeShouldBeOk();
+        });
+        (await page.ReadAsTextAsync()).ShouldContain("openapi/v1.json");
+    }
+}
+
+public class HealthWithoutDatabaseTests
+{
+    [Fact]
+    public async Task health_is_503_problem_when_the_database_does_not_answer()
+    {
+        // The real probe against a port where nothing listens.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:FlutHilfe"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
+        }).Build();
+        var result = await FlutHilfe.Api.Health.HealthEndpoint.Get(configuration, TestContext.Current.CancellationToken);
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        http.Response.Body = new MemoryStream();
+        await result.ExecuteAsync(http);
+        http.Response.StatusCode.ShouldBe(503);
+        http.Response.ContentType.ShouldBe("application/problem+json");
+    }
+}

@@ -1,0 +1,74 @@
+using Alba;
+using FlutHilfe.Api.Infrastructure.Auth;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Wolverine;
+
+namespace FlutHilfe.Api.Tests.Support;
+
+/// <summary>
+/// One real host and one PostgreSQL schema per test class (classes run in parallel).
+/// The database is the one <c>ops/db</c> starts; <c>FLUTHILFE_TEST_DB</c> overrides it.
+/// </summary>
+public class AppFixture : IAsyncLifetime
+{
+    public const string SigningKey = "test-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("FLUTHILFE_TEST_DB")
+        ?? "Host=127.0.0.1;Port=54329;Database=fluthilfe;Username=fluthilfe;Password=fluthilfe";
+
+    public string Schema { get; } = "test_" + Guid.NewGuid().ToString("N")[..12];
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async ValueTask InitializeAsync()
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        var connection = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = 20 }.ConnectionString;
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:FlutHilfe"] = connection,
+            ["Marten:Schema"] = Schema,
+            ["Auth:SigningKey"] = SigningKey,
+            ["Auth:Authority"] = "",
+            ["DemoData:Seed"] = "false",
+            ["Pledging:PledgesPerMinutePerClient"] = "100000",
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+
+        Host = await AlbaHost.For<Program>(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+            web.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public string Token(string role, string? municipalityId = null)
+        => DevelopmentTokens.Issue(Host.Services.GetRequiredService<AuthOptions>(), role, municipalityId, TimeProvider.System);
+
+    public async Task ResetAsync()
+    {
+        await Host.ResetAllMartenDataAsync();
+    }
+}
