@@ -38,6 +38,7 @@ public static class HostConfiguration
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
         builder.Services.AddFlutHilfeRateLimiting(configuration);
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddHostedService<DemoData.DemoSeeder>();
 
         builder.Services.AddMarten(options =>
             {

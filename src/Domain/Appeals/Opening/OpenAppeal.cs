@@ -1,0 +1,74 @@
+using FlutHilfe.Domain.Shared;
+
+namespace FlutHilfe.Domain.Appeals.Opening;
+
+public sealed record OpenAppeal(
+    string AppealId,
+    string Title,
+    string Description,
+    Issuer Issuer,
+    BankAccount Account,
+    bool IsDisasterSpecialAccount,
+    SimplifiedProofWindow? SimplifiedProof,
+    IReadOnlyList<Purpose> Purposes,
+    IReadOnlyList<Municipality> Municipalities,
+    string ReceiptSignatory,
+    DateOnly ProofOfUseDeadline,
+    Money PledgeLimit);
+
+public sealed record AppealOpened(
+    string AppealId,
+    string Title,
+    string Description,
+    Issuer Issuer,
+    BankAccount Account,
+    bool IsDisasterSpecialAccount,
+    SimplifiedProofWindow? SimplifiedProof,
+    IReadOnlyList<Purpose> Purposes,
+    IReadOnlyList<Municipality> Municipalities,
+    string ReceiptSignatory,
+    DateOnly ProofOfUseDeadline,
+    Money PledgeLimit,
+    DateTimeOffset OpenedAt);
+
+public static class OpeningDecision
+{
+    /// <summary>The EPC QR code cannot carry more than 999.999.999,99 €.</summary>
+    public static readonly Money EpcAmountMax = new(99_999_999_999);
+
+    public static IReadOnlyList<object> Decide(OpenAppeal command, Appeal? current, DateTimeOffset now)
+    {
+        if (current is not null)
+        {
+            // Opening the same appeal again is a retry: nothing new happens.
+            return current.Title == command.Title && current.Account == command.Account
+                ? []
+                : throw DomainException.Conflict($"Appeal '{command.AppealId}' already exists.", "appealId");
+        }
+
+        Slug.Require(command.AppealId, "appealId");
+        if (command.Purposes.Count == 0) throw DomainException.Invalid("purposes", "An appeal needs at least one purpose.");
+        if (command.Municipalities.Count == 0) throw DomainException.Invalid("municipalities", "An appeal needs at least one municipality.");
+        RequireUnique(command.Purposes.Select(p => p.Id), "purposes");
+        RequireUnique(command.Municipalities.Select(m => m.Id), "municipalities");
+        if (command.SimplifiedProof is { } w && w.From > w.To)
+            throw DomainException.Invalid("simplifiedProof.to", "The simplified-proof window ends before it starts.");
+        if (command.SimplifiedProof is not null && !command.IsDisasterSpecialAccount)
+            throw DomainException.Invalid("simplifiedProof", "A simplified-proof window needs a disaster special account.");
+        if (!command.PledgeLimit.IsPositive || command.PledgeLimit > EpcAmountMax)
+            throw DomainException.Invalid("pledgeLimitCents", "The pledge limit must be between 0,01 € and 999.999.999,99 €.");
+
+        return
+        [
+            new AppealOpened(command.AppealId, command.Title, command.Description, command.Issuer, command.Account,
+                command.IsDisasterSpecialAccount, command.SimplifiedProof, command.Purposes, command.Municipalities,
+                command.ReceiptSignatory, command.ProofOfUseDeadline, command.PledgeLimit, now),
+        ];
+    }
+
+    private static void RequireUnique(IEnumerable<string> ids, string field)
+    {
+        var duplicate = ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw DomainException.Invalid(field, $"'{duplicate.Key}' is listed twice.");
+    }
+}

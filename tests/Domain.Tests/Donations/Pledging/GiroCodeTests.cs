@@ -1,0 +1,250 @@
+using System.Text;
+using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Shared;
+using StbImageSharp;
+using ZXing;
+using ZXing.Common;
+
+namespace FlutHilfe.Domain.Tests.Donations.Pledging;
+
+public class GiroCodeTests
+{
+    private static readonly Iban ExampleIban = Iban.Parse("DE71110220330123456789");
+    private static readonly Bic ExampleBic = Bic.Parse("BHBLDEHHXXX");
+
+    private static GiroCodeRequest Example() => new(
+        BeneficiaryName: "Franz Mustermänn",
+        Iban: ExampleIban,
+        Bic: ExampleBic,
+        Amount: Money.FromCents(1230),
+        PurposeCode: "GDDS",
+        Reference: CreditorReference.Parse("RF18539007547034"),
+        RemittanceText: null,
+        Information: null);
+
+    private static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
+
+    // "Franz Mustermänn" with the ä written out as its UTF-8 bytes C3 A4.
+    private static readonly byte[] ExampleHeader =
+    [
+        .. Ascii("BCD\n002\n1\nSCT\nBHBLDEHHXXX\nFranz Musterm"), 0xC3, 0xA4,
+        .. Ascii("nn\nDE71110220330123456789\nEUR12.3\nGDDS\n"),
+    ];
+
+    [Fact]
+    public void Payload_with_structured_reference_matches_the_EPC_example_byte_for_byte()
+    {
+        byte[] expected = [.. ExampleHeader, .. Ascii("RF18539007547034")];
+
+        Encoding.UTF8.GetBytes(GiroCode.BuildPayload(Example())).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Payload_with_remittance_text_keeps_line_10_empty()
+    {
+        var request = Example() with { Reference = null, RemittanceText = "Reference 123456" };
+        byte[] expected = [.. ExampleHeader, .. Ascii("\nReference 123456")];
+
+        Encoding.UTF8.GetBytes(GiroCode.BuildPayload(request)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Payload_with_information_uses_line_12()
+    {
+        var request = Example() with { Information = "Danke für Ihre Hilfe" };
+
+        GiroCode.BuildPayload(request).ShouldBe(
+            "BCD\n002\n1\nSCT\nBHBLDEHHXXX\nFranz Mustermänn\nDE71110220330123456789\nEUR12.3\nGDDS\nRF18539007547034\n\nDanke für Ihre Hilfe");
+    }
+
+    [Fact]
+    public void Minimal_payload_ends_after_the_amount_and_has_an_empty_BIC_line()
+    {
+        var request = Example() with { Bic = null, PurposeCode = null, Reference = null, Amount = Money.FromCents(100000) };
+
+        GiroCode.BuildPayload(request).ShouldBe(
+            "BCD\n002\n1\nSCT\n\nFranz Mustermänn\nDE71110220330123456789\nEUR1000");
+    }
+
+    [Fact]
+    public void Only_information_keeps_the_empty_lines_before_it()
+    {
+        var request = Example() with { PurposeCode = "", Reference = null, RemittanceText = " ", Information = "Info" };
+
+        GiroCode.BuildPayload(request).ShouldEndWith("\nEUR12.3\n\n\n\nInfo");
+    }
+
+    [Fact]
+    public void A_long_name_is_cut_to_70_characters()
+    {
+        string name = new string('A', 65) + " Hochwasserhilfe";
+
+        string payload = GiroCode.BuildPayload(Example() with { BeneficiaryName = name });
+
+        payload.Split('\n')[5].ShouldBe(name[..70]);
+    }
+
+    [Fact]
+    public void A_long_name_is_not_cut_inside_a_surrogate_pair_or_before_a_combining_mark()
+    {
+        string emoji = new string('A', 69) + "🌊 Hilfe";      // the pair occupies UTF-16 positions 69 and 70
+        string combining = new string('A', 69) + "u\u0308 Hilfe"; // u + combining diaeresis
+
+        GiroCode.BuildPayload(Example() with { BeneficiaryName = emoji }).Split('\n')[5].ShouldBe(new string('A', 69));
+        GiroCode.BuildPayload(Example() with { BeneficiaryName = combining }).Split('\n')[5].ShouldBe(new string('A', 69));
+    }
+
+    [Theory]
+    [InlineData(1, "EUR0.01")]
+    [InlineData(99_999_999_999, "EUR999999999.99")]
+    public void Amount_limits_are_inclusive(long cents, string expectedLine) =>
+        GiroCode.BuildPayload(Example() with { Amount = Money.FromCents(cents) }).Split('\n')[7].ShouldBe(expectedLine);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-100)]
+    [InlineData(100_000_000_000)]
+    public void Amounts_outside_the_limits_are_refused(long cents) =>
+        Should.Throw<ArgumentException>(() => GiroCode.BuildPayload(Example() with { Amount = Money.FromCents(cents) }))
+            .ParamName.ShouldBe("Amount");
+
+    public static TheoryData<string, Func<GiroCodeRequest, GiroCodeRequest>> InvalidRequests => new()
+    {
+        { "BeneficiaryName", r => r with { BeneficiaryName = "  " } },
+        { "BeneficiaryName", r => r with { BeneficiaryName = "Franz\nMustermann" } },
+        { "Iban", r => r with { Iban = default } },
+        { "Bic", r => r with { Bic = default(Bic) } },
+        { "PurposeCode", r => r with { PurposeCode = "CHARI" } },
+        { "PurposeCode", r => r with { PurposeCode = "CH-R" } },
+        { "Reference", r => r with { Reference = default(CreditorReference) } },
+        { "RemittanceText", r => r with { RemittanceText = "Spende" } },
+        { "RemittanceText", r => r with { Reference = null, RemittanceText = new string('x', 141) } },
+        { "RemittanceText", r => r with { Reference = null, RemittanceText = "Zeile 1\r\nZeile 2" } },
+        { "Information", r => r with { Information = new string('x', 71) } },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRequests))]
+    public void Invalid_requests_are_refused_naming_the_field(string field, Func<GiroCodeRequest, GiroCodeRequest> change) =>
+        Should.Throw<ArgumentException>(() => GiroCode.BuildPayload(change(Example()))).ParamName.ShouldBe(field);
+
+    [Fact]
+    public void Field_limits_themselves_are_accepted()
+    {
+        var request = Example() with
+        {
+            Reference = null,
+            RemittanceText = new string('x', 140),
+            Information = new string('y', 70),
+            PurposeCode = "CHAR",
+        };
+
+        string[] lines = GiroCode.BuildPayload(request).Split('\n');
+        lines[10].Length.ShouldBe(140);
+        lines[11].Length.ShouldBe(70);
+    }
+
+    [Fact]
+    public void A_payload_over_331_bytes_is_refused()
+    {
+        // Each field is within its character limit, but umlauts take two bytes each.
+        var request = Example() with
+        {
+            BeneficiaryName = new string('ä', 70),
+            Reference = null,
+            RemittanceText = new string('ü', 140),
+        };
+
+        Should.Throw<ArgumentException>(() => GiroCode.BuildPayload(request)).ParamName.ShouldBe("request");
+    }
+
+    [Fact]
+    public void Png_decodes_to_the_same_payload_including_umlauts()
+    {
+        string payload = GiroCode.BuildPayload(Example() with
+        {
+            BeneficiaryName = "Jürgen Müller Straße",
+            Reference = null,
+            RemittanceText = "Spende für Überschwemmungsopfer, Grüße",
+            PurposeCode = "CHAR",
+        });
+
+        Result result = DecodeResult(GiroCodeImage.Png(payload)).ShouldNotBeNull();
+
+        result.Text.ShouldBe(payload);
+        // The text alone would also match ISO-8859-1 bytes (ZXing guesses); the charset line promises UTF-8.
+        var segments = (IList<byte[]>)result.ResultMetadata[ResultMetadataType.BYTE_SEGMENTS];
+        segments.SelectMany(b => b).ToArray().ShouldBe(Encoding.UTF8.GetBytes(payload));
+    }
+
+    [Fact]
+    public void Png_is_8_bit_RGBA()
+    {
+        byte[] png = GiroCodeImage.Png(GiroCode.BuildPayload(Example()), pixelsPerModule: 4);
+
+        png[..8].ShouldBe(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A });
+        Encoding.ASCII.GetString(png, 12, 4).ShouldBe("IHDR");
+        png[24].ShouldBe((byte)8); // bit depth
+        png[25].ShouldBe((byte)6); // colour type 6: truecolour with alpha
+    }
+
+    [Fact]
+    public void A_full_331_byte_ascii_payload_fits_version_13_and_decodes()
+    {
+        string payload = MaxAsciiPayload();
+        Encoding.UTF8.GetByteCount(payload).ShouldBe(GiroCode.PayloadSizeBytesMax);
+
+        GiroCodeImage.Version(payload).ShouldBe(GiroCodeImage.QrVersionMax);
+        Decode(GiroCodeImage.Png(payload, pixelsPerModule: 4)).ShouldBe(payload);
+    }
+
+    [Fact]
+    public void A_non_ascii_payload_needing_more_than_version_13_is_refused()
+    {
+        // The UTF-8 ECI header costs 12 bits, so 331 bytes with an umlaut no longer fit version 13.
+        string payload = "ä" + MaxAsciiPayload()[2..];
+        Encoding.UTF8.GetByteCount(payload).ShouldBe(GiroCode.PayloadSizeBytesMax);
+
+        Should.Throw<ArgumentException>(() => GiroCodeImage.Png(payload)).ParamName.ShouldBe("payload");
+        Should.Throw<ArgumentException>(() => GiroCodeImage.Svg(payload)).ParamName.ShouldBe("payload");
+    }
+
+    [Fact]
+    public void The_EPC_example_needs_a_small_version_and_renders_as_scalable_svg()
+    {
+        string payload = GiroCode.BuildPayload(Example());
+
+        GiroCodeImage.Version(payload).ShouldBeLessThanOrEqualTo(6);
+        string svg = GiroCodeImage.Svg(payload);
+        svg.ShouldStartWith("<svg");
+        svg.ShouldContain("viewBox");
+    }
+
+    private static string MaxAsciiPayload()
+    {
+        var request = Example() with
+        {
+            // Lower case keeps QRCoder in byte mode; upper-case runs would be packed as alphanumerics.
+            BeneficiaryName = new string('n', 70),
+            Reference = null,
+            RemittanceText = new string('t', 140),
+            Information = "",
+        };
+        string payload = GiroCode.BuildPayload(request);
+        int missing = GiroCode.PayloadSizeBytesMax - Encoding.UTF8.GetByteCount(payload) - 1;
+        return GiroCode.BuildPayload(request with { Information = new string('i', missing) });
+    }
+
+    private static string? Decode(byte[] png) => DecodeResult(png)?.Text;
+
+    private static Result? DecodeResult(byte[] png)
+    {
+        ImageResult image = ImageResult.FromMemory(png, ColorComponents.RedGreenBlueAlpha);
+        var source = new RGBLuminanceSource(image.Data, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
+        var reader = new BarcodeReaderGeneric
+        {
+            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], PureBarcode = true },
+        };
+        return reader.Decode(source);
+    }
+}
