@@ -1,5 +1,7 @@
 using FlutHilfe.Api.Infrastructure.Idempotency;
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Donors;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -14,5 +16,13 @@ public static class MartenModel
 
         // Appeals are read on every pledge: keep the folded state next to the stream, in the same transaction.
         options.Projections.Snapshot<Appeal>(SnapshotLifecycle.Inline);
+
+        // The donation snapshot is written with each donation event: payments are matched by reference
+        // and the donor view reads it. The unique index makes a clashing reference refuse the pledge.
+        options.Projections.Snapshot<Donation>(SnapshotLifecycle.Inline);
+        options.Schema.For<Donation>().UniqueIndex(d => d.Reference);
+
+        // Personal data lives outside the event log so it can be erased (DESIGN §9).
+        options.Schema.For<DonorProfile>();
     }
 }

@@ -1,0 +1,89 @@
+using FlutHilfe.Api.Donations.Pledging;
+using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.Donations.Viewing;
+
+public sealed record DonorView(
+    Guid DonationId,
+    string AppealId,
+    string AppealTitle,
+    string Status,
+    long AmountCents,
+    string AmountText,
+    IReadOnlyList<EarmarkView> Earmarks,
+    string Reference,
+    string ReferencePrint,
+    PaymentInstructions Payment,
+    string EpcPayload,
+    DateTimeOffset PledgedAt,
+    bool ReceiptWanted,
+    string? ReceiptNumber);
+
+/// <summary>
+/// What the holder of the secret donor link may see. A wrong or missing token is a 404, exactly like
+/// an unknown donation, so the existence of a donation is never revealed.
+/// </summary>
+public static class DonorViewEndpoints
+{
+    [WolverineGet("/api/donations/{donationId}", OperationId = "getDonation")]
+    [AllowAnonymous]
+    [EndpointSummary("Donor view of one donation (needs the donor link's token)")]
+    [ProducesResponseType<DonorView>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static async Task<IResult> Get(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    {
+        var (donation, appeal) = await Load(donationId, token, session, ct);
+        return Results.Ok(new DonorView(
+            donation.Id, appeal.Slug, appeal.Title, StatusText(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
+            EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
+            CreditorReference.Parse(donation.Reference).ToPrintString(), PaymentInstructions.For(appeal, donation),
+            PaymentInstructions.EpcPayload(appeal, donation), donation.PledgedAt, donation.ReceiptWanted, null));
+    }
+
+    [WolverineGet("/api/donations/{donationId}/qr.png", OperationId = "getDonationQrPng")]
+    [AllowAnonymous]
+    [EndpointSummary("EPC QR code (GiroCode) of a pledge as PNG (needs the donor link's token)")]
+    [ProducesResponseType<byte[]>(200, "image/png")]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static async Task<IResult> Png(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    {
+        var (donation, appeal) = await Load(donationId, token, session, ct);
+        return Results.File(GiroCodeImage.Png(PaymentInstructions.EpcPayload(appeal, donation)), "image/png");
+    }
+
+    [WolverineGet("/api/donations/{donationId}/qr.svg", OperationId = "getDonationQrSvg")]
+    [AllowAnonymous]
+    [EndpointSummary("EPC QR code (GiroCode) of a pledge as SVG (needs the donor link's token)")]
+    [ProducesResponseType<string>(200, "image/svg+xml")]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static async Task<IResult> Svg(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    {
+        var (donation, appeal) = await Load(donationId, token, session, ct);
+        return Results.Text(GiroCodeImage.Svg(PaymentInstructions.EpcPayload(appeal, donation)), "image/svg+xml");
+    }
+
+    public static string StatusText(DonationStatus status) => status switch
+    {
+        DonationStatus.Pledged => "pledged",
+        DonationStatus.PartlyPaid => "partly paid",
+        DonationStatus.Paid => "paid",
+        DonationStatus.Returned => "returned",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    private static async Task<(Donation, Appeal)> Load(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    {
+        var donation = await session.LoadAsync<Donation>(donationId, ct);
+        if (donation is null || !DonorToken.Matches(token, donation.DonorTokenHash))
+            throw DomainException.NotFound("No such donation.");
+        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct)
+                     ?? throw new InvalidOperationException($"Donation {donationId} refers to a missing appeal.");
+        return (donation, appeal);
+    }
+}
