@@ -21,7 +21,16 @@ public static class TokenCommand
         }
 
         var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-        output.WriteLine(DevelopmentTokens.Issue(auth, role, municipality, TimeProvider.System));
+        try
+        {
+            output.WriteLine(DevelopmentTokens.Issue(auth, role, municipality, TimeProvider.System));
+        }
+        catch (InvalidOperationException e)
+        {
+            // Typically: no signing key outside Development (set ASPNETCORE_ENVIRONMENT=Development or Auth__SigningKey).
+            output.WriteLine(e.Message);
+            exitCode = 1;
+        }
         return true;
     }
 }

@@ -1,0 +1,34 @@
+using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Appeals.Closing;
+using FlutHilfe.Domain.Appeals.Extending;
+using FlutHilfe.Domain.Appeals.Opening;
+using FlutHilfe.Domain.Shared;
+
+namespace FlutHilfe.Domain.Tests.Support;
+
+public static class Samples
+{
+    public static readonly DateTimeOffset Now = new(2021, 11, 15, 10, 0, 0, TimeSpan.Zero);
+
+    public static OpenAppeal OpenAppeal(Money? limit = null) => new(
+        "freude-schenken-2021", "Freude schenken", "",
+        new Issuer("Region Aachen Zweckverband", new PostalAddress("Dennewartstraße 25–27", "52068", "Aachen", "DE")),
+        new BankAccount(Iban.Parse("DE89370400440532013000"), Bic.Parse("COBADEFFXXX"), "Region Aachen Zweckverband"),
+        true, new SimplifiedProofWindow(new DateOnly(2021, 7, 14), new DateOnly(2021, 12, 31)),
+        [new Purpose("kita-schulmaterial", "Material", null), new Purpose("weihnachtsfeiern", "Weihnachtsfeiern", null)],
+        [new Municipality("stolberg", "Stolberg (Rhld.)", null), new Municipality("eschweiler", "Eschweiler", null)],
+        "Geschäftsführung", new DateOnly(2022, 12, 31), limit ?? new Money(100_000_00));
+
+    public static AppealOpened AppealOpened(Money? limit = null) => (AppealOpened)OpeningDecision.Decide(OpenAppeal(limit), null, Now).Single();
+
+    public static FlutHilfe.Domain.Appeals.Appeal? Evolve(FlutHilfe.Domain.Appeals.Appeal? state, object e) => e switch
+    {
+        AppealOpened o => FlutHilfe.Domain.Appeals.Appeal.Create(o),
+        MunicipalityAdded m => state!.Apply(m),
+        PurposeAdded p => state!.Apply(p),
+        AppealClosed c => state!.Apply(c),
+        _ => state,
+    };
+
+    public static FlutHilfe.Domain.Appeals.Appeal Appeal(Money? limit = null) => Evolve(null, AppealOpened(limit))!;
+}
