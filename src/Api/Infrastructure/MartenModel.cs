@@ -2,6 +2,8 @@ using FlutHilfe.Api.Infrastructure.Idempotency;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donors;
+using FlutHilfe.Domain.Payments;
+using FlutHilfe.Projections.Funds;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -22,7 +24,15 @@ public static class MartenModel
         options.Projections.Snapshot<Donation>(SnapshotLifecycle.Inline);
         options.Schema.For<Donation>().UniqueIndex(d => d.Reference);
 
+        // One stream per bank transaction, id derived from its composite key: a re-import collides.
+        options.Projections.Snapshot<Payment>(SnapshotLifecycle.Inline);
+        options.Schema.For<Payment>().Index(p => p.Status);
+
+        // Confirmed money per fund, in the same transaction as each payment fact (allocations rely on it).
+        options.Projections.Add<FundBalanceProjection>(ProjectionLifecycle.Inline);
+
         // Personal data lives outside the event log so it can be erased (DESIGN §9).
         options.Schema.For<DonorProfile>();
+        options.Schema.For<PayerDetails>();
     }
 }

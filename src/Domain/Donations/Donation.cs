@@ -1,4 +1,5 @@
 using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Shared;
 
@@ -18,6 +19,9 @@ public sealed record Earmark(string? MunicipalityId, string? PurposeId, Money Am
     public Fund Fund => new(MunicipalityId, PurposeId);
 }
 
+/// <summary>A payment booked on a donation, with its split over the donation's funds.</summary>
+public sealed record DonationPayment(Guid PaymentId, Money Amount, DateOnly BookingDate, IReadOnlyList<Earmark> Allocation);
+
 /// <summary>
 /// State of one donation, folded from its own stream (the hot path touches no other stream).
 /// Also stored as an inline snapshot so payments can be matched by reference.
@@ -26,15 +30,45 @@ public sealed record Donation
 {
     public Guid Id { get; init; }
     public string AppealId { get; init; } = "";
-    /// <summary>ISO 11649 creditor reference, electronic form; unique per pledge.</summary>
+    /// <summary>ISO 11649 creditor reference, electronic form; unique per donation.</summary>
     public string Reference { get; init; } = "";
     public Money Pledged { get; init; }
+    /// <summary>Duplicate of <see cref="Pledged"/> as a plain number, for queries.</summary>
+    public long PledgedCents { get; init; }
     public IReadOnlyList<Earmark> Earmarks { get; init; } = [];
     public Guid? DonorId { get; init; }
     public bool ReceiptWanted { get; init; }
     public string DonorTokenHash { get; init; } = "";
     public DateTimeOffset PledgedAt { get; init; }
-    public DonationStatus Status { get; init; }
+    public bool WasPledged { get; init; } = true;
+    /// <summary>Payments currently booked on this donation (a withdrawn match removes its payment).</summary>
+    public IReadOnlyList<DonationPayment> Payments { get; init; } = [];
+    /// <summary>Money the bank took back (returns and reversals).</summary>
+    public Money ReturnedByBank { get; init; }
+    public IReadOnlyList<DonationPayment> Returns { get; init; } = [];
+
+    public Money Received => Payments.Aggregate(Money.Zero, (sum, p) => sum + p.Amount);
+    public Money Net => Received - ReturnedByBank;
+    public DateOnly? PaidOn => Payments.Count == 0 ? null : Payments.Min(p => p.BookingDate);
+
+    /// <summary>
+    /// Paid as soon as money arrived, whatever the amount (the real amount counts, the pledge stays visible);
+    /// partly paid when the bank took part of it back; returned when nothing is left.
+    /// </summary>
+    public DonationStatus Status => (Received.IsPositive, ReturnedByBank.IsPositive) switch
+    {
+        (false, false) => DonationStatus.Pledged,
+        (true, false) => DonationStatus.Paid,
+        (_, true) when Net.IsPositive => DonationStatus.PartlyPaid,
+        _ => DonationStatus.Returned,
+    };
+
+    /// <summary>What each fund holds of this donation right now (received minus returned).</summary>
+    public IReadOnlyList<Earmark> NetAllocation => Payments.SelectMany(p => p.Allocation)
+        .Concat(Returns.SelectMany(r => r.Allocation).Select(a => a with { Amount = -a.Amount }))
+        .GroupBy(a => a.Fund)
+        .Select(g => new Earmark(g.Key.MunicipalityId, g.Key.PurposeId, g.Aggregate(Money.Zero, (s, a) => s + a.Amount)))
+        .ToList();
 
     public static Donation Create(DonationPledged e) => new()
     {
@@ -42,11 +76,51 @@ public sealed record Donation
         AppealId = e.AppealId,
         Reference = e.Reference.Value,
         Pledged = e.Amount,
+        PledgedCents = e.Amount.Cents,
         Earmarks = e.Earmarks,
         DonorId = e.DonorId,
         ReceiptWanted = e.ReceiptWanted,
         DonorTokenHash = e.DonorTokenHash,
         PledgedAt = e.PledgedAt,
-        Status = DonationStatus.Pledged,
+    };
+
+    public static Donation Create(DonationBookedFromPayment e) => new()
+    {
+        Id = e.DonationId,
+        AppealId = e.AppealId,
+        Reference = e.Reference.Value,
+        Pledged = e.Amount,
+        PledgedCents = e.Amount.Cents,
+        Earmarks = e.Earmarks,
+        PledgedAt = e.BookedAt,
+        WasPledged = false,
+    };
+
+    public Donation Apply(DonationPaymentReceived e)
+        => this with { Payments = [.. Payments, new DonationPayment(e.PaymentId, e.Amount, e.BookingDate, e.Allocation)] };
+
+    public Donation Apply(DonationPaymentWithdrawn e)
+        => this with { Payments = Payments.Where(p => p.PaymentId != e.PaymentId).ToList() };
+
+    public Donation Apply(DonationPaymentReturned e)
+        => this with
+        {
+            ReturnedByBank = ReturnedByBank + e.Amount,
+            Returns = [.. Returns, new DonationPayment(e.ReturnPaymentId, e.Amount, e.BookingDate, e.Allocation)],
+        };
+
+    public bool HasPayment(Guid paymentId) => Payments.Any(p => p.PaymentId == paymentId);
+    public bool HasReturn(Guid returnPaymentId) => Returns.Any(p => p.PaymentId == returnPaymentId);
+}
+
+/// <summary>Evolve as a plain function, for deciders that fold events they just decided.</summary>
+public static class DonationEvolution
+{
+    public static Donation Apply(Donation donation, object e) => e switch
+    {
+        DonationPaymentReceived r => donation.Apply(r),
+        DonationPaymentWithdrawn w => donation.Apply(w),
+        DonationPaymentReturned r => donation.Apply(r),
+        _ => donation,
     };
 }

@@ -23,7 +23,7 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "GET /api/donations/{donationId}/qr.svg",
     ];
 
-    private IReadOnlyList<(string Method, string Route, IReadOnlyList<string>? Roles, bool Anonymous)> ApiEndpoints()
+    private IReadOnlyList<(string Method, string Route, IReadOnlyList<string>? Roles, bool Anonymous, string ContentType)> ApiEndpoints()
     {
         var sources = app.Host.Services.GetServices<EndpointDataSource>();
         return sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
@@ -32,7 +32,8 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
                 Method: m,
                 Route: e.RoutePattern.RawText!,
                 Roles: (IReadOnlyList<string>?)e.Metadata.GetOrderedMetadata<IAuthorizeData>().SelectMany(a => (a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList(),
-                Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null)))
+                Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null,
+                ContentType: e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.FirstOrDefault() ?? "application/json")))
             .ToList();
     }
 
@@ -64,13 +65,13 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
             var url = RouteParameter().Replace(e.Route, "x-1");
             var name = $"{e.Method} {e.Route}";
 
-            var anonymous = await Send(e.Method, url, token: null);
+            var anonymous = await Send(e.Method, url, token: null, e.ContentType);
             anonymous.ShouldBe(401, $"{name} anonymous");
 
             foreach (var role in Roles.All)
             {
                 var token = role == Roles.Municipality ? app.Token(role, "stolberg") : app.Token(role);
-                var status = await Send(e.Method, url, token);
+                var status = await Send(e.Method, url, token, e.ContentType);
                 if (e.Roles!.Contains(role))
                 {
                     status.ShouldNotBeOneOf([401, 403], $"{name} as {role}");
@@ -83,14 +84,17 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         }
     }
 
-    private async Task<int> Send(string method, string url, string? token)
+    private async Task<int> Send(string method, string url, string? token, string contentType)
     {
         var result = await app.Host.Scenario(s =>
         {
             switch (method)
             {
                 case "GET": s.Get.Url(url); break;
-                case "POST": s.Post.Json(new { }).ToUrl(url); break;
+                case "POST":
+                    s.Post.Text(contentType.Contains("json", StringComparison.Ordinal) ? "{}" : "<x/>").ToUrl(url);
+                    s.WithRequestHeader("Content-Type", contentType);
+                    break;
                 case "PUT": s.Put.Json(new { }).ToUrl(url); break;
                 case "DELETE": s.Delete.Url(url); break;
                 default: throw new NotSupportedException(method);

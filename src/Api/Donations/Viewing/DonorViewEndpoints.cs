@@ -22,8 +22,15 @@ public sealed record DonorView(
     PaymentInstructions Payment,
     string EpcPayload,
     DateTimeOffset PledgedAt,
+    long PaidCents,
+    long ReturnedCents,
+    DateOnly? PaidOn,
+    IReadOnlyList<PaymentLine> Payments,
     bool ReceiptWanted,
     string? ReceiptNumber);
+
+/// <summary>One booking on the donation, as the bank recorded it (no payer data).</summary>
+public sealed record PaymentLine(DateOnly BookingDate, long AmountCents, string Kind);
 
 /// <summary>
 /// What the holder of the secret donor link may see. A wrong or missing token is a 404, exactly like
@@ -43,7 +50,12 @@ public static class DonorViewEndpoints
             donation.Id, appeal.Slug, appeal.Title, StatusText(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
             EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
             CreditorReference.Parse(donation.Reference).ToPrintString(), PaymentInstructions.For(appeal, donation),
-            PaymentInstructions.EpcPayload(appeal, donation), donation.PledgedAt, donation.ReceiptWanted, null));
+            PaymentInstructions.EpcPayload(appeal, donation), donation.PledgedAt, donation.Received.Cents, donation.ReturnedByBank.Cents,
+            donation.PaidOn,
+            donation.Payments.Select(p => new PaymentLine(p.BookingDate, p.Amount.Cents, "payment"))
+                .Concat(donation.Returns.Select(r => new PaymentLine(r.BookingDate, -r.Amount.Cents, "return")))
+                .OrderBy(l => l.BookingDate).ToList(),
+            donation.ReceiptWanted, null));
     }
 
     [WolverineGet("/api/donations/{donationId}/qr.png", OperationId = "getDonationQrPng")]

@@ -1,3 +1,4 @@
+using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Shared;
 using JasperFx.Events;
 using JasperFx;
@@ -34,6 +35,8 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         DomainException { Kind: RefusalKind.NotFound } d => Problem.Of(404, "Not found", d.Message),
         ExistingStreamIdCollisionException => Problem.Of(409, "Conflict", "This resource already exists."),
         ConcurrencyException => Problem.Of(409, "Conflict", "The resource was changed concurrently; retry the request."),
+        CamtInputTooLargeException t => Problem.Of(413, "Payload too large", t.Message),
+        CamtFormatException f => Problem.Field(f.ElementPath, f.Message),
         BadHttpRequestException b => Problem.Of(b.StatusCode, b.StatusCode == 413 ? "Payload too large" : "Bad request", b.Message),
         _ => null,
     };

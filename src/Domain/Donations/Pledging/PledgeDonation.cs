@@ -48,7 +48,8 @@ public static class PledgingDecision
         return [new DonationPledged(donationId, appeal.Slug, command.Amount, earmarks, reference, donorId, command.ReceiptWanted, donorTokenHash, now)];
     }
 
-    private static void ValidateEarmarks(IReadOnlyList<Earmark> earmarks, Money total, Appeal appeal)
+    /// <summary>Earmarks must name what the appeal offers, be positive, name each fund once and add up to the total.</summary>
+    public static void ValidateEarmarks(IReadOnlyList<Earmark> earmarks, Money total, Appeal appeal)
     {
         if (earmarks.Count > EarmarksMax) throw DomainException.Invalid("earmarks", $"At most {EarmarksMax} earmarks.");
         var sum = Money.Zero;

@@ -1,0 +1,23 @@
+using FlutHilfe.Api.Infrastructure.Auth;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.BankStatements.Importing;
+
+public static class ImportStatementEndpoint
+{
+    [WolverinePost("/api/bank-statements", OperationId = "importBankStatements")]
+    [Authorize(Roles = Roles.Treasurer)]
+    [EndpointSummary("Import camt.053 bank statements (XML or ZIP) and match payments by reference (treasurer)")]
+    [Consumes("application/xml", "text/xml", "application/zip")]
+    [ProducesResponseType<ImportResult>(200)]
+    [ProducesResponseType<ProblemDetails>(413)]
+    [ProducesResponseType<ProblemDetails>(422)]
+    public static async Task<ImportResult> Post(HttpRequest request, IDocumentSession session, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+    {
+        var sizeBytesMax = configuration.GetValue("BankStatements:UploadBytesMax", StatementUpload.DefaultSizeBytesMax);
+        var files = await StatementUpload.ReadAsync(request, sizeBytesMax, ct);
+        return await new StatementImport(session, clock.GetUtcNow()).RunAsync(files, ct);
+    }
+}
