@@ -20,7 +20,7 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
 
         await using var session = store.LightweightSession();
         await OpenAppealEndpoint.Open(FreudeSchenken(), session, clock, cancellationToken);
-        var changed = session.PendingChanges.Streams().Any();
+        var changed = session.PendingChanges.Streams().Any(s => s.Events.Count > 0);
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation(changed ? "Demo appeal {Appeal} seeded" : "Demo appeal {Appeal} already present", AppealId);
     }
