@@ -3,7 +3,12 @@ using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Payments;
+using FlutHilfe.Api.Documents;
+using FlutHilfe.Api.Spending;
+using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Projections.Appeals;
 using FlutHilfe.Projections.Funds;
+using FlutHilfe.Projections.Municipalities;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -30,6 +35,17 @@ public static class MartenModel
 
         // Confirmed money per fund, in the same transaction as each payment fact (allocations rely on it).
         options.Projections.Add<FundBalanceProjection>(ProjectionLifecycle.Inline);
+
+        // Spending is serialized on its allocation's stream; the snapshot answers reads and proofs of use.
+        options.Projections.Snapshot<Allocation>(SnapshotLifecycle.Inline);
+        options.Schema.For<SpendingItemIndex>();
+        options.Schema.For<StoredDocument>();
+
+        // Read-only views, kept by the async daemon.
+        options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<AppealTotalsProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<TransparencyProjection>(ProjectionLifecycle.Async);
+        options.Schema.For<MunicipalityBalance>().Index(b => b.MunicipalityId);
 
         // Personal data lives outside the event log so it can be erased (DESIGN §9).
         options.Schema.For<DonorProfile>();

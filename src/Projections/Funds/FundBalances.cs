@@ -1,6 +1,8 @@
+using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Funds;
+using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using JasperFx.Events;
 using Marten.Events.Projections;
@@ -31,32 +33,47 @@ public sealed record FundBalance
     public bool IsOverdrawn => Available.IsNegative;
     public int Payments { get; init; }
 
+    public Fund Fund => new(MunicipalityId, PurposeId);
+
     public static string IdFor(string appealId, Fund fund) => $"{appealId}|{fund.Key}";
-}
 
-public sealed partial class FundBalanceProjection : MultiStreamProjection<FundBalance, string>
-{
-    public FundBalanceProjection()
+    public static readonly Type[] EventTypes =
+    [
+        typeof(DonationPaymentReceived), typeof(DonationPaymentWithdrawn), typeof(DonationPaymentReturned),
+        typeof(FundsAllocated), typeof(AllocationWithdrawn), typeof(UnusedFundsReturned),
+    ];
+
+    /// <summary>Which fund balances an event touches.</summary>
+    public static IReadOnlyList<string> IdsFor(object data) => data switch
     {
-        Identities<DonationPaymentReceived>(e => Ids(e.AppealId, e.Allocation));
-        Identities<DonationPaymentWithdrawn>(e => Ids(e.AppealId, e.Allocation));
-        Identities<DonationPaymentReturned>(e => Ids(e.AppealId, e.Allocation));
-    }
+        DonationPaymentReceived e => Ids(e.AppealId, e.Allocation.Select(a => a.Fund)),
+        DonationPaymentWithdrawn e => Ids(e.AppealId, e.Allocation.Select(a => a.Fund)),
+        DonationPaymentReturned e => Ids(e.AppealId, e.Allocation.Select(a => a.Fund)),
+        FundsAllocated e => Ids(e.AppealId, e.Draws.Select(d => d.Fund)),
+        AllocationWithdrawn e => Ids(e.AppealId, e.Draws.Select(d => d.Fund)),
+        UnusedFundsReturned e => Ids(e.AppealId, e.Draws.Select(d => d.Fund)),
+        _ => [],
+    };
 
-    private static IReadOnlyList<string> Ids(string appealId, IReadOnlyList<Earmark> allocation)
-        => allocation.Select(a => FundBalance.IdFor(appealId, a.Fund)).Distinct().ToList();
-
-    public override FundBalance? Evolve(FundBalance? snapshot, string id, IEvent e)
+    /// <summary>The fold, shared by the inline projection and the as-of replay.</summary>
+    // No assertion on Available here: the allocation decision refuses overdrafts under the appeal lock, but a bank
+    // return is an external fact that may land between that check and this projection and legitimately overdraw.
+    public static FundBalance Fold(FundBalance? snapshot, string id, IEvent e)
     {
-        var balance = snapshot ?? New(id);
+        var b = snapshot ?? New(id);
         return e.Data switch
         {
-            DonationPaymentReceived r => balance with { Confirmed = balance.Confirmed + Share(r.Allocation, balance), Payments = balance.Payments + 1 },
-            DonationPaymentWithdrawn w => balance with { Confirmed = balance.Confirmed - Share(w.Allocation, balance), Payments = balance.Payments - 1 },
-            DonationPaymentReturned r => balance with { Refunded = balance.Refunded + Share(r.Allocation, balance) },
-            _ => balance,
+            DonationPaymentReceived r => b with { Confirmed = b.Confirmed + Share(r.Allocation, b), Payments = b.Payments + 1 },
+            DonationPaymentWithdrawn w => b with { Confirmed = b.Confirmed - Share(w.Allocation, b), Payments = b.Payments - 1 },
+            DonationPaymentReturned r => b with { Refunded = b.Refunded + Share(r.Allocation, b) },
+            FundsAllocated a => b with { Allocated = b.Allocated + Share(a.Draws, b) },
+            AllocationWithdrawn w => b with { Allocated = b.Allocated - Share(w.Draws, b) },
+            UnusedFundsReturned r => b with { Returned = b.Returned + Share(r.Draws, b) },
+            _ => b,
         };
     }
+
+    private static IReadOnlyList<string> Ids(string appealId, IEnumerable<Fund> funds) => funds.Select(f => IdFor(appealId, f)).Distinct().ToList();
 
     private static FundBalance New(string id)
     {
@@ -71,6 +88,24 @@ public sealed partial class FundBalanceProjection : MultiStreamProjection<FundBa
         return new FundBalance { Id = id, AppealId = id[..separator], FundKey = fundKey, MunicipalityId = municipality, PurposeId = purpose };
     }
 
-    private static Money Share(IReadOnlyList<Earmark> allocation, FundBalance balance)
-        => allocation.Where(a => a.Fund.Key == balance.FundKey).Aggregate(Money.Zero, (sum, a) => sum + a.Amount);
+    private static Money Share(IReadOnlyList<FundDraw> draws, FundBalance b)
+        => draws.Where(d => d.FundKey == b.FundKey).Aggregate(Money.Zero, (sum, d) => sum + d.Amount);
+
+    private static Money Share(IReadOnlyList<Earmark> allocation, FundBalance b)
+        => allocation.Where(a => a.Fund.Key == b.FundKey).Aggregate(Money.Zero, (sum, a) => sum + a.Amount);
+}
+
+public sealed partial class FundBalanceProjection : MultiStreamProjection<FundBalance, string>
+{
+    public FundBalanceProjection()
+    {
+        Identities<DonationPaymentReceived>(FundBalance.IdsFor);
+        Identities<DonationPaymentWithdrawn>(FundBalance.IdsFor);
+        Identities<DonationPaymentReturned>(FundBalance.IdsFor);
+        Identities<FundsAllocated>(FundBalance.IdsFor);
+        Identities<AllocationWithdrawn>(FundBalance.IdsFor);
+        Identities<UnusedFundsReturned>(FundBalance.IdsFor);
+    }
+
+    public override FundBalance? Evolve(FundBalance? snapshot, string id, IEvent e) => FundBalance.Fold(snapshot, id, e);
 }

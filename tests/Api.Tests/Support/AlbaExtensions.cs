@@ -16,3 +16,14 @@ public static class AlbaExtensions
         return copy.ToArray();
     }
 }
+
+public static class AlbaReadExtensions
+{
+    public static async Task<System.Text.Json.JsonElement> GetAsJsonAs(this IAlbaHost host, string token, string url)
+        => await (await host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.WithBearer(token);
+            s.StatusCodeShouldBeOk();
+        })).ReadAsJsonAsync<System.Text.Json.JsonElement>();
+}

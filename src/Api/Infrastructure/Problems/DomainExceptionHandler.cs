@@ -1,4 +1,6 @@
+using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using JasperFx.Events;
 using JasperFx;
@@ -35,11 +37,22 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         DomainException { Kind: RefusalKind.NotFound } d => Problem.Of(404, "Not found", d.Message),
         ExistingStreamIdCollisionException => Problem.Of(409, "Conflict", "This resource already exists."),
         ConcurrencyException => Problem.Of(409, "Conflict", "The resource was changed concurrently; retry the request."),
+        ForbiddenException f => Problem.Of(403, "Forbidden", f.Message),
+        InsufficientFundsException i => InsufficientFunds(i),
         CamtInputTooLargeException t => Problem.Of(413, "Payload too large", t.Message),
         CamtFormatException f => Problem.Field(f.ElementPath, f.Message),
         BadHttpRequestException b => Problem.Of(b.StatusCode, b.StatusCode == 413 ? "Payload too large" : "Bad request", b.Message),
         _ => null,
     };
+
+    private static ProblemDetails InsufficientFunds(InsufficientFundsException e)
+    {
+        var problem = Problem.Of(409, "Insufficient funds", e.Message);
+        problem.Extensions["field"] = "amountCents";
+        problem.Extensions["requestedCents"] = e.Requested.Cents;
+        problem.Extensions["funds"] = e.Fitting.Select(f => new { fund = f.Fund.Key, availableCents = f.Available.Cents }).ToList();
+        return problem;
+    }
 
     private static ProblemDetails WithField(ProblemDetails problem, string? field)
     {

@@ -1,0 +1,69 @@
+using FlutHilfe.Api.Infrastructure;
+using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Shared;
+using FlutHilfe.Projections.Appeals;
+using FlutHilfe.Projections.Replaying;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.Appeals.Reporting;
+
+public sealed record MunicipalityTotalsView(string MunicipalityId, string Name, long AllocatedCents, long SpentCents, long ReturnedCents);
+
+public sealed record TotalsView(string AppealId, DateTimeOffset? AsOf, long PledgedCents, int Pledges, long ReceivedCents, long ReturnedByBankCents,
+    int Donations, long AllocatedCents, long SpentCents, long ReturnedByMunicipalitiesCents, IReadOnlyList<MunicipalityTotalsView> Municipalities);
+
+public sealed record PublicItemView(DateOnly Date, string PurposeId, string PurposeName, long AmountCents, string? Facility, string? Payee);
+
+public sealed record PublicAllocationView(DateOnly DecidedOn, string DecisionReference, string? PurposeId, string? PurposeName, long AmountCents);
+
+public sealed record PublicMunicipalityView(string MunicipalityId, string Name, string? District, IReadOnlyList<PublicAllocationView> Allocations, IReadOnlyList<PublicItemView> Spending);
+
+public sealed record TransparencyView(string AppealId, string Title, DateTimeOffset? AsOf, IReadOnlyList<PublicMunicipalityView> Municipalities);
+
+public static class PublicFiguresEndpoints
+{
+    [WolverineGet("/api/appeals/{appealId}/totals", OperationId = "getAppealTotals")]
+    [AllowAnonymous]
+    [EndpointSummary("Public totals of an appeal: pledged, received, donations, allocated, spent, per municipality")]
+    public static async Task<TotalsView> Totals(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        var appeal = await LoadAppeal(session, appealId, ct);
+        var instant = AsOf.Parse(asOf, clock);
+        var totals = instant is { } at
+            ? (await AsOfReplay.ReplayAsync<AppealTotals>(session, at, AppealTotals.EventTypes, AppealTotals.IdsFor, AppealTotals.Fold, id => id == appealId, ct)).GetValueOrDefault(appealId)
+            : await session.LoadAsync<AppealTotals>(appealId, ct);
+        totals ??= new AppealTotals { Id = appealId };
+        return new TotalsView(appealId, instant, totals.Pledged.Cents, totals.Pledges, totals.Received.Cents, totals.ReturnedByBank.Cents, totals.Donations,
+            totals.Allocated.Cents, totals.Spent.Cents, totals.ReturnedByMunicipalities.Cents,
+            totals.PerMunicipality.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MunicipalityTotalsView(
+                m.Key, appeal.FindMunicipality(m.Key)?.Name ?? m.Key, m.Value.Allocated.Cents, m.Value.Spent.Cents, m.Value.Returned.Cents)).ToList());
+    }
+
+    [WolverineGet("/api/appeals/{appealId}/transparency", OperationId = "getTransparency")]
+    [AllowAnonymous]
+    [EndpointSummary("Where the money went: allocations and spending per municipality (public, no personal data)")]
+    public static async Task<TransparencyView> Transparency(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        var appeal = await LoadAppeal(session, appealId, ct);
+        var instant = AsOf.Parse(asOf, clock);
+        var report = instant is { } at
+            ? (await AsOfReplay.ReplayAsync<TransparencyReport>(session, at, TransparencyReport.EventTypes, TransparencyReport.IdsFor, TransparencyReport.Fold, id => id == appealId, ct)).GetValueOrDefault(appealId)
+            : await session.LoadAsync<TransparencyReport>(appealId, ct);
+        report ??= new TransparencyReport { Id = appealId };
+        return new TransparencyView(appealId, appeal.Title, instant, report.Municipalities.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m =>
+        {
+            var municipality = appeal.FindMunicipality(m.Key);
+            return new PublicMunicipalityView(m.Key, municipality?.Name ?? m.Key, municipality?.District,
+                m.Value.Allocations.Select(a => new PublicAllocationView(a.DecidedOn, a.DecisionReference, a.PurposeId,
+                    a.PurposeId is null ? null : appeal.FindPurpose(a.PurposeId)?.Name, a.Amount.Cents)).ToList(),
+                m.Value.Items.OrderBy(i => i.Date).Select(i => new PublicItemView(i.Date, i.PurposeId, appeal.FindPurpose(i.PurposeId)?.Name ?? i.PurposeId,
+                    i.Amount.Cents, i.Facility, i.Payee)).ToList());
+        }).ToList());
+    }
+
+    private static async Task<Appeal> LoadAppeal(IQuerySession session, string appealId, CancellationToken ct)
+        => (Slug.IsValid(appealId) ? await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) : null)
+           ?? throw DomainException.NotFound($"No appeal '{appealId}'.");
+}

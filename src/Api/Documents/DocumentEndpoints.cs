@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Domain.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.Documents;
+
+/// <summary>An uploaded voucher (invoice scan). Kept as uploaded; only its SHA-256 goes into events.</summary>
+public sealed class StoredDocument
+{
+    public Guid Id { get; set; }
+    public string Sha256 { get; set; } = "";
+    public string ContentType { get; set; } = "";
+    public long SizeBytes { get; set; }
+    public string FileName { get; set; } = "";
+    public string? MunicipalityId { get; set; }
+    public string? UploadedBy { get; set; }
+    public DateTimeOffset UploadedAt { get; set; }
+    public byte[] Content { get; set; } = [];
+}
+
+public sealed record DocumentReceipt(Guid DocumentId, string Sha256, string ContentType, long SizeBytes, string FileName);
+
+public static class DocumentEndpoints
+{
+    public const long SizeBytesMax = 10L * 1024 * 1024;
+
+    [WolverinePost("/api/documents", OperationId = "uploadDocument")]
+    [Authorize(Roles = Roles.Municipality + "," + Roles.Treasurer)]
+    [EndpointSummary("Upload a voucher document (PDF, JPEG or PNG, at most 10 MB) to attach to spending")]
+    [Consumes("application/pdf", "image/jpeg", "image/png")]
+    [ProducesResponseType<DocumentReceipt>(201)]
+    public static async Task<IResult> Upload(HttpRequest request, string? fileName, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = SizeBytesMax + 1;
+        if (request.ContentLength > SizeBytesMax) throw new BadHttpRequestException("A document may have at most 10 MB.", 413);
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > SizeBytesMax) throw new BadHttpRequestException("A document may have at most 10 MB.", 413);
+            buffer.Write(chunk, 0, read);
+        }
+        var content = buffer.ToArray();
+        var contentType = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (content.Length == 0) throw DomainException.Invalid("body", "The document is empty.");
+        if (!LooksLike(contentType, content)) throw DomainException.Invalid("body", $"The content is not a {contentType} file.");
+
+        var document = new StoredDocument
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+            ContentType = contentType,
+            SizeBytes = content.Length,
+            FileName = Text.Optional(fileName, "fileName", 200) ?? "beleg",
+            MunicipalityId = Roles.MunicipalityOf(user),
+            UploadedBy = Access.Subject(user),
+            UploadedAt = clock.GetUtcNow(),
+            Content = content,
+        };
+        session.Store(document);
+        return Results.Created($"/api/documents/{document.Id}", new DocumentReceipt(document.Id, document.Sha256, document.ContentType, document.SizeBytes, document.FileName));
+    }
+
+    [WolverineGet("/api/documents/{documentId}", OperationId = "getDocument")]
+    [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
+    [EndpointSummary("Download a voucher document (its municipality's clerk, treasurer, auditor)")]
+    public static async Task<IResult> Download(Guid documentId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var document = await session.LoadAsync<StoredDocument>(documentId, ct) ?? throw DomainException.NotFound($"No document {documentId}.");
+        if (document.MunicipalityId is { } m) Access.RequireMunicipality(user, m);
+        return Results.File(document.Content, document.ContentType, document.FileName);
+    }
+
+    /// <summary>Checks the file's magic bytes, so a renamed executable is not accepted as a PDF.</summary>
+    private static bool LooksLike(string contentType, byte[] content) => contentType switch
+    {
+        "application/pdf" => content.AsSpan().StartsWith("%PDF-"u8),
+        "image/png" => content.AsSpan().StartsWith(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }),
+        "image/jpeg" => content.AsSpan().StartsWith(new byte[] { 0xFF, 0xD8, 0xFF }),
+        _ => false,
+    };
+}
