@@ -21,6 +21,8 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "GET /api/donations/{donationId}",
         "GET /api/donations/{donationId}/qr.png",
         "GET /api/donations/{donationId}/qr.svg",
+        "GET /api/appeals/{appealId}/totals",
+        "GET /api/appeals/{appealId}/transparency",
     ];
 
     private IReadOnlyList<(string Method, string Route, IReadOnlyList<string>? Roles, bool Anonymous, string ContentType)> ApiEndpoints()
@@ -62,7 +64,8 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
     {
         foreach (var e in ApiEndpoints().Where(e => !e.Anonymous))
         {
-            var url = RouteParameter().Replace(e.Route, "x-1");
+            // A clerk's token names stolberg: route to it, so that only the role decides.
+            var url = RouteParameter().Replace(e.Route.Replace("{municipalityId}", "stolberg", StringComparison.Ordinal), "x-1");
             var name = $"{e.Method} {e.Route}";
 
             var anonymous = await Send(e.Method, url, token: null, e.ContentType);
@@ -74,7 +77,8 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
                 var status = await Send(e.Method, url, token, e.ContentType);
                 if (e.Roles!.Contains(role))
                 {
-                    status.ShouldNotBeOneOf([401, 403], $"{name} as {role}");
+                    status.ShouldNotBe(401, $"{name} as {role}");
+                    status.ShouldNotBe(403, $"{name} as {role}");
                 }
                 else
                 {
