@@ -12,6 +12,7 @@ using Scalar.AspNetCore;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
+using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Infrastructure;
@@ -38,6 +39,8 @@ public static class HostConfiguration
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
         builder.Services.AddFlutHilfeRateLimiting(configuration);
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton(configuration.GetSection("Receipts").Get<Receipts.ReceiptSettings>() ?? new Receipts.ReceiptSettings());
+        builder.Services.AddSingleton(configuration.GetSection("Smtp").Get<Receipts.SmtpSettings>() ?? new Receipts.SmtpSettings());
         builder.Services.AddHostedService<DemoData.DemoSeeder>();
 
         builder.Services.AddMarten(options =>
@@ -75,6 +78,13 @@ public static class HostConfiguration
                 ? TypeLoadMode.Auto
                 : TypeLoadMode.Dynamic;
             options.Services.AddResourceSetupOnStartup();
+
+            // Racing writers (two issuers of the next receipt number, two handlers for one donation) lose their
+            // commit; the retry reads the winner's state and decides again, so the effect happens exactly once.
+            options.OnException<ConcurrencyException>().Or<JasperFx.Events.ExistingStreamIdCollisionException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>().Or<DocumentAlreadyExistsException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
+                    TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600))
+                .Then.MoveToErrorQueue();
         });
 
         builder.Services.AddWolverineHttp();

@@ -4,6 +4,9 @@ using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Api.Documents;
+using FlutHilfe.Api.Infrastructure.PersonalData;
+using FlutHilfe.Api.Receipts;
+using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Api.Spending;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Projections.Appeals;
@@ -47,7 +50,16 @@ public static class MartenModel
         options.Projections.Add<TransparencyProjection>(ProjectionLifecycle.Async);
         options.Schema.For<MunicipalityBalance>().Index(b => b.MunicipalityId);
 
+        // Receipts: one stream per number; the yearly counter is written in the same transaction as the receipt,
+        // with optimistic concurrency, so numbers are gapless and never given twice.
+        options.Projections.Snapshot<Receipt>(SnapshotLifecycle.Inline);
+        options.Schema.For<Receipt>().Index(r => r.Year);
+        options.Schema.For<ReceiptCounter>().UseOptimisticConcurrency(true);
+        options.Schema.For<StoredReceiptPdf>();
+        options.Schema.For<TreasurerNotice>();
+
         // Personal data lives outside the event log so it can be erased (DESIGN §9).
+        options.Schema.For<DonorKey>();
         options.Schema.For<DonorProfile>();
         options.Schema.For<PayerDetails>();
     }

@@ -1,6 +1,8 @@
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Funds;
+using FlutHilfe.Domain.Receipts.Cancelling;
+using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.Donations;
@@ -46,6 +48,10 @@ public sealed record Donation
     /// <summary>Money the bank took back (returns and reversals).</summary>
     public Money ReturnedByBank { get; init; }
     public IReadOnlyList<DonationPayment> Returns { get; init; } = [];
+    /// <summary>The one valid receipt this donation is on, if any.</summary>
+    public string? ReceiptNumber { get; init; }
+    /// <summary>Every receipt number this donation was ever on (cancelled ones included).</summary>
+    public IReadOnlyList<string> ReceiptHistory { get; init; } = [];
 
     public Money Received => Payments.Aggregate(Money.Zero, (sum, p) => sum + p.Amount);
     public Money Net => Received - ReturnedByBank;
@@ -109,6 +115,12 @@ public sealed record Donation
             Returns = [.. Returns, new DonationPayment(e.ReturnPaymentId, e.Amount, e.BookingDate, e.Allocation)],
         };
 
+    public Donation Apply(ReceiptAssigned e) => this with { ReceiptNumber = e.Number, ReceiptHistory = [.. ReceiptHistory, e.Number] };
+
+    public Donation Apply(ReceiptWithdrawn e) => ReceiptNumber == e.Number ? this with { ReceiptNumber = null } : this;
+
+    public Donation Apply(ReceiptRequested e) => this with { ReceiptWanted = true, DonorId = e.DonorId };
+
     public bool HasPayment(Guid paymentId) => Payments.Any(p => p.PaymentId == paymentId);
     public bool HasReturn(Guid returnPaymentId) => Returns.Any(p => p.PaymentId == returnPaymentId);
 }
@@ -121,6 +133,9 @@ public static class DonationEvolution
         DonationPaymentReceived r => donation.Apply(r),
         DonationPaymentWithdrawn w => donation.Apply(w),
         DonationPaymentReturned r => donation.Apply(r),
+        ReceiptAssigned a => donation.Apply(a),
+        ReceiptWithdrawn w => donation.Apply(w),
+        ReceiptRequested r => donation.Apply(r),
         _ => donation,
     };
 }

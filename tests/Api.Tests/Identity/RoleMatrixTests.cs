@@ -23,6 +23,9 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "GET /api/donations/{donationId}/qr.svg",
         "GET /api/appeals/{appealId}/totals",
         "GET /api/appeals/{appealId}/transparency",
+        "POST /api/donations/{donationId}/receipt",
+        "GET /api/receipts/{number}.pdf",
+        "GET /api/receipts/{number}/verify",
     ];
 
     private IReadOnlyList<(string Method, string Route, IReadOnlyList<string>? Roles, bool Anonymous, string ContentType)> ApiEndpoints()

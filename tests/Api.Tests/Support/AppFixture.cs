@@ -42,8 +42,17 @@ public class AppFixture : IAsyncLifetime
             ["Pledging:PledgesPerMinutePerClient"] = "100000",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
+        _settings = settings;
+        Host = await StartHostAsync();
+    }
 
-        Host = await AlbaHost.For<Program>(web =>
+    private Dictionary<string, string?> _settings = [];
+
+    /// <summary>Another node of the same application on the same database schema (for two-node tests).</summary>
+    public Task<IAlbaHost> StartHostAsync()
+    {
+        var settings = _settings;
+        return AlbaHost.For<Program>(web =>
         {
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
             foreach (var (key, value) in settings) web.UseSetting(key, value);

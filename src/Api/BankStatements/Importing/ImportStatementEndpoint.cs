@@ -1,6 +1,7 @@
 using FlutHilfe.Api.Infrastructure.Auth;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Wolverine;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.BankStatements.Importing;
@@ -14,10 +15,14 @@ public static class ImportStatementEndpoint
     [ProducesResponseType<ImportResult>(200)]
     [ProducesResponseType<ProblemDetails>(413)]
     [ProducesResponseType<ProblemDetails>(422)]
-    public static async Task<ImportResult> Post(HttpRequest request, IDocumentSession session, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+    public static async Task<(ImportResult, OutgoingMessages)> Post(HttpRequest request, IDocumentSession session, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
     {
         var sizeBytesMax = configuration.GetValue("BankStatements:UploadBytesMax", StatementUpload.DefaultSizeBytesMax);
         var files = await StatementUpload.ReadAsync(request, sizeBytesMax, ct);
-        return await new StatementImport(session, clock.GetUtcNow()).RunAsync(files, ct);
+        var import = new StatementImport(session, clock.GetUtcNow());
+        var result = await import.RunAsync(files, ct);
+        var messages = new OutgoingMessages();
+        messages.AddRange(import.Messages);
+        return (result, messages);
     }
 }

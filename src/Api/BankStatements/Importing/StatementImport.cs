@@ -31,6 +31,9 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     private const int ChunkSize = 1000;
     private readonly Dictionary<Guid, Donation> _donations = [];
 
+    /// <summary>Messages for the outbox (issue or cancel receipts), sent only if the import commits.</summary>
+    public List<object> Messages { get; } = [];
+
     private int _matched, _unmatched, _duplicates, _returns, _debits, _notBooked, _transactions;
     private long _creditedCents;
 
@@ -150,6 +153,8 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     {
         if (events.Count == 0) return;
         session.Events.Append(donation.Id, events);
-        _donations[donation.Id] = events.Aggregate(donation, DonationEvolution.Apply);
+        var after = events.Aggregate(donation, DonationEvolution.Apply);
+        _donations[donation.Id] = after;
+        Messages.AddRange(Receipts.ReceiptTriggers.After(after, events));
     }
 }

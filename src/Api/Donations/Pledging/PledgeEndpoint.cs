@@ -55,7 +55,11 @@ public static class PledgeEndpoint
 
         var events = PledgingDecision.Decide(command, appeal, donationId, PaymentReference.New(), profile?.Id, tokenHash, now);
         session.Events.StartStream<Donation>(donationId, events);
-        if (profile is not null) session.Store(profile);
+        if (profile is not null)
+        {
+            session.Store(profile);
+            Infrastructure.PersonalData.DonorKeys.CreateFor(session, profile.Id);
+        }
 
         var donation = Donation.Create((DonationPledged)events[0]);
         var query = "?token=" + Uri.EscapeDataString(token);

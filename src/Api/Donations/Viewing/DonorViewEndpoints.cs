@@ -27,7 +27,10 @@ public sealed record DonorView(
     DateOnly? PaidOn,
     IReadOnlyList<PaymentLine> Payments,
     bool ReceiptWanted,
-    string? ReceiptNumber);
+    string? ReceiptNumber,
+    string? ReceiptPdfUrl,
+    bool BankStatementSuffices,
+    string? ReceiptNote);
 
 /// <summary>One booking on the donation, as the bank recorded it (no payer data).</summary>
 public sealed record PaymentLine(DateOnly BookingDate, long AmountCents, string Kind);
@@ -55,8 +58,23 @@ public static class DonorViewEndpoints
             donation.Payments.Select(p => new PaymentLine(p.BookingDate, p.Amount.Cents, "payment"))
                 .Concat(donation.Returns.Select(r => new PaymentLine(r.BookingDate, -r.Amount.Cents, "return")))
                 .OrderBy(l => l.BookingDate).ToList(),
-            donation.ReceiptWanted, null));
+            donation.ReceiptWanted, donation.ReceiptNumber,
+            donation.ReceiptNumber is { } number ? $"/api/receipts/{number}.pdf?token={Uri.EscapeDataString(token!)}" : null,
+            SimplifiedProof(donation, appeal), SimplifiedProof(donation, appeal) ? SimplifiedProofNote : null));
     }
+
+    public const string SimplifiedProofNote =
+        "Für diese Spende genügt dem Finanzamt Ihr Kontoauszug als Nachweis (vereinfachter Zuwendungsnachweis nach § 50 Abs. 4 EStDV). "
+        + "Eine Zuwendungsbestätigung erhalten Sie auf Wunsch trotzdem.";
+
+    /// <summary>
+    /// § 50 Abs. 4 EStDV: up to 300 € the bank statement suffices; in a declared disaster without limit for money paid
+    /// into the special account within the window.
+    /// </summary>
+    public static bool SimplifiedProof(Donation donation, Appeal appeal)
+        => donation.PaidOn is { } paidOn && (donation.Net <= SimplifiedProofLimit || appeal.IsInSimplifiedProofWindow(paidOn));
+
+    public static readonly Money SimplifiedProofLimit = new(300_00);
 
     [WolverineGet("/api/donations/{donationId}/qr.png", OperationId = "getDonationQrPng")]
     [AllowAnonymous]

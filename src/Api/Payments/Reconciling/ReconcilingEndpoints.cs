@@ -8,6 +8,8 @@ using FlutHilfe.Domain.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using System.Security.Claims;
+using FlutHilfe.Api.Receipts;
+using Wolverine;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.Payments.Reconciling;
@@ -79,7 +81,7 @@ public static class ReconcilingEndpoints
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Match a bank transaction to a donation by hand (treasurer)")]
     [ProducesResponseType<PaymentView>(200)]
-    public static async Task<PaymentView> Match(Guid paymentId, MatchRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static async Task<(PaymentView, OutgoingMessages)> Match(Guid paymentId, MatchRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var donationId = request.DonationId ?? throw DomainException.Invalid("donationId", "donationId is required.");
         var payment = await FetchPayment(session, paymentId, ct);
@@ -89,7 +91,10 @@ public static class ReconcilingEndpoints
         var outcome = MatchingDecision.Match(payment.Aggregate!, donation.Aggregate, MatchMethod.Treasurer, user.FindFirst("sub")?.Value, clock.GetUtcNow());
         payment.AppendMany(outcome.PaymentEvents);
         donation.AppendMany(outcome.DonationEvents);
-        return View(outcome, payment.Aggregate!, donation.Aggregate);
+        var after = outcome.DonationEvents.Aggregate(donation.Aggregate, DonationEvolution.Apply);
+        var messages = new OutgoingMessages();
+        messages.AddRange(ReceiptTriggers.After(after, outcome.DonationEvents));
+        return (View(outcome, payment.Aggregate!, donation.Aggregate), messages);
     }
 
     [WolverinePost("/api/payments/{paymentId}/unmatch", OperationId = "unmatchPayment")]
