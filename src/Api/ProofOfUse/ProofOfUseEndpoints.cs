@@ -4,6 +4,7 @@ using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
+using FlutHilfe.Projections.ProofOfUse;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -56,6 +57,40 @@ public static class ProofOfUseEndpoints
     [EndpointSummary("The proof of use as JSON (own clerk, treasurer, auditor)")]
     public static async Task<ProofOfUseView> Get(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
         => await Build(allocationId, session, user, clock, ct);
+
+    [WolverineGet("/api/allocations/{allocationId}/proof-of-use.csv", OperationId = "getProofOfUseCsv")]
+    [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
+    [EndpointSummary("The voucher list (Belegliste) as CSV for spreadsheets (own clerk, treasurer, auditor)")]
+    [ProducesResponseType<string>(200, "text/csv")]
+    public static async Task<IResult> Csv(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var document = await Document(allocationId, session, user, clock, ct);
+        return Results.File(ProofOfUseCsv.WriteUtf8(document), ProofOfUseCsv.ContentType, $"Verwendungsnachweis-{document.MunicipalityId}-{allocationId}.csv");
+    }
+
+    [WolverineGet("/api/allocations/{allocationId}/proof-of-use.pdf", OperationId = "getProofOfUsePdf")]
+    [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
+    [EndpointSummary("The proof of use (Verwendungsnachweis) as PDF, generated from events (own clerk, treasurer, auditor)")]
+    [ProducesResponseType<byte[]>(200, "application/pdf")]
+    public static async Task<IResult> Pdf(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var document = await Document(allocationId, session, user, clock, ct);
+        return Results.File(ProofOfUsePdf.Render(document), ProofOfUsePdf.ContentType, $"Verwendungsnachweis-{document.MunicipalityId}-{allocationId}.pdf");
+    }
+
+    private static async Task<ProofOfUseDocument> Document(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var v = await Build(allocationId, session, user, clock, ct);
+        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(v.AppealId), ct);
+        var status = v.Status switch { "open" => "offen", "submitted" => "eingereicht", "accepted" => "angenommen", "rejected" => "abgelehnt", _ => v.Status };
+        return new ProofOfUseDocument(v.AllocationId, v.AppealTitle, appeal?.Issuer.Name ?? "", v.MunicipalityId, v.MunicipalityName,
+            v.PurposeId is null ? null : appeal?.FindPurpose(v.PurposeId)?.Name ?? v.PurposeId,
+            new Money(v.AllocatedCents), new Money(v.DisbursedCents), new Money(v.SpentCents), new Money(v.ReturnedCents), new Money(v.OpenCents),
+            v.DecisionReference, v.DecidedOn, v.Deadline, status, v.NarrativeReport, v.SubmittedAt, v.ReviewRemarks, v.IsOverdue,
+            v.Vouchers.Select(x => new VoucherLine(x.Position, x.Date, x.Payee, x.Reason, x.PurposeName, new Money(x.AmountCents), x.VoucherNumber,
+                x.Facility, x.DocumentSha256, x.Withdrawn)).ToList(),
+            clock.GetUtcNow(), null);
+    }
 
     public static async Task<ProofOfUseView> Build(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

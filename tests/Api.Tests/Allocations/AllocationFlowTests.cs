@@ -173,6 +173,19 @@ public class AllocationFlowTests(AppFixture app) : IClassFixture<AppFixture>, IA
         await Send($"/api/allocations/{id}/proof-of-use/accept", new { remarks = "In Ordnung." }, Treasurer, 200);
         (await app.Host.GetAsJsonAs(Stolberg, $"/api/allocations/{id}/proof-of-use")).GetProperty("status").GetString().ShouldBe("accepted");
 
+        // The same proof as Belegliste (CSV) and as German PDF, generated from the events.
+        var csv = await (await app.Host.Scenario(s => { s.Get.Url($"/api/allocations/{id}/proof-of-use.csv"); s.WithBearer(Stolberg); s.StatusCodeShouldBeOk(); })).ReadAsTextAsync();
+        csv.ShouldContain("STO-2021-0042;Kita Sonnenschein");
+        csv.ShouldContain("19,99");
+        csv.ShouldContain("ohne Beleg");
+        var pdf = await (await app.Host.Scenario(s => { s.Get.Url($"/api/allocations/{id}/proof-of-use.pdf"); s.WithBearer(app.Token("auditor")); s.ContentTypeShouldBe("application/pdf"); })).ReadAsBytesAsync();
+        var pdfText = string.Join(' ', PdfPages.Text(pdf));
+        foreach (var expected in new[] { "Verwendungsnachweis", "Stolberg (Rhld.)", "SI/2021/088", "Material für 3 Kitas", "STO-2021-0042", "STO-2021-0043", "19,99", "angenommen" })
+        {
+            pdfText.ShouldContain(expected, Case.Sensitive, $"missing '{expected}'");
+        }
+        await app.Host.Scenario(s => { s.Get.Url($"/api/allocations/{id}/proof-of-use.pdf"); s.WithBearer(app.Token("municipality", "eschweiler")); s.StatusCodeShouldBe(403); });
+
         // Unused money goes back to the funds it came from.
         await Send($"/api/allocations/{id}/returns", new { amountCents = 19_000, returnedOn = "2022-06-30", bankReference = "RUE-1" }, Treasurer, 200);
         await Send($"/api/allocations/{id}/returns", new { amountCents = 1, returnedOn = "2022-06-30", bankReference = "RUE-2" }, Treasurer, 409);
