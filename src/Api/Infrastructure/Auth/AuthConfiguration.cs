@@ -39,6 +39,8 @@ public static class AuthConfiguration
                 }
             });
 
+        services.AddHostedService<AuthConfigurationCheck>();
+
         // Deny by default: an endpoint is public only when it says [AllowAnonymous].
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
@@ -53,4 +55,16 @@ public static class AuthConfiguration
         }
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.SigningKey));
     }
+}
+
+/// <summary>Fails the start of the service (not of the command line) when no way to check tokens is configured.</summary>
+internal sealed class AuthConfigurationCheck(AuthOptions auth) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(auth.Authority)) AuthConfiguration.SigningKey(auth);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
