@@ -155,6 +155,43 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
     }
 
     [Fact]
+    public async Task a_node_stopping_right_after_the_payment_and_another_starting_still_mail_one_receipt()
+    {
+        // Node A records the payment and, in the same transaction, the outbox message to issue the receipt, then
+        // shuts down at once; node B starts on the same database. Whichever works the message, it happens once.
+        // (A graceful stop: a hard kill is left to Wolverine's durable inbox recovery, not simulated here.)
+        var nodeA = await app.StartHostAsync();
+        var pledge = await nodeA.Scenario(s =>
+        {
+            s.Post.Json(new { amountCents = 7_700, donor = Donor("Knoten Wechsel", "knoten@example.org"), receiptWanted = true }).ToUrl("/api/appeals/freude-schenken-2021/donations");
+            s.StatusCodeShouldBe(201);
+        });
+        var reference = (await pledge.ReadAsJsonAsync<JsonElement>()).GetProperty("reference").GetString();
+        var statement = CamtWriter.Write053v08("S-crash", Requests.AppealIban, [new GeneratedCredit(7_700, Day, StructuredReference: reference)]);
+        await nodeA.Scenario(s =>
+        {
+            s.Post.Url("/api/bank-statements");
+            s.ConfigureHttpContext(c =>
+            {
+                c.Request.Body = new MemoryStream(statement);
+                c.Request.ContentLength = statement.Length;
+                c.Request.ContentType = "application/xml";
+            });
+            s.WithBearer(app.Token("treasurer"));
+            s.StatusCodeShouldBeOk();
+        });
+        await nodeA.DisposeAsync();
+
+        await using var nodeB = await app.StartHostAsync();
+        await WaitForMails(1);
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        app.Smtp.ReceivedEmailCount.ShouldBe(1);
+        var register = await Eventually($"/api/receipts?year={DateTimeOffset.UtcNow.Year}", r => r.GetProperty("issued").GetInt32() == 1
+            && r.GetProperty("receipts")[0].GetProperty("mailed").GetBoolean(), app.Token("auditor"));
+        register.GetProperty("issued").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task the_verification_code_protects_numbers_from_enumeration()
     {
         var unknown = await app.Host.GetAsJson<JsonElement>($"/api/receipts/{DateTimeOffset.UtcNow.Year}-000001/verify?c=guess");
