@@ -23,6 +23,73 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         var changed = session.PendingChanges.Streams().Any(s => s.Events.Count > 0);
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation(changed ? "Demo appeal {Appeal} seeded" : "Demo appeal {Appeal} already present", AppealId);
+
+        if (changed) await SeedHistoryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A little history on a fresh database, through the same decisions the API uses: pledges, a bank statement
+    /// paying most of them, an allocation to Stolberg and one spending item. Runs once, with the appeal.
+    /// </summary>
+    private async Task SeedHistoryAsync(CancellationToken ct)
+    {
+        var day = new DateOnly(2021, 11, 22);
+        var appeal = FreudeSchenken();
+        var gifts = new (long Cents, string? Municipality, string? Purpose, string? Donor)[]
+        {
+            (5_000, "stolberg", "kita-schulmaterial", "Jürgen Müller"), (2_500, null, null, null), (10_000, "stolberg", null, "Bärbel Weiß"),
+            (124_600, "eschweiler", null, "Förderverein Grundschule Weisweiler"), (3_000, null, "weihnachtsfeiern", null), (750, "zuelpich", null, null),
+        };
+        var credits = new List<Domain.BankStatements.Importing.GeneratedCredit>();
+        await using (var session = store.LightweightSession())
+        {
+            var current = await session.LoadAsync<Appeal>(AppealStream.IdFor(AppealId), ct) ?? throw new InvalidOperationException("The demo appeal is missing.");
+            var now = clock.GetUtcNow();
+            foreach (var (cents, municipality, purpose, donor) in gifts)
+            {
+                var profile = donor is null ? null : new Domain.Donors.DonorProfile(Guid.CreateVersion7(now), donor, "Kaiserplatz 1", "52062", "Aachen", "DE", null, now);
+                var events = Domain.Donations.Pledging.PledgingDecision.Decide(
+                    new Domain.Donations.Pledging.PledgeDonation(AppealId, new Money(cents), [new Domain.Donations.Earmark(municipality, purpose, new Money(cents))], profile is not null, profile is not null),
+                    current, Guid.CreateVersion7(now), Domain.Donations.Pledging.PaymentReference.New(), profile?.Id, "", now);
+                var pledged = (Domain.Donations.Pledging.DonationPledged)events[0];
+                session.Events.StartStream<Domain.Donations.Donation>(pledged.DonationId, events);
+                if (profile is not null)
+                {
+                    session.Store(profile);
+                    Infrastructure.PersonalData.DonorKeys.CreateFor(session, profile.Id);
+                }
+                if (cents != 750) credits.Add(new(cents, day, StructuredReference: pledged.Reference.Value, DebtorName: donor ?? "Anonym"));
+            }
+            credits.Add(new(4_200, day, DebtorName: "Unbekannt", UnstructuredRemittance: "Spende Flutopfer Kinder"));
+            await session.SaveChangesAsync(ct);
+        }
+
+        await using (var session = store.LightweightSession())
+        {
+            var statement = Domain.BankStatements.Importing.CamtWriter.Write053v08("DEMO-2021-11-22", appeal.Account.Iban.Value, credits);
+            var file = Domain.BankStatements.Importing.CamtParser.Parse(new MemoryStream(statement));
+            await new BankStatements.Importing.StatementImport(session, clock.GetUtcNow()).RunAsync([("demo.xml", file)], ct);
+            await session.SaveChangesAsync(ct);
+        }
+
+        await using (var session = store.LightweightSession())
+        {
+            var current = await session.LoadAsync<Appeal>(AppealStream.IdFor(AppealId), ct) ?? throw new InvalidOperationException("The demo appeal is missing.");
+            var funds = await session.Query<Projections.Funds.FundBalance>().Where(f => f.AppealId == AppealId).ToListAsync(ct);
+            var now = clock.GetUtcNow();
+            var allocated = (Domain.Funds.Allocating.FundsAllocated)Domain.Funds.Allocating.AllocatingDecision.Decide(
+                new Domain.Funds.Allocating.AllocateFunds(Guid.CreateVersion7(now), AppealId, "stolberg", "kita-schulmaterial", new Money(6_000), "SI/2021/088", new DateOnly(2021, 12, 10), []),
+                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available)).ToList(), now)[0];
+            var allocation = Domain.Allocations.Allocation.Create(allocated);
+            var disbursed = Domain.Allocations.AllocationDecisions.Decide(new Domain.Allocations.DisburseFunds(allocation.Id, Guid.CreateVersion7(now), new Money(6_000), new DateOnly(2021, 12, 13), "UEB-2021-0815"), allocation, now);
+            allocation = disbursed.Aggregate(allocation, (a, e) => Domain.Allocations.AllocationEvolution.Apply(a, e)!);
+            var spent = Domain.Allocations.AllocationDecisions.Decide(new Domain.Allocations.ReportSpending(allocation.Id, Guid.CreateVersion7(now), new DateOnly(2021, 12, 15),
+                "Spielwaren Becker GmbH", true, "Bastelmaterial für die Kita", "kita-schulmaterial", new Money(1_999), "STO-2021-0042", "Kita Sonnenschein", null, "demo"), allocation, now);
+            session.Events.StartStream<Domain.Allocations.Allocation>(allocation.Id, [allocated, .. disbursed, .. spent]);
+            session.Store(new Spending.SpendingItemIndex(((Domain.Allocations.SpendingReported)spent[0]).ItemId, allocation.Id));
+            await session.SaveChangesAsync(ct);
+        }
+        logger.LogInformation("Demo history seeded: {Pledges} pledges, one bank statement, one allocation to Stolberg", gifts.Length);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
