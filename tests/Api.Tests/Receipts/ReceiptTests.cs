@@ -115,6 +115,7 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
         await WaitForMails(1);
 
         var pdf = await Pdf(view.GetProperty("receiptPdfUrl").GetString()!);
+        if (Environment.GetEnvironmentVariable("FLUTHILFE_SAMPLE_DIR") is { Length: > 0 } samples) await File.WriteAllBytesAsync(Path.Combine(samples, "receipt.pdf"), pdf, TestContext.Current.CancellationToken);
         var pages = PdfPages.Text(pdf);
         pages.Count.ShouldBe(1);
         PdfPages.FirstPageSize(pdf).ShouldBe((595, 842));

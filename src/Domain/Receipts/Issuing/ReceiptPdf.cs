@@ -70,8 +70,8 @@ public static class ReceiptPdf
 
             // Digits | words | date: the words get the most room, and shrink to fit (German number words are long).
             var rowTop = _y;
-            Cell(Left, rowTop, 112, r.Kind == ReceiptKind.Collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, r.Amount.ToString());
-            Cell(Left + 118, rowTop, 243, t.AmountWordsLabel, r.AmountInWords);
+            Cell(Left, rowTop, 150, r.Kind == ReceiptKind.Collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, r.Amount.ToString());
+            Cell(Left + 156, rowTop, 205, t.AmountWordsLabel, r.AmountInWords);
             Cell(Left + 367, rowTop, Width - 367, r.Kind == ReceiptKind.Collective ? t.PeriodLabel : t.DateLabel,
                 r.Kind == ReceiptKind.Collective ? $"{Date(r.PeriodFrom!.Value)} – {Date(r.PeriodTo!.Value)}" : Date(r.DonationDate));
             _y = rowTop + 52;
@@ -144,9 +144,17 @@ public static class ReceiptPdf
             _text.DrawString(content, Fitting(content, width - 8), XBrushes.Black, new XRect(x + 4, y + 14, width - 8, 30));
         }
 
-        /// <summary>The body font, shrunk until the longest word fits the width (never below 5 pt).</summary>
+        /// <summary>
+        /// The body font, shrunk a little so the whole text fits on one line (down to 7.5 pt); otherwise shrunk
+        /// until the longest word fits (never below 5 pt) and the text wraps.
+        /// </summary>
         private XFont Fitting(string content, double width)
         {
+            for (var size = 9.5; size >= 7.5; size -= 0.5)
+            {
+                var font = new XFont(PdfFonts.Sans, size);
+                if (gfx.MeasureString(content, font).Width <= width) return font;
+            }
             var longest = content.Split(' ', '\n').OrderByDescending(w => w.Length).First();
             for (var size = 9.5; size > 5; size -= 0.5)
             {
