@@ -84,7 +84,13 @@ public static class HostConfiguration
             options.OnException<ConcurrencyException>().Or<JasperFx.Events.ExistingStreamIdCollisionException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>().Or<DocumentAlreadyExistsException>()
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
                     TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600))
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60))
                 .Then.MoveToErrorQueue();
+
+            // Receipt numbers come from one counter per year: issuing them one at a time per node avoids the
+            // lost races (and their retries) that parallel handlers would run into on every number.
+            options.LocalQueue("receipts").Sequential();
+            options.PublishMessage<Receipts.IssueReceipt>().ToLocalQueue("receipts");
         });
 
         builder.Services.AddWolverineHttp();
