@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -33,6 +34,7 @@ public static class DocumentEndpoints
     [Authorize(Roles = Roles.Municipality + "," + Roles.Treasurer)]
     [EndpointSummary("Upload a voucher document (PDF, JPEG or PNG, at most 10 MB) to attach to spending")]
     [Consumes("application/pdf", "image/jpeg", "image/png")]
+    [UploadSizeLimit("", SizeBytesMax)]
     [ProducesResponseType<DocumentReceipt>(201)]
     public static async Task<IResult> Upload(HttpRequest request, string? fileName, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

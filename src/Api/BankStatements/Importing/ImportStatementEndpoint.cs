@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -12,6 +13,7 @@ public static class ImportStatementEndpoint
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Import camt.053 bank statements (XML or ZIP) and match payments by reference (treasurer)")]
     [Consumes("application/xml", "text/xml", "application/zip")]
+    [UploadSizeLimit("BankStatements:UploadBytesMax", StatementUpload.DefaultSizeBytesMax)]
     [ProducesResponseType<ImportResult>(200)]
     [ProducesResponseType<ProblemDetails>(413)]
     [ProducesResponseType<ProblemDetails>(422)]

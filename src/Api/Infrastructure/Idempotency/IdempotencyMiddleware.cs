@@ -35,6 +35,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
             return;
         }
 
+        UploadSizeLimitAttribute.Apply(context);
         request.EnableBuffering();
         var bodyHash = await HashBodyAsync(request, context.RequestAborted);
         var scope = $"{context.User.FindFirst("sub")?.Value ?? "anonymous"}\n{request.Method}\n{request.Path}{request.QueryString}\n{key}";
