@@ -20,7 +20,7 @@ internal static class ColdStartBenchmark
         var runs = options.Int("runs", 3, 1);
         var appeal = options.Text("appeal") ?? "freude-schenken-2021";
         var timeout = TimeSpan.FromSeconds(options.Int("timeout-seconds", 180, 1));
-        var connection = options.Text("connection") ?? DbUrlFromOps();
+        var connection = options.Text("connection") ?? Db.UrlFromOps();
         var log = Path.GetFullPath(options.Text("log") ?? Path.Combine(Path.GetDirectoryName(dll)!, "..", "coldstart.log"));
         options.RejectUnknown();
 
@@ -152,22 +152,5 @@ internal static class ColdStartBenchmark
         {
             return false;
         }
-    }
-
-    /// <summary>The connection string `ops/db url` prints, found by walking up from the working directory.</summary>
-    private static string DbUrlFromOps()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            var script = Path.Combine(dir.FullName, "ops", "db");
-            if (!File.Exists(script)) continue;
-            var info = new ProcessStartInfo(script, "url") { RedirectStandardOutput = true, UseShellExecute = false };
-            using var p = Process.Start(info) ?? throw new InvalidOperationException($"could not run {script}");
-            var output = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit();
-            if (p.ExitCode == 0 && output.Length > 0) return output;
-            throw new InvalidOperationException($"{script} url failed with {p.ExitCode}");
-        }
-        throw new UsageException("no --connection given and no ops/db found above the working directory");
     }
 }

@@ -15,7 +15,7 @@ internal static class PledgeBenchmark
 {
     private const int ErrorSamplesMax = 10;
 
-    private sealed class Run(int count)
+    internal sealed class Run(int count)
     {
         public int Next = -1;
         public readonly double[] LatencyMs = new double[count];
@@ -97,7 +97,7 @@ internal static class PledgeBenchmark
         return run.Errors == 0 && !timedOut && ok.Length == count ? 0 : 1;
     }
 
-    private static async Task<(Run Run, TimeSpan Elapsed)> FireAsync(HttpClient client, Uri endpoint, int count, int concurrency, CancellationToken ct)
+    internal static async Task<(Run Run, TimeSpan Elapsed)> FireAsync(HttpClient client, Uri endpoint, int count, int concurrency, CancellationToken ct)
     {
         var run = new Run(count);
         var clock = Stopwatch.StartNew();
