@@ -1,3 +1,4 @@
+using FlutHilfe.Projections;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using FlutHilfe.Domain.Allocations;
@@ -152,28 +153,8 @@ internal static class RebuildBenchmark
         options.Connection(connection);
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = AutoCreate.All;
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-        options.Events.StreamIdentity = StreamIdentity.AsGuid;
-        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
-        options.Events.UseIdentityMapForAggregates = true;
-        options.Events.MetadataConfig.HeadersEnabled = true;
-        options.Events.MetadataConfig.CausationIdEnabled = true;
-        options.Events.MetadataConfig.CorrelationIdEnabled = true;
-        if (!projections) return;
-
-        options.Projections.Snapshot<Appeal>(SnapshotLifecycle.Inline);
-        options.Projections.Snapshot<Donation>(SnapshotLifecycle.Inline);
-        options.Schema.For<Donation>().UniqueIndex(d => d.Reference);
-        options.Projections.Snapshot<Payment>(SnapshotLifecycle.Inline);
-        options.Schema.For<Payment>().Index(p => p.Status);
-        options.Projections.Add<FundBalanceProjection>(ProjectionLifecycle.Inline);
-        options.Projections.Snapshot<Allocation>(SnapshotLifecycle.Inline);
-        options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<AppealTotalsProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<TransparencyProjection>(ProjectionLifecycle.Async);
-        options.Schema.For<MunicipalityBalance>().Index(b => b.MunicipalityId);
-        options.Projections.Snapshot<Receipt>(SnapshotLifecycle.Inline);
-        options.Schema.For<Receipt>().Index(r => r.Year);
+        options.ConfigureEventStore();
+        if (projections) options.AddFlutHilfeProjections();
     }
 
     /// <summary>A pledge and its payment, with the value mix of the pledge benchmark.</summary>

@@ -47,20 +47,6 @@ public static class HostConfiguration
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-
-                options.Events.StreamIdentity = StreamIdentity.AsGuid;
-                // Marten 9 changed these defaults; we state them so an upgrade cannot silently flip them.
-                // Quick append with server timestamps: the database clock records "when we learned it"
-                // (auditors' "as known on"); business time lives inside each event.
-                options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
-                // Aggregates fetched for writing are kept in the session's identity map, so a handler
-                // must never mutate the aggregate it is handed (decisions return new events instead).
-                options.Events.UseIdentityMapForAggregates = true;
-                options.Events.MetadataConfig.HeadersEnabled = true;
-                options.Events.MetadataConfig.CausationIdEnabled = true;
-                options.Events.MetadataConfig.CorrelationIdEnabled = true;
-
                 options.ConfigureFlutHilfeModel();
             })
             .UseLightweightSessions()

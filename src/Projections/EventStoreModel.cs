@@ -1,0 +1,65 @@
+using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Payments;
+using FlutHilfe.Domain.Receipts;
+using FlutHilfe.Projections.Appeals;
+using FlutHilfe.Projections.Funds;
+using FlutHilfe.Projections.Municipalities;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Weasel.Core;
+
+namespace FlutHilfe.Projections;
+
+/// <summary>The event store's settings and every projection, shared by the service and the benchmarks.</summary>
+public static class EventStoreModel
+{
+    public static void ConfigureEventStore(this StoreOptions options)
+    {
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        // Marten 9 changed these defaults; we state them so an upgrade cannot silently flip them.
+        // Quick append with server timestamps: the database clock records "when we learned it"
+        // (auditors' "as known on"); business time lives inside each event.
+        options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
+        // Aggregates fetched for writing are kept in the session's identity map, so a handler
+        // must never mutate the aggregate it is handed (decisions return new events instead).
+        options.Events.UseIdentityMapForAggregates = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+    }
+
+    public static void AddFlutHilfeProjections(this StoreOptions options)
+    {
+        // Appeals are read on every pledge: keep the folded state next to the stream, in the same transaction.
+        options.Projections.Snapshot<Appeal>(SnapshotLifecycle.Inline);
+
+        // The donation snapshot is written with each donation event: payments are matched by reference
+        // and the donor view reads it. The unique index makes a clashing reference refuse the pledge.
+        options.Projections.Snapshot<Donation>(SnapshotLifecycle.Inline);
+        options.Schema.For<Donation>().UniqueIndex(d => d.Reference);
+
+        // One stream per bank transaction, id derived from its composite key: a re-import collides.
+        options.Projections.Snapshot<Payment>(SnapshotLifecycle.Inline);
+        options.Schema.For<Payment>().Index(p => p.Status);
+
+        // Confirmed money per fund, in the same transaction as each payment fact (allocations rely on it).
+        options.Projections.Add<FundBalanceProjection>(ProjectionLifecycle.Inline);
+
+        // Spending is serialized on its allocation's stream; the snapshot answers reads and proofs of use.
+        options.Projections.Snapshot<Allocation>(SnapshotLifecycle.Inline);
+
+        // Read-only views, kept by the async daemon.
+        options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<AppealTotalsProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<TransparencyProjection>(ProjectionLifecycle.Async);
+        options.Schema.For<MunicipalityBalance>().Index(b => b.MunicipalityId);
+
+        // Receipts: one stream per number (a number can never be given twice).
+        options.Projections.Snapshot<Receipt>(SnapshotLifecycle.Inline);
+        options.Schema.For<Receipt>().Index(r => r.Year);
+    }
+}
