@@ -1,4 +1,6 @@
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Shared;
+using Marten;
 
 namespace FlutHilfe.Api.Appeals;
 
@@ -31,3 +33,11 @@ public sealed record AppealView(
 public sealed record IssuerView(string Name, PostalAddress Address);
 
 public sealed record AccountView(string Iban, string IbanPrint, string? Bic, string Holder);
+
+public static class AppealLookup
+{
+    /// <summary>The appeal behind a public id (slug), or a 404 refusal.</summary>
+    public static async Task<Appeal> LoadAsync(IQuerySession session, string appealId, CancellationToken ct)
+        => (Slug.IsValid(appealId) ? await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) : null)
+           ?? throw DomainException.NotFound($"No appeal '{appealId}'.");
+}

@@ -80,11 +80,10 @@ public static class ProofOfUseEndpoints
 
     private static async Task<ProofOfUseDocument> Document(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var v = await Build(allocationId, session, user, clock, ct);
-        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(v.AppealId), ct);
+        var (v, appeal) = await BuildWithAppeal(allocationId, session, user, clock, ct);
         var status = v.Status switch { "open" => "offen", "submitted" => "eingereicht", "accepted" => "angenommen", "rejected" => "abgelehnt", _ => v.Status };
-        return new ProofOfUseDocument(v.AllocationId, v.AppealTitle, appeal?.Issuer.Name ?? "", v.MunicipalityId, v.MunicipalityName,
-            v.PurposeId is null ? null : appeal?.FindPurpose(v.PurposeId)?.Name ?? v.PurposeId,
+        return new ProofOfUseDocument(v.AllocationId, v.AppealTitle, appeal.Issuer.Name, v.MunicipalityId, v.MunicipalityName,
+            v.PurposeId is null ? null : appeal.FindPurpose(v.PurposeId)?.Name ?? v.PurposeId,
             new Money(v.AllocatedCents), new Money(v.DisbursedCents), new Money(v.SpentCents), new Money(v.ReturnedCents), new Money(v.OpenCents),
             v.DecisionReference, v.DecidedOn, v.Deadline, status, v.NarrativeReport, v.SubmittedAt, v.ReviewRemarks, v.IsOverdue,
             v.Vouchers.Select(x => new VoucherLine(x.Position, x.Date, x.Payee, x.Reason, x.PurposeName, new Money(x.AmountCents), x.VoucherNumber,
@@ -93,6 +92,10 @@ public static class ProofOfUseEndpoints
     }
 
     public static async Task<ProofOfUseView> Build(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        => (await BuildWithAppeal(allocationId, session, user, clock, ct)).View;
+
+    /// <summary>The view and the appeal it was read against (the documents need the issuer and purpose names too).</summary>
+    private static async Task<(ProofOfUseView View, Appeal Appeal)> BuildWithAppeal(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var a = await AllocationEndpoints.Load(session, allocationId, ct);
         Access.RequireMunicipality(user, a.MunicipalityId);
@@ -103,9 +106,9 @@ public static class ProofOfUseEndpoints
         var vouchers = a.Items.Select(i => new ProofVoucher(++position, i.ItemId, i.Date, i.Payee, i.Reason, i.PurposeId,
             appeal.FindPurpose(i.PurposeId)?.Name ?? i.PurposeId, i.Amount.Cents, i.VoucherNumber, i.Facility, i.Document?.Sha256,
             i.Document is not null, i.Withdrawn)).ToList();
-        return new ProofOfUseView(a.Id, a.AppealId, appeal.Title, a.MunicipalityId, appeal.FindMunicipality(a.MunicipalityId)?.Name ?? a.MunicipalityId,
+        return (new ProofOfUseView(a.Id, a.AppealId, appeal.Title, a.MunicipalityId, appeal.FindMunicipality(a.MunicipalityId)?.Name ?? a.MunicipalityId,
             a.PurposeId, a.Net.Cents, a.Disbursed.Cents, a.Spent.Cents, a.ReturnedUnused.Cents, a.Open.Cents, a.DecisionReference, a.DecidedOn,
             appeal.ProofOfUseDeadline, overdue, a.ProofStatus.ToString().ToLowerInvariant(), a.NarrativeReport, a.SubmittedAt, a.ReviewRemarks,
-            vouchers.Count(v => !v.HasDocument && !v.Withdrawn), vouchers);
+            vouchers.Count(v => !v.HasDocument && !v.Withdrawn), vouchers), appeal);
     }
 }

@@ -22,11 +22,6 @@ public static class GetAppealEndpoints
     [EndpointSummary("Get one appeal with its purposes and municipalities (public)")]
     [ProducesResponseType<AppealView>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string appealId, IQuerySession session, CancellationToken ct)
-    {
-        var appeal = Slug.IsValid(appealId) ? await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) : null;
-        return appeal is null
-            ? Results.Problem(Infrastructure.Problems.Problem.Of(404, "Not found", $"No appeal '{appealId}'."))
-            : Results.Ok(AppealView.From(appeal));
-    }
+    public static async Task<AppealView> Get(string appealId, IQuerySession session, CancellationToken ct)
+        => AppealView.From(await AppealLookup.LoadAsync(session, appealId, ct));
 }

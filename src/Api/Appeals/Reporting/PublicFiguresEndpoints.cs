@@ -29,7 +29,7 @@ public static class PublicFiguresEndpoints
     [EndpointSummary("Public totals of an appeal: pledged, received, donations, allocated, spent, per municipality")]
     public static async Task<TotalsView> Totals(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = await LoadAppeal(session, appealId, ct);
+        var appeal = await AppealLookup.LoadAsync(session, appealId, ct);
         var instant = AsOf.Parse(asOf, clock);
         var totals = instant is { } at
             ? (await AsOfReplay.ReplayAsync<AppealTotals>(session, at, AppealTotals.EventTypes, AppealTotals.IdsFor, AppealTotals.Fold, id => id == appealId, ct)).GetValueOrDefault(appealId)
@@ -46,7 +46,7 @@ public static class PublicFiguresEndpoints
     [EndpointSummary("Where the money went: allocations and spending per municipality (public, no personal data)")]
     public static async Task<TransparencyView> Transparency(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = await LoadAppeal(session, appealId, ct);
+        var appeal = await AppealLookup.LoadAsync(session, appealId, ct);
         var instant = AsOf.Parse(asOf, clock);
         var report = instant is { } at
             ? (await AsOfReplay.ReplayAsync<TransparencyReport>(session, at, TransparencyReport.EventTypes, TransparencyReport.IdsFor, TransparencyReport.Fold, id => id == appealId, ct)).GetValueOrDefault(appealId)
@@ -63,7 +63,4 @@ public static class PublicFiguresEndpoints
         }).ToList());
     }
 
-    private static async Task<Appeal> LoadAppeal(IQuerySession session, string appealId, CancellationToken ct)
-        => (Slug.IsValid(appealId) ? await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) : null)
-           ?? throw DomainException.NotFound($"No appeal '{appealId}'.");
 }

@@ -24,7 +24,8 @@ public static class ImportStatementEndpoint
         var import = new StatementImport(session, clock.GetUtcNow());
         var result = await import.RunAsync(files, ct);
         var messages = new OutgoingMessages();
-        messages.AddRange(import.Messages);
+        // Several payments of one donation in one upload trigger one IssueReceipt (messages compare by value).
+        messages.AddRange(import.Messages.Distinct());
         return (result, messages);
     }
 }

@@ -44,8 +44,7 @@ public static class PledgeEndpoint
     [ProducesResponseType<ProblemDetails>(429)]
     public static async Task<IResult> Post(string appealId, PledgeRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = (Slug.IsValid(appealId) ? await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) : null)
-                     ?? throw DomainException.NotFound($"No appeal '{appealId}'.");
+        var appeal = await Appeals.AppealLookup.LoadAsync(session, appealId, ct);
 
         var now = clock.GetUtcNow();
         var donationId = Guid.CreateVersion7(now);
