@@ -114,8 +114,12 @@ public sealed record Payment
     public PaymentStatus Status { get; init; }
     /// <summary>The donation when the payment is matched to one; null when unmatched or split.</summary>
     public Guid? DonationId { get; init; }
+    /// <summary>The stored parts of the match (absent in snapshots written before splits existed: see <see cref="Parts"/>).</summary>
+    public IReadOnlyList<PaymentPart> MatchParts { get; init; } = [];
+
     /// <summary>Where the money went: one part for a plain match, several for a split, none when unmatched.</summary>
-    public IReadOnlyList<PaymentPart> Parts { get; init; } = [];
+    public IReadOnlyList<PaymentPart> Parts => MatchParts.Count > 0 ? MatchParts
+        : Status == PaymentStatus.Matched && DonationId is { } donation ? [new PaymentPart(donation, Amount)] : [];
     public MatchMethod? Method { get; init; }
     public Guid? ReturnOf { get; init; }
     public DateTimeOffset RecordedAt { get; init; }
@@ -148,14 +152,14 @@ public sealed record Payment
 
     public Payment Apply(PaymentMatched e) => this with
     {
-        Status = PaymentStatus.Matched, DonationId = e.DonationId, Parts = [new PaymentPart(e.DonationId, Amount)], Method = e.Method, ReturnOf = e.ReturnOf,
+        Status = PaymentStatus.Matched, DonationId = e.DonationId, MatchParts = [new PaymentPart(e.DonationId, Amount)], Method = e.Method, ReturnOf = e.ReturnOf,
     };
 
-    public Payment Apply(PaymentUnmatched e) => this with { Status = PaymentStatus.Unmatched, DonationId = null, Parts = [], Method = null, ReturnOf = null };
+    public Payment Apply(PaymentUnmatched e) => this with { Status = PaymentStatus.Unmatched, DonationId = null, MatchParts = [], Method = null, ReturnOf = null };
 
-    public Payment Apply(PaymentSplit e) => this with { Status = PaymentStatus.Matched, DonationId = null, Parts = e.Parts, Method = e.Method, ReturnOf = e.ReturnOf };
+    public Payment Apply(PaymentSplit e) => this with { Status = PaymentStatus.Matched, DonationId = null, MatchParts = e.Parts, Method = e.Method, ReturnOf = e.ReturnOf };
 
-    public Payment Apply(PaymentSplitUndone e) => this with { Status = PaymentStatus.Unmatched, DonationId = null, Parts = [], Method = null, ReturnOf = null };
+    public Payment Apply(PaymentSplitUndone e) => this with { Status = PaymentStatus.Unmatched, DonationId = null, MatchParts = [], Method = null, ReturnOf = null };
 
     /// <summary>Facts recorded before <see cref="BankTransactionRecorded.NamedReferences"/> existed kept one of each kind.</summary>
     private static IReadOnlyList<string> LegacyReferences(BankTransactionRecorded e)

@@ -155,4 +155,16 @@ public class SplittingSpecs
         Should.Throw<DomainException>(() => MatchingDecision.BookAsDonation(back, Guid.CreateVersion7(), NewReference(), [], Samples.Appeal(), null, Samples.Now))
             .Kind.ShouldBe(RefusalKind.Conflict);
     }
+
+    [Fact]
+    public void a_payment_snapshot_written_before_splits_existed_still_knows_its_donation()
+    {
+        var donation = Pledged(500);
+        var payment = Bank(500);
+        var paid = donation.After(MatchingDecision.Match(payment, donation, MatchMethod.StructuredReference, null, Samples.Now));
+        var stored = payment with { Status = PaymentStatus.Matched, DonationId = donation.Id, Method = MatchMethod.StructuredReference };
+
+        stored.Parts.ShouldBe([new PaymentPart(donation.Id, new Money(500))]);
+        MatchingDecision.Unmatch(stored, paid, "Irrtum", null, Samples.Now).PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentUnmatched>();
+    }
 }

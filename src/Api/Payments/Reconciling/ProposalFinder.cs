@@ -16,6 +16,11 @@ public static class ProposalFinder
     /// <summary>Bounds on each candidate query: the queue page stays cheap however large the tables grow.</summary>
     private const int HistoryMax = 2000;
     private const int CandidatesMax = 2000;
+    /// <summary>Pledges per amount considered for the amount reason (the most recent ones; the ranking then orders by date).</summary>
+    private const int PerAmountMax = 10;
+
+    private static string DonationTable(IQuerySession session)
+        => session.DocumentStore.Options.FindOrResolveDocumentType(typeof(Donation)).TableName.QualifiedName;
 
     public static async Task<IReadOnlyDictionary<Guid, IReadOnlyList<Proposal>>> ForAsync(
         IReadOnlyList<Payment> payments, IReadOnlyDictionary<Guid, PayerDetails> payers, IQuerySession session, CancellationToken ct)
@@ -49,25 +54,34 @@ public static class ProposalFinder
         var sameDonor = donorIds.Length == 0 ? [] : await session.Query<Donation>()
             .Where(d => d.DonorId.IsOneOf(donorIds) && d.AppealId.IsOneOf(appeals)).Take(CandidatesMax).ToListAsync(ct);
 
-        // Pledges waiting for exactly a payment's amount.
+        // Pledges waiting for exactly a payment's amount: the most recent few per amount (donations come in round sums, so
+        // one amount may be outstanding on thousands of pledges; an index probe and a small sort per amount, no scan).
         var creditAmounts = eligible.Where(p => p.Kind == PaymentKind.Credit).Select(p => p.AmountCents).Distinct().ToArray();
-        var byAmount = creditAmounts.Length == 0 ? [] : await session.Query<Donation>()
-            .Where(d => d.AppealId.IsOneOf(appeals) && (d.OutstandingCents.IsOneOf(creditAmounts) || d.PledgedCents.IsOneOf(creditAmounts)))
-            .OrderByDescending(d => d.PledgedAt).Take(CandidatesMax).ToListAsync(ct);
+        var byAmount = creditAmounts.Length == 0 ? [] : await session.QueryAsync<Donation>(
+            $"""
+            select x.data from unnest(?::bigint[]) as amount(cents) cross join lateral (
+              select d.data from {DonationTable(session)} as d
+              where (d.data ->> 'outstandingCents')::bigint = amount.cents and d.data ->> 'appealId' = any(?)
+              order by d.data ->> 'pledgedAt' desc limit {PerAmountMax}) as x
+            """, ct, creditAmounts, appeals);
 
         var donations = named.Concat(linked).Concat(sameDonor).Concat(byAmount).DistinctBy(d => d.Id).ToDictionary(d => d.Id);
         var earlierPayerById = earlierPayers.ToDictionary(p => p.Id);
         var byDonor = donations.Values.Where(d => d.DonorId is not null).ToLookup(d => d.DonorId!.Value);
+        var byAmountOf = byAmount.ToLookup(d => d.OutstandingCents);
+        // Earlier payments by the payer's IBAN and name, looked up once (name keys are computed, not stored per query).
+        var earlierByIban = earlierPayments.Where(p => earlierPayerById[p.Id].Iban is not null).ToLookup(p => earlierPayerById[p.Id].Iban!);
+        var earlierByName = earlierPayments.Select(p => (Payment: p, Key: earlierPayerById[p.Id].NameKey)).Where(x => x.Key is not null).ToLookup(x => x.Key!, x => x.Payment);
         var result = new Dictionary<Guid, IReadOnlyList<Proposal>>();
         foreach (var payment in eligible)
         {
             var payer = payers.GetValueOrDefault(payment.Id);
-            var history = History(payer, earlierPayments, earlierPayerById, donations);
+            var history = History(payer, earlierByIban, earlierByName, donations);
             var candidates = history.Select(h => donations.GetValueOrDefault(h.DonationId)).OfType<Donation>()
                 .Concat(history.Select(h => h.DonorId).OfType<Guid>().Distinct().SelectMany<Guid, Donation>(donor => byDonor[donor]))
                 .Concat(named.Where(d => payment.NamedReferences.Contains(d.Reference)))
                 .Concat(payment.Kind == PaymentKind.Credit
-                    ? byAmount.Where(d => d.OutstandingCents == payment.AmountCents || d.PledgedCents == payment.AmountCents)
+                    ? byAmountOf[payment.AmountCents]
                     : sameAmountCredits.Where(p => p.AmountCents == payment.AmountCents).SelectMany(p => p.Parts)
                         .Select(p => donations.GetValueOrDefault(p.DonationId)).OfType<Donation>());
             result[payment.Id] = Proposing.Rank(payment, candidates, history);
@@ -75,19 +89,16 @@ public static class ProposalFinder
         return result;
     }
 
-    private static List<PayerHistoryItem> History(PayerDetails? payer, IReadOnlyList<Payment> earlierPayments,
-        IReadOnlyDictionary<Guid, PayerDetails> earlierPayers, IReadOnlyDictionary<Guid, Donation> donations)
+    private static List<PayerHistoryItem> History(PayerDetails? payer, ILookup<string, Payment> earlierByIban, ILookup<string, Payment> earlierByName,
+        IReadOnlyDictionary<Guid, Donation> donations)
     {
         if (payer is null) return [];
-        var history = new List<PayerHistoryItem>();
-        foreach (var earlier in earlierPayments)
-        {
-            var other = earlierPayers[earlier.Id];
-            var sameIban = payer.Iban is not null && other.Iban == payer.Iban;
-            var sameName = payer.NameKey is not null && other.NameKey == payer.NameKey;
-            if (!sameIban && !sameName) continue;
-            history.AddRange(earlier.Parts.Select(part => new PayerHistoryItem(part.DonationId, donations.GetValueOrDefault(part.DonationId)?.DonorId, sameIban, sameName)));
-        }
-        return history;
+        var sameIban = payer.Iban is { } iban ? earlierByIban[iban].Select(p => p.Id).ToHashSet() : [];
+        var sameName = payer.NameKey is { } name ? earlierByName[name].Select(p => p.Id).ToHashSet() : [];
+        return (payer.Iban is null ? [] : earlierByIban[payer.Iban]).Concat(payer.NameKey is null ? [] : earlierByName[payer.NameKey])
+            .DistinctBy(p => p.Id)
+            .SelectMany(p => p.Parts.Select(part => new PayerHistoryItem(part.DonationId, donations.GetValueOrDefault(part.DonationId)?.DonorId,
+                sameIban.Contains(p.Id), sameName.Contains(p.Id))))
+            .ToList();
     }
 }
