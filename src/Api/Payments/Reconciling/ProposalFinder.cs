@@ -45,7 +45,7 @@ public static class ProposalFinder
         // For returns: earlier credits of exactly the returned amount.
         var returnAmounts = eligible.Where(p => p.Kind == PaymentKind.Return).Select(p => p.AmountCents).Distinct().ToArray();
         var sameAmountCredits = returnAmounts.Length == 0 ? [] : await session.Query<Payment>()
-            .Where(p => p.AmountCents.IsOneOf(returnAmounts) && p.Status == PaymentStatus.Matched && p.AppealId.IsOneOf(appeals))
+            .Where(p => p.AmountCents.IsOneOf(returnAmounts) && p.Status == PaymentStatus.Matched && p.Kind == PaymentKind.Credit && p.AppealId.IsOneOf(appeals))
             .Take(CandidatesMax).ToListAsync(ct);
 
         var linkedIds = earlierPayments.Concat(sameAmountCredits).SelectMany(p => p.Parts).Select(p => p.DonationId).Distinct().ToArray();
