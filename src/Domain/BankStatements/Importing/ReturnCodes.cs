@@ -22,8 +22,8 @@ public static class ReturnSignals
 /// <para><b>Deutsche Kreditwirtschaft</b> (<c>BkTxCd/Prtry/Cd</c> with <c>Issr</c> DK, formerly ZKA), built as
 /// "N" + SWIFT transaction type + "+" + Geschäftsvorfallcode (GVC) [+ Primanota / Textschlüsselergänzung], e.g.
 /// <c>NRTI+159+00931</c>. Recognised as returns: the SWIFT type <c>RTI</c> ("returned item") whatever the GVC, and
-/// the GVCs 159 (SEPA-Überweisung: Rücküberweisung/Retoure), 108 and 109 (SEPA-Lastschrift: Rücklastschrift/
-/// Rückbelastung, Core and B2B) and 009 (Rücklastschrift of the old DTAUS procedure). Source: DFÜ-Abkommen Anlage 3
+/// the GVCs 159 (SEPA-Überweisung: Rücküberweisung/Retoure), 108 and 109 (SEPA returns, Rücklastschrift/
+/// Rückbelastung) and 009 (Rücklastschrift of the old DTAUS procedure, "RUECKLASTSCHR."). Source: DFÜ-Abkommen Anlage 3
 /// (Formatstandards), Kapitel "Geschäftsvorfallcodes" and the GVC ↔ ISO BTC mapping, version 3.x
 /// (https://www.ebics.de/de/datenformate), as tabulated in UniCredit/HypoVereinsbank "Elektronische
 /// Kontoinformation – Geschäftsvorfall- und Rückgabecodes" (June 2018, and the English edition of August 2021);

@@ -31,7 +31,7 @@ public class DkStatementParsingTests
         (statement.ElectronicSequenceNumber, statement.LegalSequenceNumber).ShouldBe((226L, 226L));
         statement.FromDateTime.ShouldBe(new DateTimeOffset(2021, 11, 22, 0, 0, 0, TimeSpan.FromHours(1)));
         statement.ToDateTime!.Value.Date.ShouldBe(new DateTime(2021, 11, 22));
-        statement.Balances.Select(b => (b.TypeCode, b.AmountCents)).ShouldBe([("PRCD", 100000L), ("CLBD", 152510L)]);
+        statement.Balances.Select(b => (b.TypeCode, b.AmountCents)).ShouldBe([("OPBD", 100000L), ("CLBD", 152510L)]);
         var batch = statement.Entries[0];
         (batch.BatchTransactionCount, batch.Transactions.Count, batch.ProprietaryBankTransactionCode, batch.ProprietaryBankTransactionCodeIssuer)
             .ShouldBe((3, 3, "NTRF+166+00931", "DK"));
