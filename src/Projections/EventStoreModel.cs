@@ -1,5 +1,6 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Receipts;
@@ -41,10 +42,18 @@ public static class EventStoreModel
         // and the donor view reads it. The unique index makes a clashing reference refuse the pledge.
         options.Projections.Snapshot<Donation>(SnapshotLifecycle.Inline);
         options.Schema.For<Donation>().UniqueIndex(d => d.Reference);
+        // Reconciliation proposals and the treasury's balance list look donations up by donor and by amount.
+        options.Schema.For<Donation>().Index(d => d.DonorId).Index(d => d.OutstandingCents).Index(d => d.PledgedCents);
 
         // One stream per bank transaction, id derived from its composite key: a re-import collides.
         options.Projections.Snapshot<Payment>(SnapshotLifecycle.Inline);
         options.Schema.For<Payment>().Index(p => p.Status);
+        // A return finds the payment it gives back by EndToEndId, or by amount (proposals for unmatched returns).
+        options.Schema.For<Payment>().Index(p => p.EndToEndId).Index(p => p.AmountCents);
+
+        // One stream per bank statement (id from account and Stmt/Id): continuity is checked against the recorded ones.
+        options.Projections.Snapshot<BankStatement>(SnapshotLifecycle.Inline);
+        options.Schema.For<BankStatement>().Index(s => s.AccountIban);
 
         // Confirmed money per fund, in the same transaction as each payment fact (allocations rely on it).
         options.Projections.Add<FundBalanceProjection>(ProjectionLifecycle.Inline);

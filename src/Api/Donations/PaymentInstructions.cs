@@ -37,7 +37,5 @@ public sealed record PaymentInstructions(
             CharityPurposeCode,
             CreditorReference.Parse(donation.Reference),
             RemittanceText: null,
-            Information: Truncate("Spende: " + appeal.Title, GiroCode.InformationLengthMax)));
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+            Information: Text.Cut(SepaText.ForPayload("Spende: " + appeal.Title), GiroCode.InformationLengthMax).TrimEnd()));
 }

@@ -31,6 +31,7 @@ public static class MartenModel
         // Personal data lives outside the event log so it can be erased (DESIGN §9).
         options.Schema.For<DonorKey>();
         options.Schema.For<DonorProfile>();
-        options.Schema.For<PayerDetails>();
+        // Indexed so that returns and proposals find earlier payments of the same payer without a scan.
+        options.Schema.For<PayerDetails>().Index(p => p.Iban).Index(p => p.NameKey);
     }
 }

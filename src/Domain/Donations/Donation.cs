@@ -56,17 +56,28 @@ public sealed record Donation
     public Money Received => Payments.Aggregate(Money.Zero, (sum, p) => sum + p.Amount);
     public Money Net => Received - ReturnedByBank;
     public DateOnly? PaidOn => Payments.Count == 0 ? null : Payments.Min(p => p.BookingDate);
+    /// <summary>What the pledge still waits for (never negative).</summary>
+    public Money Outstanding => Net < Pledged ? Pledged - Net : Money.Zero;
+    /// <summary>What arrived beyond the pledge (never negative); shown apart, never hidden in "paid".</summary>
+    public Money Overpaid => Net > Pledged ? Net - Pledged : Money.Zero;
+
+    // Plain numbers for queries (the treasury's balance list and the reconciliation proposals filter on them).
+    public long ReceivedCents => Received.Cents;
+    public long NetCents => Net.Cents;
+    public long OutstandingCents => Outstanding.Cents;
+    public long OverpaidCents => Overpaid.Cents;
 
     /// <summary>
-    /// Paid as soon as money arrived, whatever the amount (the real amount counts, the pledge stays visible);
-    /// partly paid when the bank took part of it back; returned when nothing is left.
+    /// Pledged while nothing arrived; partly paid while what is left of the money (received minus returned) is short
+    /// of the pledge; paid once it reaches the pledge (an overpayment is shown apart); returned when money arrived
+    /// and all of it went back.
     /// </summary>
-    public DonationStatus Status => (Received.IsPositive, ReturnedByBank.IsPositive) switch
+    public DonationStatus Status => Received.IsPositive switch
     {
-        (false, false) => DonationStatus.Pledged,
-        (true, false) => DonationStatus.Paid,
-        (_, true) when Net.IsPositive => DonationStatus.PartlyPaid,
-        _ => DonationStatus.Returned,
+        false => DonationStatus.Pledged,
+        true when !Net.IsPositive => DonationStatus.Returned,
+        true when Net < Pledged => DonationStatus.PartlyPaid,
+        _ => DonationStatus.Paid,
     };
 
     /// <summary>What each fund holds of this donation right now (received minus returned).</summary>

@@ -73,7 +73,7 @@ public class ImportTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
     }
 
     [Fact]
-    public async Task a_different_amount_is_paid_with_the_real_amount_and_the_split_scaled()
+    public async Task a_smaller_amount_is_booked_as_it_came_with_the_split_scaled_and_the_rest_outstanding()
     {
         var (id, reference, donorUrl) = await PledgeAsync(10000, [
             new { municipalityId = "stolberg", amountCents = 3333 },
@@ -83,9 +83,10 @@ public class ImportTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
         await app.ImportAsync(Statement("S1", new GeneratedCredit(1000, Day, StructuredReference: reference)));
 
         var view = await app.Host.GetAsJson<JsonElement>(donorUrl);
-        view.GetProperty("status").GetString().ShouldBe("paid");
+        view.GetProperty("status").GetString().ShouldBe("partly paid");
         view.GetProperty("amountCents").GetInt64().ShouldBe(10000);
         view.GetProperty("paidCents").GetInt64().ShouldBe(1000);
+        view.GetProperty("outstandingCents").GetInt64().ShouldBe(9000);
 
         await using var session = app.Store.QuerySession();
         var received = (await session.Events.QueryRawEventDataOnly<DonationPaymentReceived>().ToListAsync(TestContext.Current.CancellationToken)).Single();

@@ -48,7 +48,7 @@ public class MatchingSpecs
         received.Allocation.Select(a => a.Amount.Cents).ShouldBe([333, 333, 334]);
 
         var after = Apply(donation, outcome);
-        after.Status.ShouldBe(DonationStatus.Paid);
+        after.Status.ShouldBe(DonationStatus.PartlyPaid);
         after.Received.ShouldBe(new Money(1000));
         after.Pledged.ShouldBe(new Money(10000));
     }
@@ -132,7 +132,7 @@ public class MatchingSpecs
 
     [Theory]
     [InlineData(CreditDebit.Credit, false, null, PaymentKind.Credit)]
-    [InlineData(CreditDebit.Credit, false, "AC04", PaymentKind.Credit)]
+    [InlineData(CreditDebit.Credit, false, "AC04", PaymentKind.ReturnedTransfer)]
     [InlineData(CreditDebit.Debit, false, null, PaymentKind.Debit)]
     [InlineData(CreditDebit.Debit, false, "MD06", PaymentKind.Return)]
     [InlineData(CreditDebit.Debit, true, null, PaymentKind.Return)]

@@ -1,14 +1,25 @@
+using FlutHilfe.Api.Receipts;
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Shared;
-using JasperFx.Events;
 using Marten;
 
 namespace FlutHilfe.Api.BankStatements.Importing;
 
-/// <summary>The import's answer; counted per transaction (<c>TxDtls</c>).</summary>
+/// <summary>Something about a statement the treasurer must check (the import went through all the same).</summary>
+public sealed record ImportWarning(string Code, string File, string Statement, string Message);
+
+/// <summary>
+/// The import's answer; counted per transaction (<c>TxDtls</c>). <c>Matched</c>: payments booked on donations (a split
+/// counts once), of which <c>Split</c> were split across several named pledges; <c>Unmatched</c>: credits, returns and
+/// batches waiting in the reconciliation queue; <c>Returns</c>: money taken back from donations (matched or waiting);
+/// <c>ReturnedTransfers</c>: money of ours that came back, visible in the queue, never a donation;
+/// <c>StatementsRecorded</c>: statements new to the books (the same statement imported again is not recorded twice);
+/// <c>Warnings</c>: continuity findings (balances, sequence numbers), which never refuse the file.
+/// </summary>
 public sealed record ImportResult(
     int Statements,
     int Entries,
@@ -20,21 +31,33 @@ public sealed record ImportResult(
     long CreditedCents,
     int Debits,
     int NotBooked,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files,
+    int Split,
+    int ReturnedTransfers,
+    int StatementsRecorded,
+    IReadOnlyList<ImportWarning> Warnings);
 
 /// <summary>
-/// Records every new transaction of the uploaded files as a payment stream and matches it, all in the
-/// caller's session (one transaction per upload: all or nothing).
+/// Records every new statement and every new transaction of the uploaded files, and matches the transactions, all in
+/// the caller's session (one transaction per upload: all or nothing).
 /// </summary>
 public sealed class StatementImport(IDocumentSession session, DateTimeOffset now)
 {
     private const int ChunkSize = 1000;
+    /// <summary>Bounds on what one chunk reads to match returns to earlier payments.</summary>
+    private const int EarlierPaymentsMax = 5000;
+    private const int KnownStatementsMax = 20_000;
+
     private readonly Dictionary<Guid, Donation> _donations = [];
+    private readonly Dictionary<string, Donation> _byReference = [];
+    /// <summary>Payments recorded in this upload, as they stand after matching (a later return may give one back).</summary>
+    private readonly Dictionary<Guid, EarlierPayment> _recordedHere = [];
+    private readonly List<ImportWarning> _warnings = [];
 
     /// <summary>Messages for the outbox (issue or cancel receipts), sent only if the import commits.</summary>
     public List<object> Messages { get; } = [];
 
-    private int _matched, _unmatched, _duplicates, _returns, _debits, _notBooked, _transactions;
+    private int _matched, _split, _unmatched, _duplicates, _returns, _returnedTransfers, _debits, _notBooked, _transactions, _statementsRecorded;
     private long _creditedCents;
 
     public async Task<ImportResult> RunAsync(IReadOnlyList<(string Name, CamtFile File)> files, CancellationToken ct)
@@ -43,6 +66,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
         var appealByIban = appeals.GroupBy(a => a.Account.Iban.Value).ToDictionary(g => g.Key, g => g.First());
 
         var items = new List<(CamtKeyedItem Item, Appeal Appeal)>();
+        var statements = new List<(string File, CamtStatement Statement, Appeal Appeal)>();
         foreach (var (name, file) in files)
         {
             foreach (var statement in file.Statements)
@@ -50,10 +74,12 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
                 if (!appealByIban.TryGetValue(statement.AccountId, out var appeal))
                     throw DomainException.Invalid($"{name}!Stmt[{statement.Position}]/Acct/Id/IBAN",
                         $"The account {statement.AccountId} is not the account of any appeal.");
+                statements.Add((name, statement, appeal));
                 items.AddRange(CamtKeys.ForStatement(statement).Select(i => (i, appeal)));
             }
         }
 
+        await RecordStatementsAsync(statements, ct);
         foreach (var chunk in items.Chunk(ChunkSize))
         {
             await ImportChunkAsync(chunk, ct);
@@ -63,7 +89,40 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             files.Sum(f => f.File.Statements.Count),
             files.Sum(f => f.File.Statements.Sum(s => s.Entries.Count)),
             _transactions, _matched, _unmatched, _duplicates, _returns, _creditedCents, _debits, _notBooked,
-            files.Select(f => f.Name).ToList());
+            files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings);
+    }
+
+    /// <summary>
+    /// Each statement new to the books becomes a fact, checked for continuity against the statements already recorded
+    /// for its account (earlier ones of this upload included). A warning never refuses the file: it goes into the
+    /// answer and into a notice for the treasurer. A statement recorded before is recognised and skipped silently.
+    /// </summary>
+    private async Task RecordStatementsAsync(IReadOnlyList<(string File, CamtStatement Statement, Appeal Appeal)> statements, CancellationToken ct)
+    {
+        var accounts = statements.Select(s => s.Statement.AccountId).Distinct().ToArray();
+        var known = (await session.Query<BankStatement>().Where(s => s.AccountIban.IsOneOf(accounts)).Take(KnownStatementsMax).ToListAsync(ct)).ToList();
+        foreach (var (file, statement, appeal) in statements)
+        {
+            var key = StatementContinuity.KeyFor(statement.AccountId, statement.StatementId);
+            if (known.Any(k => k.Id == key)) continue;
+
+            var recorded = StatementContinuity.Record(statement, appeal.Slug, known, now);
+            session.Events.StartStream<BankStatement>(key, recorded);
+            known.Add(BankStatement.Create(recorded));
+            _statementsRecorded++;
+            foreach (var warning in recorded.Warnings)
+            {
+                _warnings.Add(new ImportWarning(warning.Code, file, recorded.StatementId, warning.Message));
+                session.Store(new TreasurerNotice
+                {
+                    // Deterministic: the statement is recorded once, so is each of its notices.
+                    Id = DeterministicId.For("notice-statement", $"{key}|{warning.Code}|{warning.MessageDe}"),
+                    Kind = "statement-" + warning.Code,
+                    Message = warning.MessageDe,
+                    CreatedAt = now,
+                });
+            }
+        }
     }
 
     private async Task ImportChunkAsync((CamtKeyedItem Item, Appeal Appeal)[] chunk, CancellationToken ct)
@@ -87,65 +146,114 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             fresh.Add((recorded, Payment.Create(recorded.Fact)));
         }
 
-        await LoadDonationsAsync(fresh.SelectMany(f => MatchingDecision.Candidates(f.Payment)).Select(c => c.Reference), ct);
+        await LoadDonationsByReferenceAsync(fresh.SelectMany(f => f.Payment.NamedReferences.Concat(MatchingDecision.Candidates(f.Payment).Select(c => c.Reference))), ct);
+        var returns = fresh.Where(f => f.Payment.Kind == PaymentKind.Return).ToList();
+        var earlier = returns.Count == 0 ? [] : await LoadEarlierPaymentsAsync(returns, ct);
 
         foreach (var (recorded, payment) in fresh)
         {
-            var paymentEvents = new List<object> { recorded.Fact };
-            switch (payment.Kind)
+            var outcome = payment.Kind switch
             {
-                case PaymentKind.Credit:
-                    _creditedCents = checked(_creditedCents + payment.Amount.Cents);
-                    break;
-                case PaymentKind.Return:
-                    _returns++;
-                    break;
-                case PaymentKind.Debit:
-                    _debits++;
-                    break;
-            }
+                PaymentKind.Credit => MatchCredit(payment),
+                PaymentKind.Return => MatchReturn(payment, recorded.Payer, earlier),
+                _ => MatchOutcome.Nothing,
+            };
+            Count(payment, outcome);
 
-            if (payment.Kind is PaymentKind.Credit or PaymentKind.Return && FindDonation(payment) is { } found
-                && found.Donation.AppealId == payment.AppealId)
-            {
-                var outcome = MatchingDecision.Match(payment, found.Donation, found.Method, "import", now);
-                paymentEvents.AddRange(outcome.PaymentEvents);
-                Append(found.Donation, outcome.DonationEvents);
-                _matched++;
-            }
-            else if (payment.Kind != PaymentKind.Debit)
-            {
-                _unmatched++;
-            }
-
-            session.Events.StartStream<Payment>(payment.Id, paymentEvents);
+            session.Events.StartStream<Payment>(payment.Id, [recorded.Fact, .. outcome.PaymentEvents]);
+            foreach (var change in outcome.Donations) Append(_donations[change.DonationId], change.Events);
             if (recorded.Payer is not null) session.Store(recorded.Payer);
+            _recordedHere[payment.Id] = new EarlierPayment(outcome.PaymentEvents.Aggregate(payment, PaymentEvolution.Apply), recorded.Payer);
         }
     }
 
-    private async Task LoadDonationsAsync(IEnumerable<string> references, CancellationToken ct)
+    private MatchOutcome MatchCredit(Payment payment)
+    {
+        var resolution = MatchingDecision.Resolve(payment, _byReference);
+        if (resolution.Single is { } donation) return MatchingDecision.Match(payment, donation, resolution.Method!.Value, "import", now);
+        if (resolution.Split is { } parts) return MatchingDecision.Split(payment, parts, MatchMethod.SplitByReferences, "import", now);
+        return MatchOutcome.Nothing;
+    }
+
+    /// <summary>A return goes back on the payment it returns: by EndToEndId, else on the pledge its RF names, else by amount and payer.</summary>
+    private MatchOutcome MatchReturn(Payment payment, PayerDetails? payer, IReadOnlyList<EarlierPayment> loaded)
+    {
+        var earlier = loaded.Where(e => !_recordedHere.ContainsKey(e.Payment.Id)).Concat(_recordedHere.Values).ToList();
+        if (ReturnMatching.ByEndToEndId(payment, earlier) is { } byE2e) return ReturnOf(payment, byE2e);
+        var resolution = MatchingDecision.Resolve(payment, _byReference);
+        if (resolution.Single is { } donation) return MatchingDecision.Match(payment, donation, resolution.Method!.Value, "import", now);
+        if (resolution.WaitsForTreasurer) return MatchOutcome.Nothing;
+        if (ReturnMatching.ByPayer(payment, payer, earlier) is { } byPayer) return ReturnOf(payment, byPayer);
+        return MatchOutcome.Nothing;
+    }
+
+    private MatchOutcome ReturnOf(Payment ret, (Payment Original, MatchMethod Method) found)
+        => MatchingDecision.ReturnOf(ret, found.Original, _donations, found.Method, "import", now);
+
+    private void Count(Payment payment, MatchOutcome outcome)
+    {
+        var matched = outcome.PaymentEvents.Count > 0;
+        switch (payment.Kind)
+        {
+            case PaymentKind.Credit:
+                _creditedCents = checked(_creditedCents + payment.Amount.Cents);
+                break;
+            case PaymentKind.Return:
+                _returns++;
+                break;
+            case PaymentKind.Debit:
+                _debits++;
+                return;
+            case PaymentKind.ReturnedTransfer:
+                _returnedTransfers++;
+                return;
+        }
+        if (matched) _matched++;
+        else _unmatched++;
+        if (outcome.PaymentEvents.OfType<PaymentSplit>().Any()) _split++;
+    }
+
+    private async Task LoadDonationsByReferenceAsync(IEnumerable<string> references, CancellationToken ct)
     {
         var wanted = references.Distinct().Where(r => !_byReference.ContainsKey(r)).ToArray();
         foreach (var chunk in wanted.Chunk(ChunkSize))
         {
             var found = await session.Query<Donation>().Where(d => d.Reference.IsOneOf(chunk)).ToListAsync(ct);
-            foreach (var donation in found)
-            {
-                _byReference[donation.Reference] = donation.Id;
-                _donations.TryAdd(donation.Id, donation);
-            }
+            foreach (var donation in found) Remember(donation);
         }
     }
 
-    private readonly Dictionary<string, Guid> _byReference = [];
-
-    private (Donation Donation, MatchMethod Method)? FindDonation(Payment payment)
+    /// <summary>
+    /// Matched credits a return of this chunk may give back: those with the same EndToEndId, and those from a payer with
+    /// the same IBAN or name (both indexed), with their payers and the donations they went to. Bounded.
+    /// </summary>
+    private async Task<IReadOnlyList<EarlierPayment>> LoadEarlierPaymentsAsync(IReadOnlyList<(RecordedTransaction Recorded, Payment Payment)> returns, CancellationToken ct)
     {
-        foreach (var (reference, method) in MatchingDecision.Candidates(payment))
-        {
-            if (_byReference.TryGetValue(reference, out var id)) return (_donations[id], method);
-        }
-        return null;
+        var e2es = returns.Select(r => r.Payment.EndToEndId).OfType<string>().Distinct().ToArray();
+        var ibans = returns.Select(r => r.Recorded.Payer?.Iban).OfType<string>().Distinct().ToArray();
+        var names = returns.Select(r => r.Recorded.Payer?.NameKey).OfType<string>().Distinct().ToArray();
+
+        var byE2e = e2es.Length == 0 ? [] : await session.Query<Payment>()
+            .Where(p => p.EndToEndId.IsOneOf(e2es) && p.Status == PaymentStatus.Matched).Take(EarlierPaymentsMax).ToListAsync(ct);
+        var payers = ibans.Length + names.Length == 0 ? [] : await session.Query<PayerDetails>()
+            .Where(p => p.Iban.IsOneOf(ibans) || p.NameKey.IsOneOf(names)).Take(EarlierPaymentsMax).ToListAsync(ct);
+        var byPayer = payers.Count == 0 ? [] : await session.LoadManyAsync<Payment>(ct, payers.Select(p => p.Id).ToArray());
+        var payments = byE2e.Concat(byPayer).Where(p => p.Status == PaymentStatus.Matched && p.Kind == PaymentKind.Credit).DistinctBy(p => p.Id).ToList();
+        var payerById = payers.ToDictionary(p => p.Id);
+        var missingPayers = payments.Select(p => p.Id).Where(id => !payerById.ContainsKey(id)).ToArray();
+        if (missingPayers.Length > 0)
+            foreach (var p in await session.LoadManyAsync<PayerDetails>(ct, missingPayers)) payerById[p.Id] = p;
+
+        var donationIds = payments.SelectMany(p => p.Parts).Select(p => p.DonationId).Where(id => !_donations.ContainsKey(id)).Distinct().ToArray();
+        if (donationIds.Length > 0)
+            foreach (var d in await session.LoadManyAsync<Donation>(ct, donationIds)) Remember(d);
+        return payments.Where(p => p.Parts.All(part => _donations.ContainsKey(part.DonationId)))
+            .Select(p => new EarlierPayment(p, payerById.GetValueOrDefault(p.Id))).ToList();
+    }
+
+    private void Remember(Donation donation)
+    {
+        if (_donations.TryAdd(donation.Id, donation)) _byReference[donation.Reference] = donation;
     }
 
     /// <summary>Appends to the donation stream and keeps our copy current for later payments in this upload.</summary>
@@ -155,6 +263,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
         session.Events.Append(donation.Id, events);
         var after = events.Aggregate(donation, DonationEvolution.Apply);
         _donations[donation.Id] = after;
-        Messages.AddRange(Receipts.ReceiptTriggers.After(after, events));
+        _byReference[after.Reference] = after;
+        Messages.AddRange(ReceiptTriggers.After(after, events));
     }
 }

@@ -24,6 +24,10 @@ public sealed record DonorView(
     DateTimeOffset PledgedAt,
     long PaidCents,
     long ReturnedCents,
+    long PledgedCents,
+    long ReceivedCents,
+    long OutstandingCents,
+    long OverpaidCents,
     DateOnly? PaidOn,
     IReadOnlyList<PaymentLine> Payments,
     bool ReceiptWanted,
@@ -32,8 +36,8 @@ public sealed record DonorView(
     bool BankStatementSuffices,
     string? ReceiptNote);
 
-/// <summary>One booking on the donation, as the bank recorded it (no payer data).</summary>
-public sealed record PaymentLine(DateOnly BookingDate, long AmountCents, string Kind);
+/// <summary>One booking on the donation, as the bank recorded it (no payer data); a return is negative.</summary>
+public sealed record PaymentLine(DateOnly BookingDate, long AmountCents, string Kind, Guid PaymentId);
 
 /// <summary>
 /// What the holder of the secret donor link may see. A wrong or missing token is a 404, exactly like
@@ -54,9 +58,10 @@ public static class DonorViewEndpoints
             EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
             CreditorReference.Parse(donation.Reference).ToPrintString(), PaymentInstructions.For(appeal, donation),
             PaymentInstructions.EpcPayload(appeal, donation), donation.PledgedAt, donation.Received.Cents, donation.ReturnedByBank.Cents,
+            donation.Pledged.Cents, donation.Received.Cents, donation.Outstanding.Cents, donation.Overpaid.Cents,
             donation.PaidOn,
-            donation.Payments.Select(p => new PaymentLine(p.BookingDate, p.Amount.Cents, "payment"))
-                .Concat(donation.Returns.Select(r => new PaymentLine(r.BookingDate, -r.Amount.Cents, "return")))
+            donation.Payments.Select(p => new PaymentLine(p.BookingDate, p.Amount.Cents, "payment", p.PaymentId))
+                .Concat(donation.Returns.Select(r => new PaymentLine(r.BookingDate, -r.Amount.Cents, "return", r.PaymentId)))
                 .OrderBy(l => l.BookingDate).ToList(),
             donation.ReceiptWanted, donation.ReceiptNumber,
             donation.ReceiptNumber is { } number ? $"/api/receipts/{number}.pdf?token={Uri.EscapeDataString(token!)}" : null,

@@ -55,6 +55,11 @@ public static class OpeningDecision
             throw DomainException.Invalid("simplifiedProof.to", "The simplified-proof window ends before it starts.");
         if (command.SimplifiedProof is not null && !command.IsDisasterSpecialAccount)
             throw DomainException.Invalid("simplifiedProof", "A simplified-proof window needs a disaster special account.");
+        // The account holder is the beneficiary name of every GiroCode (and what Verification of Payee compares):
+        // it must be fully writable in the SEPA character set. The title goes into the information line, where an
+        // emoji may be left out, but a title that has no Latin form is refused.
+        SepaText.Require(command.Account.Holder, "account.holder");
+        SepaText.Require(command.Title, "title", symbolsMayBeDropped: true);
         if (!command.PledgeLimit.IsPositive || command.PledgeLimit > EpcAmountMax)
             throw DomainException.Invalid("pledgeLimitCents", "The pledge limit must be between 0,01 € and 999.999.999,99 €.");
 

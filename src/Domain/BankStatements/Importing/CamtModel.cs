@@ -23,6 +23,11 @@ public sealed record CamtFile(
 /// <param name="AccountId"><c>Acct/Id/IBAN</c> (spaces removed, upper case) or, without IBAN, <c>Acct/Id/Othr/Id</c>.</param>
 /// <param name="AccountIdIsIban">True when <paramref name="AccountId"/> came from <c>Acct/Id/IBAN</c>.</param>
 /// <param name="Currency"><c>Acct/Ccy</c>, if present (checked against the allowed currencies).</param>
+/// <param name="ElectronicSequenceNumber"><c>ElctrncSeqNb</c>: the bank's running number of electronic statements of the
+/// account (DK: counted per calendar year).</param>
+/// <param name="LegalSequenceNumber"><c>LglSeqNb</c>: the number of the legal (paper) statement, if the bank gives it.</param>
+/// <param name="FromDateTime"><c>FrToDt/FrDtTm</c>: start of the period the statement covers.</param>
+/// <param name="ToDateTime"><c>FrToDt/ToDtTm</c>: end of that period.</param>
 public sealed record CamtStatement(
     int Position,
     string StatementId,
@@ -31,7 +36,11 @@ public sealed record CamtStatement(
     string? Currency,
     DateTimeOffset? CreationDateTime,
     IReadOnlyList<CamtBalance> Balances,
-    IReadOnlyList<CamtEntry> Entries);
+    IReadOnlyList<CamtEntry> Entries,
+    long? ElectronicSequenceNumber = null,
+    long? LegalSequenceNumber = null,
+    DateTimeOffset? FromDateTime = null,
+    DateTimeOffset? ToDateTime = null);
 
 /// <param name="TypeCode"><c>Bal/Tp/CdOrPrtry/Cd</c> (or <c>Prtry</c>), e.g. OPBD, CLBD, PRCD.</param>
 /// <param name="AmountCents">Signed hundredths of the currency unit: CRDT positive, DBIT negative.</param>
@@ -52,6 +61,7 @@ public sealed record CamtBalance(string TypeCode, long AmountCents, string Curre
 /// <param name="IsBatchWithoutDetails">The entry is a batch (<c>Btch/NbOfTxs</c> &gt; 1) without <c>TxDtls</c>:
 /// it cannot be matched per donation and must be kept as one unmatched item.</param>
 /// <param name="BatchTransactionCount">Sum of <c>NtryDtls/Btch/NbOfTxs</c>, if any.</param>
+/// <param name="ProprietaryBankTransactionCodeIssuer"><c>BkTxCd/Prtry/Issr</c>, e.g. DK (formerly ZKA) for German GVC codes.</param>
 public sealed record CamtEntry(
     int Position,
     long AmountCents,
@@ -68,7 +78,8 @@ public sealed record CamtEntry(
     string? AdditionalEntryInfo,
     IReadOnlyList<CamtTransaction> Transactions,
     bool IsBatchWithoutDetails,
-    int? BatchTransactionCount)
+    int? BatchTransactionCount,
+    string? ProprietaryBankTransactionCodeIssuer = null)
 {
     /// <summary>Signed amount: credits positive, debits negative; a reversal (<c>RvslInd</c>) does not change the sign
     /// because <c>CdtDbtInd</c> already states the direction of the correcting booking.</summary>
@@ -89,6 +100,11 @@ public sealed record CamtEntry(
 /// <param name="StructuredReferenceType"><c>CdtrRefInf/Tp/CdOrPrtry/Cd</c> (e.g. SCOR) or <c>Prtry</c> (e.g. QRR).</param>
 /// <param name="UnstructuredRemittance">All <c>RmtInf/Ustrd</c>, each trimmed, joined with one space.</param>
 /// <param name="ReturnReasonCode"><c>RtrInf/Rsn/Cd</c> (or <c>Prtry</c>), e.g. AC04, MD06.</param>
+/// <param name="StructuredReferences">Every non-placeholder <c>RmtInf/Strd/CdtrRefInf/Ref</c> in document order (one
+/// transfer may name several pledges); <paramref name="StructuredReference"/> is the first of them.</param>
+/// <param name="ProprietaryBankTransactionCode"><c>TxDtls/BkTxCd/Prtry/Cd</c> (some banks give the GVC per transaction).</param>
+/// <param name="ProprietaryBankTransactionCodeIssuer"><c>TxDtls/BkTxCd/Prtry/Issr</c>.</param>
+/// <param name="HasReturnInformation">The transaction carries <c>RtrInf</c> (a return), even without a reason code.</param>
 public sealed record CamtTransaction(
     int Position,
     long AmountCents,
@@ -107,4 +123,8 @@ public sealed record CamtTransaction(
     string? UnstructuredRemittance,
     string? ReturnReasonCode,
     string? BankTransactionCode,
-    string? AdditionalTransactionInfo);
+    string? AdditionalTransactionInfo,
+    IReadOnlyList<string>? StructuredReferences = null,
+    string? ProprietaryBankTransactionCode = null,
+    string? ProprietaryBankTransactionCodeIssuer = null,
+    bool HasReturnInformation = false);

@@ -353,6 +353,8 @@ public static partial class CamtParser
             var balances = new List<CamtBalance>();
             var entries = new List<CamtEntry>();
             var balanceIndex = 0;
+            long? electronicSeq = null, legalSeq = null;
+            DateTimeOffset? from = null, to = null;
 
             ForEachChild(r, () =>
             {
@@ -369,6 +371,17 @@ public static partial class CamtParser
                         break;
                     case "CreDtTm":
                         created = OptionalDateTime(ReadElement(), path + "/CreDtTm");
+                        break;
+                    case "ElctrncSeqNb":
+                        electronicSeq = SequenceNumber(ReadElement(), path + "/ElctrncSeqNb");
+                        break;
+                    case "LglSeqNb":
+                        legalSeq = SequenceNumber(ReadElement(), path + "/LglSeqNb");
+                        break;
+                    case "FrToDt":
+                        var period = ReadElement();
+                        from = OptionalDateTime(period.Element(ns + "FrDtTm"), path + "/FrToDt/FrDtTm");
+                        to = OptionalDateTime(period.Element(ns + "ToDtTm"), path + "/FrToDt/ToDtTm");
                         break;
                     case "Acct":
                         var acct = ReadElement();
@@ -412,8 +425,20 @@ public static partial class CamtParser
                 throw new CamtFormatException(path + "/Acct/Id/IBAN", "missing account identification (Acct/Id/IBAN or Acct/Id/Othr/Id)", startLine);
             }
 
-            return new CamtStatement(position, id, accountId, accountIsIban, currency, created, balances, entries);
+            return new CamtStatement(position, id, accountId, accountIsIban, currency, created, balances, entries, electronicSeq, legalSeq, from, to);
         }
+
+        /// <summary>ISO <c>Number</c> with no fraction (at most 18 digits).</summary>
+        private long? SequenceNumber(XElement el, string path)
+        {
+            var text = CleanText(el.Value);
+            if (text is null) return null;
+            return text.Length <= 18 && text.All(char.IsAsciiDigit)
+                ? long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture)
+                : throw new CamtFormatException(path, $"'{Shorten(text)}' is not a sequence number (digits only)", Line);
+        }
+
+        private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
         private CamtBalance ParseBalance(XElement bal, string path, int line)
         {
@@ -447,7 +472,7 @@ public static partial class CamtParser
             }
 
             var valueDate = DateChoice(ntry.Element(ns + "ValDt"), path + "/ValDt", line);
-            var (btc, prtryBtc) = BankTxCode(ntry.Element(ns + "BkTxCd"));
+            var (btc, prtryBtc, prtryIssuer) = BankTxCode(ntry.Element(ns + "BkTxCd"));
 
             var details = ntry.Elements(ns + "NtryDtls").ToList();
             var txElements = details.SelectMany(d => d.Elements(ns + "TxDtls")).ToList();
@@ -509,7 +534,8 @@ public static partial class CamtParser
                 CleanText(ntry.Element(ns + "AddtlNtryInf")?.Value),
                 transactions,
                 isBatchWithoutDetails,
-                batchCount);
+                batchCount,
+                prtryIssuer);
         }
 
         private CamtTransaction ParseTransaction(XElement tx, string path, int position, long entryAmount, string entryCurrency, int txCount, int line)
@@ -548,10 +574,13 @@ public static partial class CamtParser
             var parties = tx.Element(ns + "RltdPties");
             var rmt = tx.Element(ns + "RmtInf");
             var ustrd = rmt?.Elements(ns + "Ustrd").Select(u => CleanReference(u.Value)).OfType<string>().ToList();
-            var cdtrRef = rmt?.Elements(ns + "Strd").SelectMany(s => s.Elements(ns + "CdtrRefInf"))
+            var cdtrRefs = rmt?.Elements(ns + "Strd").SelectMany(s => s.Elements(ns + "CdtrRefInf"))
                 .Select(c => (Ref: CleanReference(c.Element(ns + "Ref")?.Value), Tp: c.Element(ns + "Tp")?.Element(ns + "CdOrPrtry")))
-                .FirstOrDefault(c => c.Ref is not null);
-            var rsn = tx.Element(ns + "RtrInf")?.Element(ns + "Rsn");
+                .Where(c => c.Ref is not null).ToList() ?? [];
+            (string? Ref, XElement? Tp)? cdtrRef = cdtrRefs.Count > 0 ? cdtrRefs[0] : null;
+            var rtrInf = tx.Element(ns + "RtrInf");
+            var rsn = rtrInf?.Element(ns + "Rsn");
+            var txCode = BankTxCode(tx.Element(ns + "BkTxCd"));
             var dbtrAcctId = parties?.Element(ns + "DbtrAcct")?.Element(ns + "Id");
 
             return new CamtTransaction(
@@ -571,8 +600,12 @@ public static partial class CamtParser
                 cdtrRef is null ? null : CleanText(cdtrRef.Value.Tp?.Element(ns + "Cd")?.Value) ?? CleanText(cdtrRef.Value.Tp?.Element(ns + "Prtry")?.Value),
                 ustrd is { Count: > 0 } ? string.Join(' ', ustrd) : null,
                 CleanText(rsn?.Element(ns + "Cd")?.Value) ?? CleanText(rsn?.Element(ns + "Prtry")?.Value),
-                BankTxCode(tx.Element(ns + "BkTxCd")).Code,
-                CleanText(tx.Element(ns + "AddtlTxInf")?.Value));
+                txCode.Code,
+                CleanText(tx.Element(ns + "AddtlTxInf")?.Value),
+                cdtrRefs.Count > 0 ? cdtrRefs.Select(c => c.Ref!).ToList() : null,
+                txCode.Proprietary,
+                txCode.Issuer,
+                rtrInf is not null);
         }
 
         /// <summary>.02: <c>Dbtr/Nm</c>; .08: <c>Dbtr/Pty/Nm</c> (or <c>Dbtr/Agt/FinInstnId/Nm</c>).</summary>
@@ -589,14 +622,16 @@ public static partial class CamtParser
             return CleanName(nm?.Value);
         }
 
-        private (string? Code, string? Proprietary) BankTxCode(XElement? btc)
+        private (string? Code, string? Proprietary, string? Issuer) BankTxCode(XElement? btc)
         {
             if (btc is null)
             {
-                return (null, null);
+                return (null, null, null);
             }
 
-            var prtry = CleanText(btc.Element(ns + "Prtry")?.Element(ns + "Cd")?.Value);
+            var prtryEl = btc.Element(ns + "Prtry");
+            var prtry = CleanText(prtryEl?.Element(ns + "Cd")?.Value);
+            var issuer = CleanText(prtryEl?.Element(ns + "Issr")?.Value);
             var domn = btc.Element(ns + "Domn");
             if (domn is not null)
             {
@@ -609,11 +644,11 @@ public static partial class CamtParser
                 };
                 if (parts[0] is not null)
                 {
-                    return (string.Join('/', parts.Where(p => p is not null)), prtry);
+                    return (string.Join('/', parts.Where(p => p is not null)), prtry, issuer);
                 }
             }
 
-            return (prtry, prtry);
+            return (prtry, prtry, issuer);
         }
 
         private (long Cents, string Currency) Amount(XElement? amt, string path, int line, bool checkCurrency)

@@ -8,6 +8,10 @@ public sealed record RecordedTransaction(BankTransactionRecorded Fact, PayerDeta
 
 public static class Recording
 {
+    /// <summary>ISO identifiers (<c>Max35Text</c>): references, codes and statement ids are cut to this length before
+    /// they reach an event or a response. The composite key is taken from the full text, so it does not change.</summary>
+    public const int IdentifierLengthMax = 35;
+
     /// <summary>Only booked entries count; pending or informational ones are reported but not recorded.</summary>
     public static bool IsBooked(CamtEntry entry) => entry.Status is null || entry.Status.Equals("BOOK", StringComparison.OrdinalIgnoreCase);
 
@@ -24,16 +28,18 @@ public static class Recording
 
         var paymentId = PaymentIdFor(item.Key);
         var fact = new BankTransactionRecorded(
-            paymentId, appealId, item.Key, item.Statement.StatementId, item.Statement.AccountId, kind, entry.Reversal, amount,
+            paymentId, appealId, item.Key, Id(item.Statement.StatementId)!, item.Statement.AccountId, kind, entry.Reversal, amount,
             bookingDate, entry.ValueDate,
-            tx?.AccountServicerReference ?? entry.AccountServicerReference,
-            tx?.EndToEndId,
-            tx?.StructuredReference,
+            Id(tx?.AccountServicerReference ?? entry.AccountServicerReference),
+            Id(tx?.EndToEndId),
+            Id(tx?.StructuredReference),
             CreditorReference.FindIn(tx?.UnstructuredRemittance).Select(r => r.Value).FirstOrDefault(),
-            tx?.ReturnReasonCode,
-            tx?.BankTransactionCode ?? entry.BankTransactionCode ?? entry.ProprietaryBankTransactionCode,
+            Id(tx?.ReturnReasonCode),
+            Id(tx?.BankTransactionCode ?? entry.BankTransactionCode ?? entry.ProprietaryBankTransactionCode),
             entry.BatchTransactionCount ?? (entry.IsBatchWithoutDetails ? 0 : 1),
-            now);
+            now,
+            NamedReferences(tx),
+            kind is PaymentKind.Return or PaymentKind.ReturnedTransfer ? ReturnCodes.Signal(entry, tx) : null);
 
         // For money in, the counterparty is the debtor; for money out (a return), the creditor.
         var (name, iban) = entry.Direction == CreditDebit.Credit
@@ -41,19 +47,36 @@ public static class Recording
             : (tx?.CreditorName ?? tx?.DebtorName, tx?.CreditorIban ?? tx?.DebtorIban);
         var payer = name is null && iban is null && tx?.UnstructuredRemittance is null && tx?.UltimateDebtorName is null
             ? null
-            : new PayerDetails(paymentId, name, iban, tx?.UnstructuredRemittance, tx?.UltimateDebtorName);
+            : PayerDetails.Capped(paymentId, name, Id(iban), tx?.UnstructuredRemittance, tx?.UltimateDebtorName);
         return new RecordedTransaction(fact, payer);
     }
 
     /// <summary>
-    /// A debit with a return reason or the reversal flag takes money back from a donation; other debits
-    /// never touch donations; credits are candidates; a batch without details cannot be matched per donation.
+    /// Every valid RF a transfer names, each once: the structured references (there may be several <c>CdtrRefInf</c>)
+    /// first, then those the donor typed into the free text ("RF18 5390 … rf71 2348 231", spaces and lower case allowed).
+    /// </summary>
+    public static IReadOnlyList<string> NamedReferences(CamtTransaction? tx)
+    {
+        if (tx is null) return [];
+        var structured = (tx.StructuredReferences ?? (tx.StructuredReference is null ? [] : [tx.StructuredReference]))
+            .Select(MatchingDecision.Normalize).OfType<string>();
+        var inText = CreditorReference.FindIn(tx.UnstructuredRemittance).Select(r => r.Value);
+        return structured.Concat(inText).Distinct().Take(20).ToList();
+    }
+
+    /// <summary>
+    /// Money out marked as a return (<c>RvslInd</c>, <c>RtrInf</c>, or only its bank transaction code, see
+    /// <see cref="ReturnCodes"/>) takes money back from a donation; other debits never touch donations. Money in
+    /// marked the same way is ours coming back (a returned transfer): never a donation. Other credits are candidates;
+    /// a batch without details cannot be matched per donation.
     /// </summary>
     public static PaymentKind Classify(CamtEntry entry, CamtTransaction? tx)
     {
         if (entry.IsBatchWithoutDetails) return PaymentKind.BatchWithoutDetails;
-        if (entry.Direction == CreditDebit.Debit)
-            return entry.Reversal || tx?.ReturnReasonCode is not null ? PaymentKind.Return : PaymentKind.Debit;
-        return PaymentKind.Credit;
+        var isReturn = ReturnCodes.Signal(entry, tx) is not null;
+        if (entry.Direction == CreditDebit.Debit) return isReturn ? PaymentKind.Return : PaymentKind.Debit;
+        return isReturn ? PaymentKind.ReturnedTransfer : PaymentKind.Credit;
     }
+
+    private static string? Id(string? value) => value is null ? null : Text.Cut(value, IdentifierLengthMax);
 }

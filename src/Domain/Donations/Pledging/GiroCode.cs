@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using FlutHilfe.Domain.Shared;
 
@@ -15,7 +14,11 @@ public sealed record GiroCodeRequest(
     string? RemittanceText,
     string? Information);
 
-/// <summary>Builds the EPC069-12 version 002 payload ("GiroCode") for a SEPA credit transfer.</summary>
+/// <summary>
+/// Builds the EPC069-12 version 002 payload ("GiroCode") for a SEPA credit transfer. The texts (beneficiary name,
+/// remittance text, information) are written in the SEPA character set (<see cref="SepaText"/>): umlauts are
+/// transliterated (ä → ae), dashes and quotes replaced, invisible characters dropped, so every bank carries them unchanged.
+/// </summary>
 public static class GiroCode
 {
     public const int BeneficiaryNameLengthMax = 70;
@@ -28,13 +31,15 @@ public static class GiroCode
 
     /// <summary>
     /// Lines separated by LF, no trailing LF, trailing empty optional lines omitted. A name longer than
-    /// 70 characters is cut (banks show the IBAN owner anyway); every other limit is refused with an
-    /// <see cref="ArgumentException"/> naming the offending property.
+    /// 70 characters (after transliteration) is cut (banks show the IBAN owner anyway); every other limit is refused
+    /// with an <see cref="ArgumentException"/> naming the offending property.
     /// </summary>
     public static string BuildPayload(GiroCodeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string name = Truncate(Required(request.BeneficiaryName, nameof(request.BeneficiaryName)), BeneficiaryNameLengthMax);
+        string name = Text.Cut(SepaText.ForPayload(Required(request.BeneficiaryName, nameof(request.BeneficiaryName))), BeneficiaryNameLengthMax).TrimEnd();
+        if (name.Length == 0)
+            throw new ArgumentException("The beneficiary name has no character of the SEPA character set.", nameof(request.BeneficiaryName));
 
         if (request.Iban.Value.Length == 0)
             throw new ArgumentException("An IBAN is required.", nameof(request.Iban));
@@ -90,8 +95,9 @@ public static class GiroCode
 
     private static string Optional(string? value, int lengthMax, string paramName)
     {
-        string trimmed = value?.Trim() ?? "";
-        RefuseControlCharacters(trimmed, paramName);
+        string raw = value?.Trim() ?? "";
+        RefuseControlCharacters(raw, paramName);
+        string trimmed = SepaText.ForPayload(raw);
         if (trimmed.Length > lengthMax)
             throw new ArgumentException($"At most {lengthMax} characters are allowed, this has {trimmed.Length}.", paramName);
         return trimmed;
@@ -102,19 +108,5 @@ public static class GiroCode
     {
         if (value.Any(char.IsControl))
             throw new ArgumentException("Line breaks and other control characters are not allowed.", paramName);
-    }
-
-    // Cuts between text elements so that neither a surrogate pair nor a letter with its combining mark is split.
-    private static string Truncate(string value, int lengthMax)
-    {
-        if (value.Length <= lengthMax) return value;
-        int end = 0;
-        while (end < value.Length)
-        {
-            int next = end + StringInfo.GetNextTextElementLength(value, end);
-            if (next > lengthMax) break;
-            end = next;
-        }
-        return value[..end].TrimEnd();
     }
 }

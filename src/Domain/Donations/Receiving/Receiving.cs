@@ -4,7 +4,8 @@ namespace FlutHilfe.Domain.Donations.Receiving;
 
 /// <summary>
 /// Money arrived for a donation. <see cref="Allocation"/> splits the real amount over the donation's
-/// earmarks by largest remainder (the parts add up to <see cref="Amount"/>).
+/// earmarks by largest remainder (the parts add up to <see cref="Amount"/>). When one transfer paid several
+/// donations, <see cref="Amount"/> is this donation's part and <see cref="TransferAmount"/> the whole transfer.
 /// </summary>
 public sealed record DonationPaymentReceived(
     Guid DonationId,
@@ -14,7 +15,8 @@ public sealed record DonationPaymentReceived(
     DateOnly BookingDate,
     DateOnly? ValueDate,
     IReadOnlyList<Earmark> Allocation,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    Money? TransferAmount = null);
 
 /// <summary>A wrong match undone: the payment no longer counts for this donation.</summary>
 public sealed record DonationPaymentWithdrawn(
@@ -50,12 +52,13 @@ public sealed record DonationBookedFromPayment(
 public static class ReceivingDecision
 {
     /// <summary>Books <paramref name="amount"/> on the donation, scaling the earmark split to the real amount.</summary>
-    public static IReadOnlyList<object> Receive(Donation donation, Guid paymentId, Money amount, DateOnly bookingDate, DateOnly? valueDate, DateTimeOffset now)
+    public static IReadOnlyList<object> Receive(Donation donation, Guid paymentId, Money amount, DateOnly bookingDate, DateOnly? valueDate, DateTimeOffset now,
+        Money? transferAmount = null)
     {
         if (donation.HasPayment(paymentId)) return [];
         Invariant.That(amount.IsPositive, "A received payment is positive.");
         var allocation = Scale(donation.Earmarks, amount);
-        return [new DonationPaymentReceived(donation.Id, donation.AppealId, paymentId, amount, bookingDate, valueDate, allocation, now)];
+        return [new DonationPaymentReceived(donation.Id, donation.AppealId, paymentId, amount, bookingDate, valueDate, allocation, now, transferAmount)];
     }
 
     public static IReadOnlyList<object> Withdraw(Donation donation, Guid paymentId, string reason, DateTimeOffset now)
