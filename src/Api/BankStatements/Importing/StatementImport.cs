@@ -30,6 +30,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
 {
     private const int ChunkSize = 1000;
     private readonly Dictionary<Guid, Donation> _donations = [];
+    private readonly HashSet<Guid> _seen = [];
 
     /// <summary>Messages for the outbox (issue or cancel receipts), sent only if the import commits.</summary>
     public List<object> Messages { get; } = [];
@@ -78,7 +79,8 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
         var fresh = new List<(RecordedTransaction Recorded, Payment Payment)>();
         foreach (var (item, appeal) in booked)
         {
-            if (existing.Contains(Recording.PaymentIdFor(item.Key)))
+            // A transaction already stored, or already seen in this upload (a ZIP may hold one statement twice).
+            if (existing.Contains(Recording.PaymentIdFor(item.Key)) || !_seen.Add(Recording.PaymentIdFor(item.Key)))
             {
                 _duplicates++;
                 continue;
