@@ -14,8 +14,8 @@ namespace FlutHilfe.Api.Infrastructure.Json;
 /// Binds the JSON body of every Wolverine command endpoint before the endpoint runs, so that bad input is a problem
 /// naming the field and never reaches a handler: a body that is not JSON (415), too large (413), malformed (400),
 /// of the wrong shape or type (422, without .NET type names), <c>null</c> (422), with a <c>null</c> item in a list
-/// (422) or with an amount in cents beyond what one SEPA transfer can carry (422; sums of bounded amounts cannot
-/// overflow). New endpoints are covered without registration: the request type comes from Wolverine's chain.
+/// (422), an empty UUID as an id (422) or with an amount in cents beyond what one SEPA transfer can carry (422; sums
+/// of bounded amounts cannot overflow). An empty UUID in the route is a 404 on every endpoint. New endpoints are covered without registration: the request type comes from Wolverine's chain.
 /// </summary>
 public sealed class JsonRequestValidation(RequestDelegate next, IOptions<JsonOptions> json, IConfiguration configuration)
 {
@@ -29,6 +29,13 @@ public sealed class JsonRequestValidation(RequestDelegate next, IOptions<JsonOpt
     public async Task InvokeAsync(HttpContext context)
     {
         var chain = context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>();
+        if (chain is not null && EmptyUuidInRoute(context) is { } parameter)
+        {
+            // The empty UUID names nothing (and Marten refuses it as a stream id): as unknown as any other id.
+            var notFound = Problem.Of(404, "Not found", $"No resource has the empty UUID as its {parameter}.");
+            await ProblemResponses.WriteAsync(context, notFound);
+            return;
+        }
         var requestType = chain is { HasRequestType: true } ? chain.RequestType : null;
         if (requestType is null || requestType == typeof(void) || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {
@@ -74,6 +81,15 @@ public sealed class JsonRequestValidation(RequestDelegate next, IOptions<JsonOpt
 
         if (body is null) return Problem.Field("body", "The body must be a JSON object.");
         return FirstViolation(body, "", 0) is { } violation ? Problem.Field(violation.Field, violation.Message) : null;
+    }
+
+    private static string? EmptyUuidInRoute(HttpContext context)
+    {
+        foreach (var (name, value) in context.Request.RouteValues)
+        {
+            if (value is string text && Guid.TryParse(text, out var id) && id == Guid.Empty) return name;
+        }
+        return null;
     }
 
     private static bool IsJson(string? contentType)
@@ -207,6 +223,9 @@ public sealed class JsonRequestValidation(RequestDelegate next, IOptions<JsonOpt
             {
                 case null or string:
                     continue;
+                case Guid id:
+                    if (id == Guid.Empty) return (field, $"{field} must not be the empty UUID.");
+                    continue;
                 case long or int when name.EndsWith("Cents", StringComparison.Ordinal):
                     if (Math.Abs(Convert.ToDecimal(item, System.Globalization.CultureInfo.InvariantCulture)) > CentsMagnitudeMax)
                         return (field, $"{field} must be at most {CentsMagnitudeMax} cents (999.999.999,99 €), the most one bank transfer carries.");
@@ -217,6 +236,7 @@ public sealed class JsonRequestValidation(RequestDelegate next, IOptions<JsonOpt
                     {
                         var at = $"{field}[{index++}]";
                         if (element is null) return (at, $"{at} must not be null.");
+                        if (element is Guid elementId && elementId == Guid.Empty) return (at, $"{at} must not be the empty UUID.");
                         if (FirstViolation(element, at, depth + 1) is { } inner) return inner;
                     }
                     continue;
