@@ -296,6 +296,7 @@ public static class HostileRequests
             (2, statement.Select(xml => Zip(("a.xml", xml), ("b.xml", xml)))),
             (1, statement.Select(xml => Zip(("a.xml", xml), ("../../etc/passwd.xml", "<x/>"u8.ToArray())))),
             (1, statement.Select(xml => xml[..(xml.Length / 2)])),
+            (1, statement.Select(ZeroBalances)),
             (1, Gen.Const(CamtWriter.Write053v08("fremd", "DE02120300000000202051", [new GeneratedCredit(100, new DateOnly(2021, 11, 20))]))),
             (2, Gen.OneOf(
                 "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"u8.ToArray(),
@@ -306,7 +307,12 @@ public static class HostileRequests
                 Zip(("x.txt", "hello"u8.ToArray())))));
     }
 
-    private static byte[] Zip(params (string Name, byte[] Content)[] files)
+    /// <summary>Balances that parse however large the bookings are (the continuity check reports, it does not refuse).</summary>
+    public static byte[] ZeroBalances(byte[] statement)
+        => Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(statement),
+            "(<Bal>.*?<Amt Ccy=\"EUR\">)[^<]*(</Amt>)", "${1}0.00${2}", System.Text.RegularExpressions.RegexOptions.Singleline));
+
+    public static byte[] Zip(params (string Name, byte[] Content)[] files)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
