@@ -8,9 +8,22 @@ namespace FlutHilfe.Api.Tests.Hostile;
 
 public sealed class LoggedFixture : AppFixture
 {
+    private World? _world;
+
     public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(Logs);
+
+    /// <summary>Seeded once for the class: the tests refuse input, so the world stays as it was.</summary>
+    public async Task<World> WorldAsync()
+    {
+        if (_world is null)
+        {
+            await ResetAsync();
+            _world = await WorldSeeding.SeedAsync(this);
+        }
+        return _world;
+    }
 }
 
 /// <summary>
@@ -21,11 +34,7 @@ public class KnownHostileInputTests(LoggedFixture app) : IClassFixture<LoggedFix
 {
     private World _world = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await app.ResetAsync();
-        _world = await WorldSeeding.SeedAsync(app);
-    }
+    public async ValueTask InitializeAsync() => _world = await app.WorldAsync();
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
@@ -53,6 +62,12 @@ public class KnownHostileInputTests(LoggedFixture app) : IClassFixture<LoggedFix
         { "the empty UUID as a donation", "treasurer", "/api/receipts/collective",
             """{"donationIds":["00000000-0000-0000-0000-000000000000"],"from":"2021-01-01","to":"2021-12-31"}""", 422, "donationIds[0]" },
         { "a null body on a receipt request", "", "/api/donations/{donation}/receipt", "null", 422, "body" },
+        { "a street with a line break", "", "/api/appeals/freude-schenken-2021/donations",
+            """{"amountCents":5000,"receiptWanted":true,"donor":{"name":"A B","street":"Kaiserplatz 1\r\nZweite Zeile","postalCode":"52062","city":"Aachen"}}""", 422, "donor.street" },
+        { "a name with a tab", "", "/api/appeals/freude-schenken-2021/donations", """{"amountCents":5000,"donor":{"name":"A\tB"}}""", 422, "donor.name" },
+        { "a city with a line separator", "", "/api/appeals/freude-schenken-2021/donations", """{"amountCents":5000,"donor":{"city":"Aachen\u2028Köln"}}""", 422, "donor.city" },
+        { "a decision reference with a line break", "treasurer", "/api/appeals/freude-schenken-2021/allocations",
+            """{"municipalityId":"stolberg","amountCents":100,"decisionReference":"SI/1\nSI/2","decidedOn":"2021-12-10"}""", 422, "decisionReference" },
     };
 
     [Theory]

@@ -70,7 +70,6 @@ public static class WorldSeeding
 
         var donorUrl = receipted.GetProperty("donorUrl").GetString()!;
         var number = await EventuallyAsync(async () => (await app.Host.GetAsJson<JsonElement>(donorUrl)).GetProperty("receiptNumber").GetString(), ct);
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
 
         var world = new World();
         var donations = new[] { receipted, plain, unpaid }.Select(d => d.GetProperty("donationId").GetGuid()).ToList();
