@@ -37,6 +37,8 @@ public static class HostConfiguration
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
         builder.Services.AddFlutHilfeRateLimiting(configuration);
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton(configuration.GetSection("Idempotency").Get<IdempotencySettings>() ?? new IdempotencySettings());
+        builder.Services.AddHostedService<IdempotencyCleanup>();
         builder.Services.AddSingleton<Health.HealthDatabase>();
         builder.Services.AddSingleton(configuration.GetSection("Receipts").Get<Receipts.ReceiptSettings>() ?? new Receipts.ReceiptSettings());
         builder.Services.AddSingleton(configuration.GetSection("Smtp").Get<Receipts.SmtpSettings>() ?? new Receipts.SmtpSettings());
