@@ -35,6 +35,7 @@ public static class HostConfiguration
             return Task.CompletedTask;
         }));
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
+        builder.Services.AddHostedService<RequiredSettingsCheck>();
         builder.Services.AddFlutHilfeRateLimiting(configuration);
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton(configuration.GetSection("Idempotency").Get<IdempotencySettings>() ?? new IdempotencySettings());

@@ -21,7 +21,7 @@ public sealed class ReceiptFixture : AppFixture
     {
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = Smtp.Configuration.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Receipts:VerificationKey"] = "test-verification-key",
+        ["Receipts:VerificationKey"] = "test-verification-key-of-the-receipt-tests-0123456789",
         ["Receipts:PublicBaseUrl"] = "https://spenden.example.org",
     };
 
