@@ -206,7 +206,7 @@ public class PledgeTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
     }
 
     [Fact]
-    public async Task more_than_the_epc_maximum_is_refused_even_without_an_appeal_limit()
+    public async Task an_appeal_without_a_limit_takes_the_epc_maximum_and_refuses_more()
     {
         await app.OpenAppealAsync("ohne-limit", "DE02120300000000202051");
         var result = await app.Host.Scenario(s =>
