@@ -20,7 +20,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             return false;
         }
 
-        logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, problem.Detail);
+        logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, ForLog(httpContext.Request.Path.ToString()), ForLog(problem.Detail));
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -28,6 +28,13 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>Refusals quote client input: one line, no control characters, bounded, so nobody can forge log lines.</summary>
+    private static string ForLog(string? text)
+    {
+        var value = new string((text ?? "").Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? '?' : c).ToArray());
+        return value.Length > 300 ? value[..300] + "…" : value;
     }
 
     internal static ProblemDetails? Map(Exception exception) => exception switch
