@@ -9,10 +9,11 @@ public class RequiredSettingsTests
 {
     private static async Task<Exception?> StartProductionAsync(string? verificationKey)
     {
+        var schema = "test_settings_" + Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:FlutHilfe"] = AppFixture.ConnectionString,
-            ["Marten:Schema"] = "test_settings_" + Guid.NewGuid().ToString("N")[..8],
+            ["Marten:Schema"] = schema,
             ["Auth:SigningKey"] = AppFixture.SigningKey,
             ["DemoData:Seed"] = "false",
             ["Receipts:VerificationKey"] = verificationKey,
@@ -30,6 +31,13 @@ public class RequiredSettingsTests
         catch (Exception e)
         {
             return e;
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 
