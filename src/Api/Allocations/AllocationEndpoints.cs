@@ -60,7 +60,7 @@ public static class AllocationEndpoints
         var command = new DisburseFunds(allocationId, Guid.CreateVersion7(clock.GetUtcNow()),
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
             request.PaidOn ?? throw DomainException.Invalid("paidOn", "paidOn is required."),
-            Text.Require(request.BankReference, "bankReference", 140));
+            Text.RequireLine(request.BankReference, "bankReference", 140));
         return await Change(session, allocationId, a => AllocationDecisions.Decide(command, a, clock.GetUtcNow()), ct);
     }
 
@@ -72,7 +72,7 @@ public static class AllocationEndpoints
         var command = new ReturnUnusedFunds(allocationId, Guid.CreateVersion7(clock.GetUtcNow()),
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
             request.ReturnedOn ?? throw DomainException.Invalid("returnedOn", "returnedOn is required."),
-            Text.Require(request.BankReference, "bankReference", 140));
+            Text.RequireLine(request.BankReference, "bankReference", 140));
         return await Change(session, allocationId, a => AllocationDecisions.Decide(command, a, clock.GetUtcNow()), ct);
     }
 

@@ -53,11 +53,7 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
                     current, Guid.CreateVersion7(now), Domain.Donations.Pledging.PaymentReference.New(), profile?.Id, "", now);
                 var pledged = (Domain.Donations.Pledging.DonationPledged)events[0];
                 session.Events.StartStream<Domain.Donations.Donation>(pledged.DonationId, events);
-                if (profile is not null)
-                {
-                    session.Store(profile);
-                    Infrastructure.PersonalData.DonorKeys.CreateFor(session, profile.Id);
-                }
+                if (profile is not null) Infrastructure.PersonalData.DonorProfiles.StoreNew(session, profile);
                 if (cents != 750) credits.Add(new(cents, day, StructuredReference: pledged.Reference.Value, DebtorName: donor ?? "Anonym"));
             }
             credits.Add(new(4_200, day, DebtorName: "Unbekannt", UnstructuredRemittance: "Spende Flutopfer Kinder"));

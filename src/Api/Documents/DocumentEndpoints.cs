@@ -60,7 +60,7 @@ public static class DocumentEndpoints
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
             ContentType = contentType,
             SizeBytes = content.Length,
-            FileName = Text.Optional(fileName, "fileName", 200) ?? "beleg",
+            FileName = WithExtensionOf(contentType, Text.OptionalFileName(fileName, "fileName", 200) ?? "beleg"),
             MunicipalityId = Roles.MunicipalityOf(user),
             UploadedBy = Access.Subject(user),
             UploadedAt = clock.GetUtcNow(),
@@ -72,12 +72,36 @@ public static class DocumentEndpoints
 
     [WolverineGet("/api/documents/{documentId}", OperationId = "getDocument")]
     [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
-    [EndpointSummary("Download a voucher document (its municipality's clerk, treasurer, auditor)")]
+    [EndpointSummary("Download a voucher document as an attachment (the clerk of the municipality that uploaded it or whose spending it is attached to, treasurer, auditor)")]
     public static async Task<IResult> Download(Guid documentId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
     {
         var document = await session.LoadAsync<StoredDocument>(documentId, ct) ?? throw DomainException.NotFound($"No document {documentId}.");
-        if (document.MunicipalityId is { } m) Access.RequireMunicipality(user, m);
-        return Results.File(document.Content, document.ContentType, document.FileName);
+        if (user.IsInRole(Roles.Municipality) && !await ClerkMayReadAsync(session, document, Roles.MunicipalityOf(user), ct))
+            throw new ForbiddenException("This document belongs to another municipality.");
+        // Always an attachment (never rendered inline by the browser), named after the type we checked.
+        return Results.File(document.Content, document.ContentType, WithExtensionOf(document.ContentType, document.FileName));
+    }
+
+    /// <summary>A clerk reads what their municipality uploaded, or what is attached to one of its spending items.</summary>
+    private static async Task<bool> ClerkMayReadAsync(IQuerySession session, StoredDocument document, string? municipalityId, CancellationToken ct)
+    {
+        if (municipalityId is null) return false;
+        if (document.MunicipalityId == municipalityId) return true;
+        var allocations = await session.Query<Domain.Allocations.Allocation>().Where(a => a.MunicipalityId == municipalityId).ToListAsync(ct);
+        return allocations.Any(a => a.Items.Any(i => i.Document?.DocumentId == document.Id));
+    }
+
+    /// <summary>"rechnung" → "rechnung.pdf"; "scan.exe" as a PNG → "scan.exe.png": the extension always tells the checked type.</summary>
+    public static string WithExtensionOf(string contentType, string fileName)
+    {
+        string[] extensions = contentType switch
+        {
+            "application/pdf" => [".pdf"],
+            "image/png" => [".png"],
+            "image/jpeg" => [".jpg", ".jpeg"],
+            _ => [".bin"],
+        };
+        return extensions.Any(e => fileName.EndsWith(e, StringComparison.OrdinalIgnoreCase)) ? fileName : fileName + extensions[0];
     }
 
     /// <summary>Checks the file's magic bytes, so a renamed executable is not accepted as a PDF.</summary>

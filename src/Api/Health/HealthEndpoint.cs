@@ -1,37 +1,69 @@
 using FlutHilfe.Api.Infrastructure.Problems;
 using Microsoft.AspNetCore.Authorization;
+using Npgsql;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.Health;
 
-public static class HealthEndpoint
+/// <summary>
+/// The connections of the readiness check: a small pool of its own (at most two connections, three-second timeouts),
+/// so a probe costs one round trip on an open connection, and a flood of probes cannot take the service's connections.
+/// </summary>
+public sealed class HealthDatabase(IConfiguration configuration) : IAsyncDisposable
 {
-    /// <summary>200 when PostgreSQL answers, 503 when it does not.</summary>
-    [WolverineGet("/health", OperationId = "health")]
-    [AllowAnonymous]
-    [EndpointSummary("Liveness and database reachability")]
-    [ProducesResponseType<HealthStatus>(200)]
-    [ProducesResponseType(503)]
-    public static async Task<IResult> Get(IConfiguration configuration, CancellationToken ct)
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("FlutHilfe"))
+    {
+        Timeout = 3, CommandTimeout = 3, Pooling = true, MinPoolSize = 0, MaxPoolSize = 2, ApplicationName = "fluthilfe-health",
+    }.ConnectionString);
+
+    public async Task<bool> AnswersAsync(CancellationToken ct)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            var builder = new Npgsql.NpgsqlConnectionStringBuilder(configuration.GetConnectionString("FlutHilfe")) { Timeout = 3, Pooling = false };
-            await using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(timeout.Token);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "select 1";
+            await using var command = _source.CreateCommand("select 1");
             await command.ExecuteScalarAsync(timeout.Token);
-            return Results.Ok(new HealthStatus("healthy", "reachable"));
+            return true;
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            var problem = Problem.Of(503, "Service unavailable", "The database does not answer.");
-            return Results.Problem(problem);
+            return false;
         }
     }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
 }
 
-public sealed record HealthStatus(string Status, string Database);
+public static class HealthEndpoint
+{
+    /// <summary>200 while the process runs; touches nothing else (for a liveness probe: restart only a hung process).</summary>
+    [WolverineGet("/health/live", OperationId = "healthLive")]
+    [AllowAnonymous]
+    [EndpointSummary("Liveness: the process answers (no database call)")]
+    [ProducesResponseType<HealthStatus>(200)]
+    public static HealthStatus Live() => new("healthy", null);
+
+    /// <summary>200 when PostgreSQL answers on a pooled connection, 503 when it does not.</summary>
+    [WolverineGet("/health/ready", OperationId = "healthReady")]
+    [AllowAnonymous]
+    [EndpointSummary("Readiness: the database answers (pooled connection)")]
+    [ProducesResponseType<HealthStatus>(200)]
+    [ProducesResponseType(503)]
+    public static Task<IResult> Ready(HealthDatabase database, CancellationToken ct) => ReadyAsync(database, ct);
+
+    /// <summary>The same as <c>/health/ready</c>, kept for existing probes.</summary>
+    [WolverineGet("/health", OperationId = "health")]
+    [AllowAnonymous]
+    [EndpointSummary("Readiness (same as /health/ready)")]
+    [ProducesResponseType<HealthStatus>(200)]
+    [ProducesResponseType(503)]
+    public static Task<IResult> Get(HealthDatabase database, CancellationToken ct) => ReadyAsync(database, ct);
+
+    private static async Task<IResult> ReadyAsync(HealthDatabase database, CancellationToken ct)
+        => await database.AnswersAsync(ct)
+            ? Results.Ok(new HealthStatus("healthy", "reachable"))
+            : Results.Problem(Problem.Of(503, "Service unavailable", "The database does not answer."));
+}
+
+public sealed record HealthStatus(string Status, string? Database);

@@ -25,7 +25,7 @@ public static class HostConfiguration
         var schema = configuration["Marten:Schema"] ?? "fluthilfe";
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problem.Customize);
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -35,8 +35,12 @@ public static class HostConfiguration
             return Task.CompletedTask;
         }));
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
+        builder.Services.AddHostedService<RequiredSettingsCheck>();
         builder.Services.AddFlutHilfeRateLimiting(configuration);
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton(configuration.GetSection("Idempotency").Get<IdempotencySettings>() ?? new IdempotencySettings());
+        builder.Services.AddHostedService<IdempotencyCleanup>();
+        builder.Services.AddSingleton<Health.HealthDatabase>();
         builder.Services.AddSingleton(configuration.GetSection("Receipts").Get<Receipts.ReceiptSettings>() ?? new Receipts.ReceiptSettings());
         builder.Services.AddSingleton(configuration.GetSection("Smtp").Get<Receipts.SmtpSettings>() ?? new Receipts.SmtpSettings());
         builder.Services.AddHostedService<DemoData.DemoSeeder>();
@@ -83,20 +87,28 @@ public static class HostConfiguration
     public static void ConfigureJson(System.Text.Json.JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+        // Strict input: the web defaults read "5000" as a number; an amount is a JSON integer or it is refused.
+        options.NumberHandling = JsonNumberHandling.Strict;
+        // {"amountCents": 1, "amountCents": 100000} is ambiguous: refuse it instead of taking the last one.
+        options.AllowDuplicateProperties = false;
     }
 
     public static void UseFlutHilfe(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RoutingRejections>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<Json.JsonRequestValidation>();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api-docs").AllowAnonymous();
 
-        app.MapWolverineEndpoints();
+        // ?year=abc is a 400 naming the parameter, not a silent default.
+        app.MapWolverineEndpoints(http => http.RejectUnparseableQueryValues = true);
     }
 }

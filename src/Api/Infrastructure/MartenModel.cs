@@ -18,7 +18,7 @@ public static class MartenModel
         options.ConfigureEventStore();
         options.AddFlutHilfeProjections();
 
-        options.Schema.For<IdempotencyRecord>();
+        options.Schema.For<IdempotencyRecord>().Index(r => r.ExpiresAt);
         options.Schema.For<SpendingItemIndex>();
         options.Schema.For<StoredDocument>();
 
@@ -30,7 +30,7 @@ public static class MartenModel
 
         // Personal data lives outside the event log so it can be erased (DESIGN §9).
         options.Schema.For<DonorKey>();
-        options.Schema.For<DonorProfile>();
+        options.Schema.For<SealedDonorProfile>();
         // Indexed so that returns and proposals find earlier payments of the same payer without a scan.
         options.Schema.For<PayerDetails>().Index(p => p.Iban).Index(p => p.NameKey);
     }

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using FlutHilfe.Api.Infrastructure.Problems;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FlutHilfe.Api.Infrastructure;
 
@@ -8,26 +9,60 @@ public static class RateLimiting
     /// <summary>Policy for anonymous pledges: a fixed window per client address.</summary>
     public const string Pledges = "pledges";
 
+    /// <summary>
+    /// Policy for public endpoints that replay history (<c>asOf</c>): every replay folds the log up to that moment, so
+    /// an anonymous caller gets a few a minute per address, and all anonymous replays together at most a few at once.
+    /// Current figures (no <c>asOf</c>) and signed-in staff are not limited.
+    /// </summary>
+    public const string Replays = "replays";
+
     public static void AddFlutHilfeRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var perMinute = configuration.GetValue("Pledging:PledgesPerMinutePerClient", 30);
+        var replaysPerMinute = configuration.GetValue("PublicFigures:ReplaysPerMinutePerClient", 10);
+        var replaysAtOnce = configuration.GetValue("PublicFigures:ConcurrentReplaysMax", 4);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                var problem = Problem.Of(429, "Too many requests", $"At most {perMinute} pledges per minute from one address.");
-                await context.HttpContext.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", ct);
+                var detail = IsAnonymousReplay(context.HttpContext)
+                    ? $"At most {replaysPerMinute} replays of history (asOf) per minute from one address, and {replaysAtOnce} at once; ask again later."
+                    : $"At most {perMinute} pledges per minute from one address.";
+                await ProblemResponses.WriteAsync(context.HttpContext, Problem.Of(429, "Too many requests", detail));
             };
             options.AddPolicy(Pledges, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientOf(http),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = perMinute,
                     Window = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                 }));
+            options.AddPolicy(Replays, http => IsAnonymousReplay(http)
+                ? RateLimitPartition.GetFixedWindowLimiter(ClientOf(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = replaysPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter(""));
+            // The cost bound across all addresses: one partition for every anonymous replay.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                IsAnonymousReplay(http) && http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Replays
+                    ? RateLimitPartition.GetConcurrencyLimiter(Replays, _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = replaysAtOnce,
+                        QueueLimit = replaysAtOnce * 2,
+                        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
         });
     }
+
+    private static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static bool IsAnonymousReplay(HttpContext http)
+        => http.Request.Query.ContainsKey("asOf") && http.User.Identity?.IsAuthenticated != true;
 }

@@ -54,7 +54,7 @@ public static class DeliverReceiptHandler
 
         var receipt = await session.Events.FetchForWriting<Receipt>(ReceiptStream.IdFor(command.Number), ct);
         if (receipt.Aggregate!.Mailed || receipt.Aggregate.State == ReceiptState.Cancelled) return;
-        var profile = await session.LoadAsync<DonorProfile>(issued.DonorId, ct);
+        var profile = await DonorProfiles.LoadAsync(session, issued.DonorId, ct);
         if (profile?.Email is not { } email) return;
         if (string.IsNullOrWhiteSpace(smtp.Host))
         {

@@ -129,7 +129,7 @@ public static class ReceiptEndpoints
         var profiles = new List<DonorProfile>();
         foreach (var s in streams)
         {
-            var profile = s.Aggregate!.DonorId is { } donorId ? await session.LoadAsync<DonorProfile>(donorId, ct) : null;
+            var profile = s.Aggregate!.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
             profiles.Add(profile is { HasPostalAddress: true } ? profile : throw DomainException.Invalid("donationIds", $"Donation {s.Aggregate.Id} has no donor with a postal address."));
         }
         // One donor: the same name and address on every donation (donors get a new id per pledge).

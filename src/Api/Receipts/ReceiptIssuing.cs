@@ -32,7 +32,7 @@ public static class ReceiptIssuing
             logger.LogInformation("No receipt for donation {Donation}: {Reason}", d.Id, why);
             return null;
         }
-        var profile = d.DonorId is { } donorId ? await session.LoadAsync<DonorProfile>(donorId, ct) : null;
+        var profile = d.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
         if (profile is not { HasPostalAddress: true })
         {
             logger.LogWarning("Donation {Donation} wants a receipt but has no postal address", d.Id);

@@ -27,7 +27,10 @@ public sealed class ReceiptSettings
 
     public string VerificationCode(string number)
     {
-        var key = Encoding.UTF8.GetBytes(string.IsNullOrEmpty(VerificationKey) ? "fluthilfe-development-verification-key" : VerificationKey);
+        // No built-in fallback: a key in the source would let anyone compute the codes (the service refuses to start
+        // without one, see RequiredSettings).
+        if (string.IsNullOrEmpty(VerificationKey)) throw new InvalidOperationException("Receipts:VerificationKey is not set.");
+        var key = Encoding.UTF8.GetBytes(VerificationKey);
         var mac = HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(number));
         return Convert.ToBase64String(mac, 0, 12).Replace('+', '-').Replace('/', '_');
     }

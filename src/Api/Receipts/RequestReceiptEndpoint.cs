@@ -30,14 +30,13 @@ public static class RequestReceiptEndpoint
         if (donation.ReceiptNumber is { } existing) return (Results.Ok(new ReceiptRequestAccepted(donationId, "issued", existing)), []);
 
         var now = clock.GetUtcNow();
-        var profile = donation.DonorId is { } id ? await session.LoadAsync<DonorProfile>(id, ct) : null;
+        var profile = donation.DonorId is { } id ? await DonorProfiles.LoadAsync(session, id, ct) : null;
         if (body.Donor is not null)
         {
             var given = new PledgeRequest(1, null, body.Donor, true).ToDonorProfile(profile?.Id ?? Guid.CreateVersion7(now), now)!;
             // Keep what the donor said before unless they say it anew.
             profile = profile is null ? given : given with { Email = given.Email ?? profile.Email };
-            session.Store(profile);
-            if (donation.DonorId is null) DonorKeys.CreateFor(session, profile.Id);
+            await DonorProfiles.StoreAsync(session, profile, ct);
         }
         if (profile is not { HasPostalAddress: true })
             throw DomainException.Invalid("donor", "A donation receipt needs the donor's name and postal address (street, postal code, city).");

@@ -38,13 +38,13 @@ public static class SpendingEndpoints
         var command = new ReportSpending(
             allocationId, Guid.CreateVersion7(now),
             request.Date ?? throw DomainException.Invalid("date", "date is required."),
-            Text.Require(request.Payee, "payee", 140),
+            Text.RequireLine(request.Payee, "payee", 140),
             request.PayeeIsOrganisation,
             Text.Require(request.Reason, "reason", 500),
             Slug.Require(request.PurposeId, "purposeId"),
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
-            Text.Require(request.VoucherNumber, "voucherNumber", 50),
-            Text.Optional(request.Facility, "facility", 140),
+            Text.RequireLine(request.VoucherNumber, "voucherNumber", 50),
+            Text.OptionalLine(request.Facility, "facility", 140),
             document, Access.Subject(user));
         if (command.Date > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1)) throw DomainException.Invalid("date", "The date lies in the future.");
 

@@ -95,7 +95,7 @@ public class AppealTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
     }
 
     [Fact]
-    public async Task wrong_type_is_a_400_naming_the_field()
+    public async Task wrong_type_is_a_422_naming_the_field()
     {
         var body = JsonSerializer.SerializeToNode(Requests.OpenAppeal())!.AsObject();
         body["pledgeLimitCents"] = "lots";
@@ -104,9 +104,12 @@ public class AppealTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
             s.Post.Text(body.ToJsonString()).ToUrl("/api/appeals");
             s.WithRequestHeader("Content-Type", "application/json");
             s.WithBearer(app.Token("treasurer"));
-            s.StatusCodeShouldBe(400);
+            s.StatusCodeShouldBe(422);
+            s.ContentTypeShouldBe("application/problem+json");
         });
-        (await result.ReadAsTextAsync()).ShouldContain("pledgeLimitCents");
+        var problem = await result.ReadAsJsonAsync<JsonElement>();
+        problem.GetProperty("field").GetString().ShouldBe("pledgeLimitCents");
+        problem.GetProperty("detail").GetString()!.ShouldNotContain("System.");
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public class PledgeTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
         await using var session = app.Store.QuerySession();
         var pledged = (await session.Events.QueryRawEventDataOnly<DonationPledged>().ToListAsync(TestContext.Current.CancellationToken)).Single();
         pledged.DonorId.ShouldNotBeNull();
-        var profile = await session.LoadAsync<DonorProfile>(pledged.DonorId!.Value, TestContext.Current.CancellationToken);
+        var profile = await FlutHilfe.Api.Infrastructure.PersonalData.DonorProfiles.LoadAsync(session, pledged.DonorId!.Value, TestContext.Current.CancellationToken);
         profile.ShouldNotBeNull().Name.ShouldBe("Jürgen Müller");
 
         var events = await EventJsonAsync();
@@ -206,7 +206,7 @@ public class PledgeTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
     }
 
     [Fact]
-    public async Task more_than_the_epc_maximum_is_refused_even_without_an_appeal_limit()
+    public async Task an_appeal_without_a_limit_takes_the_epc_maximum_and_refuses_more()
     {
         await app.OpenAppealAsync("ohne-limit", "DE02120300000000202051");
         var result = await app.Host.Scenario(s =>
@@ -276,7 +276,7 @@ public class PledgeTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
     {
         await using var session = app.Store.QuerySession();
         (await session.Events.QueryRawEventDataOnly<DonationPledged>().CountAsync(TestContext.Current.CancellationToken)).ShouldBe(0);
-        (await session.Query<DonorProfile>().CountAsync(TestContext.Current.CancellationToken)).ShouldBe(0);
+        (await session.Query<FlutHilfe.Api.Infrastructure.PersonalData.SealedDonorProfile>().CountAsync(TestContext.Current.CancellationToken)).ShouldBe(0);
     }
 
     private Task<string> EventJsonAsync() => QueryTextAsync($"select coalesce(string_agg(data::text || headers::text, E'\\n'), '') from {app.Schema}.mt_events");

@@ -6,16 +6,48 @@ namespace FlutHilfe.Api.Tests.Health;
 
 public class HealthTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    [Fact]
-    public async Task health_is_200_when_the_database_answers()
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/health/ready")]
+    public async Task readiness_is_200_when_the_database_answers(string url)
     {
         var result = await app.Host.Scenario(s =>
         {
-            s.Get.Url("/health");
+            s.Get.Url(url);
             s.StatusCodeShouldBeOk();
         });
         var body = await result.ReadAsJsonAsync<JsonElement>();
         body.GetProperty("database").GetString().ShouldBe("reachable");
+    }
+
+    [Fact]
+    public async Task liveness_answers_without_asking_the_database()
+    {
+        var body = await (await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/health/live");
+            s.StatusCodeShouldBeOk();
+        })).ReadAsJsonAsync<JsonElement>();
+        body.GetProperty("status").GetString().ShouldBe("healthy");
+        body.GetProperty("database").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task many_readiness_probes_share_at_most_two_pooled_connections()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => app.Host.Scenario(s =>
+        {
+            s.Get.Url("/health/ready");
+            s.StatusCodeShouldBeOk();
+        })));
+
+        await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var count = new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where application_name = 'fluthilfe-health'", connection);
+        // The probes' pool keeps at most two connections open; a connection per probe would leave none (no pooling)
+        // or up to sixty.
+        var open = (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        open.ShouldBeInRange(1, 2);
     }
 
     [Fact]
@@ -69,7 +101,8 @@ public class HealthWithoutDatabaseTests
         {
             ["ConnectionStrings:FlutHilfe"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
         }).Build();
-        var result = await FlutHilfe.Api.Health.HealthEndpoint.Get(configuration, TestContext.Current.CancellationToken);
+        await using var database = new FlutHilfe.Api.Health.HealthDatabase(configuration);
+        var result = await FlutHilfe.Api.Health.HealthEndpoint.Ready(database, TestContext.Current.CancellationToken);
         var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         http.RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         http.Response.Body = new MemoryStream();

@@ -21,7 +21,7 @@ public sealed class ReceiptFixture : AppFixture
     {
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = Smtp.Configuration.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Receipts:VerificationKey"] = "test-verification-key",
+        ["Receipts:VerificationKey"] = "test-verification-key-of-the-receipt-tests-0123456789",
         ["Receipts:PublicBaseUrl"] = "https://spenden.example.org",
     };
 
@@ -63,23 +63,23 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
 
     private async Task<JsonElement> Eventually(string url, Func<JsonElement, bool> done, string? token = null)
     {
-        var deadline = DateTime.UtcNow + Timeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Timeout);
         while (true)
         {
             var json = token is null ? await app.Host.GetAsJson<JsonElement>(url) : await app.Host.GetAsJsonAs(token, url);
             if (done(json)) return json;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{url} did not reach the expected state: {json}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await Task.Delay(100, timeout.Token);
         }
     }
 
     private async Task WaitForMails(int count)
     {
-        var deadline = DateTime.UtcNow + Timeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Timeout);
         while (app.Smtp.ReceivedEmailCount < count)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{app.Smtp.ReceivedEmailCount} mails, expected {count}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await Task.Delay(100, timeout.Token);
         }
     }
 
@@ -153,88 +153,6 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
         await app.Host.Scenario(s => { s.Get.Url($"/api/receipts/{number}.pdf?token=wrong"); s.StatusCodeShouldBe(404); });
         await app.Host.Scenario(s => { s.Get.Url($"/api/receipts/{number}.pdf"); s.WithBearer(app.Token("auditor")); s.StatusCodeShouldBeOk(); });
         token.ShouldNotBeEmpty();
-    }
-
-    [Fact]
-    public async Task a_node_stopping_right_after_the_payment_and_another_starting_still_mail_one_receipt()
-    {
-        // Node A records the payment and, in the same transaction, the outbox message to issue the receipt, then
-        // shuts down at once; node B starts on the same database. Whichever works the message, it happens once.
-        // (A graceful stop: a hard kill is left to Wolverine's durable inbox recovery, not simulated here.)
-        var nodeA = await app.StartHostAsync();
-        var pledge = await nodeA.Scenario(s =>
-        {
-            s.Post.Json(new { amountCents = 7_700, donor = Donor("Knoten Wechsel", "knoten@example.org"), receiptWanted = true }).ToUrl("/api/appeals/freude-schenken-2021/donations");
-            s.StatusCodeShouldBe(201);
-        });
-        var reference = (await pledge.ReadAsJsonAsync<JsonElement>()).GetProperty("reference").GetString();
-        var statement = CamtWriter.Write053v08("S-crash", Requests.AppealIban, [new GeneratedCredit(7_700, Day, StructuredReference: reference)]);
-        await nodeA.Scenario(s =>
-        {
-            s.Post.Url("/api/bank-statements");
-            s.ConfigureHttpContext(c =>
-            {
-                c.Request.Body = new MemoryStream(statement);
-                c.Request.ContentLength = statement.Length;
-                c.Request.ContentType = "application/xml";
-            });
-            s.WithBearer(app.Token("treasurer"));
-            s.StatusCodeShouldBeOk();
-        });
-        await nodeA.DisposeAsync();
-
-        await using var nodeB = await app.StartHostAsync();
-        await WaitForMails(1);
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
-        app.Smtp.ReceivedEmailCount.ShouldBe(1);
-        var register = await Eventually($"/api/receipts?year={DateTimeOffset.UtcNow.Year}", r => r.GetProperty("issued").GetInt32() == 1
-            && r.GetProperty("receipts")[0].GetProperty("mailed").GetBoolean(), app.Token("auditor"));
-        register.GetProperty("issued").GetInt32().ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task the_verification_code_protects_numbers_from_enumeration()
-    {
-        var unknown = await app.Host.GetAsJson<JsonElement>($"/api/receipts/{DateTimeOffset.UtcNow.Year}-000001/verify?c=guess");
-        unknown.GetProperty("status").GetString().ShouldBe("unknown");
-    }
-
-    [Fact]
-    public async Task duplicate_messages_and_two_nodes_issue_one_receipt()
-    {
-        var (id, reference, donorUrl, _) = await Pledge(5_000, donor: Donor(email: null));
-        await Pay((reference, 5_000));
-        await Eventually(donorUrl, v => v.GetProperty("receiptNumber").ValueKind == JsonValueKind.String);
-
-        await using var second = await app.StartHostAsync();
-        var nodes = new[] { app.Host.Services, second.Services };
-        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Invoke(nodes[i % 2], new IssueReceipt(id))));
-
-        var register = await Register();
-        register.GetProperty("issued").GetInt32().ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task numbers_stay_gapless_when_receipts_are_issued_concurrently()
-    {
-        var donations = new List<(Guid Id, string Reference)>();
-        for (var i = 0; i < 12; i++)
-        {
-            var (id, reference, _, _) = await Pledge(1_000 + i, donor: Donor($"Spender {i}", null));
-            donations.Add((id, reference));
-        }
-        // The import triggers each receipt through the outbox; on top, fire the same commands from two nodes at once.
-        await Pay(donations.Select(d => (d.Reference, 1_000L)).ToArray());
-        await using var second = await app.StartHostAsync();
-        var nodes = new[] { app.Host.Services, second.Services };
-        await Task.WhenAll(donations.Select((d, i) => Invoke(nodes[i % 2], new IssueReceipt(d.Id))));
-
-        var register = await Eventually($"/api/receipts?year={DateTimeOffset.UtcNow.Year}", r => r.GetProperty("issued").GetInt32() == 12, app.Token("auditor"));
-        register.GetProperty("missingSequences").GetArrayLength().ShouldBe(0);
-        register.GetProperty("receipts").EnumerateArray().Select(r => r.GetProperty("sequence").GetInt32()).ShouldBe(Enumerable.Range(1, 12));
-        await using var session = app.Store.QuerySession();
-        var perDonation = (await session.Query<Receipt>().ToListAsync(TestContext.Current.CancellationToken)).SelectMany(r => r.Lines).GroupBy(l => l.DonationId);
-        perDonation.ShouldAllBe(g => g.Count() == 1);
     }
 
     [Fact]

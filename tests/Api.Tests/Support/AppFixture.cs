@@ -28,6 +28,17 @@ public class AppFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Solo mode (one node, no leader election) keeps most test hosts fast; tests of several nodes on one database
+    /// turn it off and run Wolverine's durability in <c>Balanced</c> mode, as production does.
+    /// </summary>
+    protected virtual bool SoloMode => true;
+
+    /// <summary>Extra services of a fixture's host (e.g. a Marten listener that injects a failure).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         JasperFxEnvironment.AutoStartHost = true;
@@ -40,6 +51,8 @@ public class AppFixture : IAsyncLifetime
             ["Auth:Authority"] = "",
             ["DemoData:Seed"] = "false",
             ["Pledging:PledgesPerMinutePerClient"] = "100000",
+            ["PublicFigures:ReplaysPerMinutePerClient"] = "100000",
+            ["Receipts:VerificationKey"] = "test-verification-key-0123456789-abcdefghijklmnop",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         _settings = settings;
@@ -58,8 +71,10 @@ public class AppFixture : IAsyncLifetime
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {
-                services.RunWolverineInSoloMode();
+                if (SoloMode) services.RunWolverineInSoloMode();
+                else services.ConfigureWolverine(o => o.Durability.Mode = DurabilityMode.Balanced);
                 services.DisableAllExternalWolverineTransports();
+                ConfigureServices(services);
             });
         });
     }

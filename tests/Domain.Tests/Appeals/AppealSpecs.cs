@@ -88,7 +88,9 @@ public class AppealSpecs
     [Fact]
     public void stream_ids_are_stable_per_slug()
     {
-        AppealStream.IdFor("freude-schenken-2021").ShouldBe(AppealStream.IdFor("freude-schenken-2021"));
+        // Known answer from an independent RFC 9562 implementation (Python: uuid.uuid5(namespace, "appeal:freude-schenken-2021")):
+        // a changed derivation would orphan every stored appeal stream.
+        AppealStream.IdFor("freude-schenken-2021").ShouldBe(new Guid("3340ab39-f302-5378-a1d6-12b71777b350"));
         AppealStream.IdFor("freude-schenken-2021").ShouldNotBe(AppealStream.IdFor("freude-schenken-2022"));
         AppealStream.IdFor("x").Version.ShouldBe(5);
     }

@@ -43,7 +43,7 @@ public sealed record OpenAppealRequest(
 
         return new OpenAppeal(
             Slug.Require(AppealId, "appealId"),
-            Text.Require(Title, "title", 200),
+            Text.RequireLine(Title, "title", 200),
             Text.Optional(Description, "description", 4000) ?? "",
             Inputs.Issuer(Beneficiary, "beneficiary"),
             Inputs.Account(Account, "account"),
@@ -53,7 +53,7 @@ public sealed record OpenAppealRequest(
                 SimplifiedProof.To ?? throw DomainException.Invalid("simplifiedProof.to", "simplifiedProof.to is required.")),
             purposes.Select((p, i) => Inputs.Purpose(p, $"purposes[{i}]")).ToList(),
             municipalities.Select((m, i) => Inputs.Municipality(m, $"municipalities[{i}]")).ToList(),
-            Text.Require(ReceiptSignatory, "receiptSignatory", 200),
+            Text.RequireLine(ReceiptSignatory, "receiptSignatory", 200),
             ProofOfUseDeadline ?? throw DomainException.Invalid("proofOfUseDeadline", "proofOfUseDeadline is required."),
             new Money(PledgeLimitCents ?? OpeningDecision.EpcAmountMax.Cents));
     }
@@ -65,9 +65,9 @@ public static class Inputs
     {
         if (a is null) throw DomainException.Invalid(field, $"{field} is required.");
         return new PostalAddress(
-            Text.Require(a.Street, field + ".street", 70),
-            Text.Require(a.PostalCode, field + ".postalCode", 10),
-            Text.Require(a.City, field + ".city", 70),
+            Text.RequireLine(a.Street, field + ".street", 70),
+            Text.RequireLine(a.PostalCode, field + ".postalCode", 10),
+            Text.RequireLine(a.City, field + ".city", 70),
             Country(a.Country, field + ".country"));
     }
 
@@ -82,7 +82,7 @@ public static class Inputs
     public static Issuer Issuer(IssuerInput? i, string field)
     {
         if (i is null) throw DomainException.Invalid(field, $"{field} is required.");
-        return new Issuer(Text.Require(i.Name, field + ".name", 70), Address(i.Address, field + ".address"));
+        return new Issuer(Text.RequireLine(i.Name, field + ".name", 70), Address(i.Address, field + ".address"));
     }
 
     public static BankAccount Account(AccountInput? a, string field)
@@ -97,12 +97,12 @@ public static class Inputs
                 throw DomainException.Invalid(field + ".bic", bicError ?? "Invalid BIC.");
             bic = parsed;
         }
-        return new BankAccount(iban, bic, Text.Require(a.Holder, field + ".holder", 70));
+        return new BankAccount(iban, bic, Text.RequireLine(a.Holder, field + ".holder", 70));
     }
 
     public static Purpose Purpose(PurposeInput p, string field)
-        => new(Slug.Require(p.Id, field + ".id"), Text.Require(p.Name, field + ".name", 200), Text.Optional(p.Description, field + ".description", 1000));
+        => new(Slug.Require(p.Id, field + ".id"), Text.RequireLine(p.Name, field + ".name", 200), Text.Optional(p.Description, field + ".description", 1000));
 
     public static Municipality Municipality(MunicipalityInput m, string field)
-        => new(Slug.Require(m.Id, field + ".id"), Text.Require(m.Name, field + ".name", 200), Text.Optional(m.District, field + ".district", 200));
+        => new(Slug.Require(m.Id, field + ".id"), Text.RequireLine(m.Name, field + ".name", 200), Text.OptionalLine(m.District, field + ".district", 200));
 }

@@ -5,6 +5,7 @@ using FlutHilfe.Projections.Appeals;
 using FlutHilfe.Projections.Replaying;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.Appeals.Reporting;
@@ -26,6 +27,7 @@ public static class PublicFiguresEndpoints
 {
     [WolverineGet("/api/appeals/{appealId}/totals", OperationId = "getAppealTotals")]
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimiting.Replays)]
     [EndpointSummary("Public totals of an appeal: pledged, received, donations, allocated, spent, per municipality")]
     public static async Task<TotalsView> Totals(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
@@ -43,6 +45,7 @@ public static class PublicFiguresEndpoints
 
     [WolverineGet("/api/appeals/{appealId}/transparency", OperationId = "getTransparency")]
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimiting.Replays)]
     [EndpointSummary("Where the money went: allocations and spending per municipality (public, no personal data)")]
     public static async Task<TransparencyView> Transparency(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {

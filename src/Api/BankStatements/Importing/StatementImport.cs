@@ -53,6 +53,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     /// <summary>Payments recorded in this upload, as they stand after matching (a later return may give one back).</summary>
     private readonly Dictionary<Guid, EarlierPayment> _recordedHere = [];
     private readonly List<ImportWarning> _warnings = [];
+    private readonly HashSet<Guid> _seen = [];
 
     /// <summary>Messages for the outbox (issue or cancel receipts), sent only if the import commits.</summary>
     public List<object> Messages { get; } = [];
@@ -137,7 +138,8 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
         var fresh = new List<(RecordedTransaction Recorded, Payment Payment)>();
         foreach (var (item, appeal) in booked)
         {
-            if (existing.Contains(Recording.PaymentIdFor(item.Key)))
+            // A transaction already stored, or already seen in this upload (a ZIP may hold one statement twice).
+            if (existing.Contains(Recording.PaymentIdFor(item.Key)) || !_seen.Add(Recording.PaymentIdFor(item.Key)))
             {
                 _duplicates++;
                 continue;

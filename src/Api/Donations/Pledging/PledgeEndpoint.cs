@@ -54,11 +54,7 @@ public static class PledgeEndpoint
 
         var events = PledgingDecision.Decide(command, appeal, donationId, PaymentReference.New(), profile?.Id, tokenHash, now);
         session.Events.StartStream<Donation>(donationId, events);
-        if (profile is not null)
-        {
-            session.Store(profile);
-            Infrastructure.PersonalData.DonorKeys.CreateFor(session, profile.Id);
-        }
+        if (profile is not null) Infrastructure.PersonalData.DonorProfiles.StoreNew(session, profile);
 
         var donation = Donation.Create((DonationPledged)events[0]);
         var query = "?token=" + Uri.EscapeDataString(token);

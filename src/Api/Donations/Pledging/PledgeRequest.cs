@@ -32,10 +32,10 @@ public sealed record PledgeRequest(long? AmountCents, IReadOnlyList<EarmarkInput
         var d = Donor;
         var profile = new DonorProfile(
             donorId,
-            Text.Optional(d.Name, "donor.name", 70),
-            Text.Optional(d.Street, "donor.street", 70),
-            Text.Optional(d.PostalCode, "donor.postalCode", 10),
-            Text.Optional(d.City, "donor.city", 70),
+            Text.OptionalLine(d.Name, "donor.name", 70),
+            Text.OptionalLine(d.Street, "donor.street", 70),
+            Text.OptionalLine(d.PostalCode, "donor.postalCode", 10),
+            Text.OptionalLine(d.City, "donor.city", 70),
             Inputs.Country(d.Country, "donor.country"),
             Email(d.Email),
             now);
@@ -47,7 +47,7 @@ public sealed record PledgeRequest(long? AmountCents, IReadOnlyList<EarmarkInput
 
     private static string? Email(string? value)
     {
-        var email = Text.Optional(value, "donor.email", 254);
+        var email = Text.OptionalLine(value, "donor.email", 254);
         if (email is null) return null;
         var valid = MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && email.Count(c => c == '@') == 1
                     && parsed.Host.Contains('.') && !email.Any(char.IsWhiteSpace);

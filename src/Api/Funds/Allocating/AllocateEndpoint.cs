@@ -56,7 +56,7 @@ public static class AllocateEndpoint
         var municipality = Slug.Require(r.MunicipalityId, "municipalityId");
         var purpose = string.IsNullOrWhiteSpace(r.PurposeId) ? null : Slug.Require(r.PurposeId, "purposeId");
         var amount = new Money(r.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required."));
-        var reference = Text.Require(r.DecisionReference, "decisionReference", AllocatingDecision.DecisionReferenceLengthMax);
+        var reference = Text.RequireLine(r.DecisionReference, "decisionReference", AllocatingDecision.DecisionReferenceLengthMax);
         var decidedOn = r.DecidedOn ?? throw DomainException.Invalid("decidedOn", "decidedOn is required.");
         if (r.SourceFunds is { Count: > 20 }) throw DomainException.Invalid("sourceFunds", "At most 20 source funds.");
         var sources = (r.SourceFunds ?? []).Select((f, i) => new Fund(

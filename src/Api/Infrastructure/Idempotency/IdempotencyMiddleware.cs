@@ -1,22 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using FlutHilfe.Api.Infrastructure.Problems;
-using Microsoft.AspNetCore.Mvc;
 
 namespace FlutHilfe.Api.Infrastructure.Idempotency;
 
 /// <summary>
-/// Honours the <c>Idempotency-Key</c> header on every command (POST, PUT, PATCH, DELETE):
-/// the same key with the same body replays the first response without a second effect; the same key
-/// with another body is refused with 422; a retry while the first is still running gets 409.
-/// Keys are scoped to the caller, method and path. A key whose first attempt failed with a 5xx is
-/// released, so the retry runs again.
+/// Honours the <c>Idempotency-Key</c> header (IETF draft-ietf-httpapi-idempotency-key-header) on every command (POST,
+/// PUT, PATCH, DELETE): the same key with the same request replays the first answer without a second effect; the same
+/// key with another request is a 422; a retry while the first is still running is a 409. A first attempt that failed
+/// with a 5xx (or was rate-limited) is forgotten, so the retry runs again.
+/// <para>
+/// Scope: a key belongs to its caller. Signed-in callers are told apart by their subject; anonymous callers (donors
+/// pledging) have no identity, so their keys are bound to the client address: another client sending the same key and
+/// body gets a request of its own, never the first donor's answer with its donor link. Nothing readable is stored: the
+/// record id is a hash over scope and key, the request fingerprint a MAC, and the answer is sealed with AES-256-GCM
+/// under a key derived (HKDF-SHA256) from the Idempotency-Key, which only the client knows. Records expire after
+/// <c>Idempotency:RecordLifetime</c> (24 h); <see cref="IdempotencyCleanup"/> deletes them.
+/// </para>
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, TimeProvider clock, ILogger<IdempotencyMiddleware> logger)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, IdempotencySettings settings, TimeProvider clock, ILogger<IdempotencyMiddleware> logger)
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotency-Replayed";
     private const int KeyLengthMax = 200;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
     private static readonly TimeSpan PendingTimeout = TimeSpan.FromMinutes(2);
 
     public async Task InvokeAsync(HttpContext context)
@@ -28,51 +37,94 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
             return;
         }
 
-        var key = values.ToString();
-        if (key.Length is 0 or > KeyLengthMax || key.Any(char.IsControl))
+        if (ParseKey(values.ToString()) is not { } key)
         {
-            await WriteProblem(context, Problem.Field(Header, $"{Header} must be 1 to {KeyLengthMax} printable characters.", 400));
+            await ProblemResponses.WriteAsync(context, Problem.Field(Header,
+                $"{Header} must be a string of 1 to {KeyLengthMax} printable ASCII characters, e.g. \"{Guid.NewGuid()}\".", 400));
             return;
         }
 
         UploadSizeLimitAttribute.Apply(context);
         request.EnableBuffering();
-        var bodyHash = await HashBodyAsync(request, context.RequestAborted);
-        var scope = $"{context.User.FindFirst("sub")?.Value ?? "anonymous"}\n{request.Method}\n{request.Path}{request.QueryString}\n{key}";
+        var secrets = new KeySecrets(key, ScopeOf(context), request.Method, request.Path);
+        var now = clock.GetUtcNow();
         var pending = new IdempotencyRecord
         {
-            Id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope))),
-            BodyHash = bodyHash,
-            StartedAt = clock.GetUtcNow(),
+            Id = secrets.RecordId,
+            Fingerprint = await FingerprintAsync(request, secrets, context.RequestAborted),
+            StartedAt = now,
+            ExpiresAt = now + settings.RecordLifetime,
         };
 
         var existing = await store.TryClaimAsync(pending, context.RequestAborted);
-        if (existing is not null)
+        if (existing is not null && existing.ExpiresAt > now)
         {
-            if (existing.BodyHash != bodyHash)
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(existing.Fingerprint), Encoding.ASCII.GetBytes(pending.Fingerprint)))
             {
-                await WriteProblem(context, Problem.Field(Header, "This Idempotency-Key was already used with a different request body."));
+                await ProblemResponses.WriteAsync(context, Problem.Field(Header, "This Idempotency-Key was already used with a different request."));
                 return;
             }
             if (existing.Completed)
             {
-                await ReplayAsync(context, existing);
+                await ReplayAsync(context, existing, secrets);
                 return;
             }
-            if (clock.GetUtcNow() - existing.StartedAt < PendingTimeout)
+            if (now - existing.StartedAt < PendingTimeout)
             {
                 context.Response.Headers.RetryAfter = "1";
-                await WriteProblem(context, Problem.Of(409, "Conflict", "A request with this Idempotency-Key is still being processed."));
+                await ProblemResponses.WriteAsync(context, Problem.Of(409, "Conflict", "A request with this Idempotency-Key is still being processed."));
                 return;
             }
-            // The first attempt died without an answer: this retry takes over.
+        }
+        if (existing is not null)
+        {
+            // The first attempt died without an answer, or its record expired: this request takes the key over.
             await store.TakeOverAsync(pending, context.RequestAborted);
         }
 
-        await ExecuteAndRecordAsync(context, pending);
+        await ExecuteAndRecordAsync(context, pending, secrets);
     }
 
-    private async Task ExecuteAndRecordAsync(HttpContext context, IdempotencyRecord record)
+    /// <summary>
+    /// The key as a Structured Field string (<c>"…"</c>, as the draft specifies), or bare for older clients:
+    /// printable ASCII only.
+    /// </summary>
+    internal static string? ParseKey(string header)
+    {
+        var value = header.Trim();
+        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+        {
+            var inner = new StringBuilder();
+            for (var i = 1; i < value.Length - 1; i++)
+            {
+                var c = value[i];
+                if (c == '\\')
+                {
+                    if (++i >= value.Length - 1 || value[i] is not ('"' or '\\')) return null;
+                    c = value[i];
+                }
+                else if (c == '"')
+                {
+                    return null;
+                }
+                inner.Append(c);
+            }
+            value = inner.ToString();
+        }
+        else if (value.Contains('"'))
+        {
+            return null;
+        }
+        return value.Length is 0 or > KeyLengthMax || value.Any(c => c is < ' ' or > '~') || string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary>Who the key belongs to: the signed-in subject, or for anonymous callers their address.</summary>
+    private static string ScopeOf(HttpContext context)
+        => context.User.Identity?.IsAuthenticated == true && context.User.FindFirst("sub")?.Value is { } subject
+            ? "subject:" + subject
+            : "anonymous:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private async Task ExecuteAndRecordAsync(HttpContext context, IdempotencyRecord record, KeySecrets secrets)
     {
         var original = context.Response.Body;
         using var capture = new MemoryStream();
@@ -101,9 +153,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         {
             record.Completed = true;
             record.StatusCode = status;
-            record.ContentType = context.Response.ContentType;
-            record.Location = context.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null;
-            record.Body = capture.ToArray();
+            var location = context.Response.Headers.Location.ToString();
+            record.Sealed = Seal(new StoredAnswer(context.Response.ContentType, location.Length > 0 ? location : null, capture.ToArray()), secrets, record.Id);
             try
             {
                 await store.CompleteAsync(record, CancellationToken.None);
@@ -119,35 +170,68 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         await capture.CopyToAsync(original, context.RequestAborted);
     }
 
-    private static async Task ReplayAsync(HttpContext context, IdempotencyRecord record)
+    private static async Task ReplayAsync(HttpContext context, IdempotencyRecord record, KeySecrets secrets)
     {
+        var answer = Unseal(record.Sealed, secrets, record.Id);
         context.Response.StatusCode = record.StatusCode;
-        if (record.ContentType is not null) context.Response.ContentType = record.ContentType;
-        if (record.Location is not null) context.Response.Headers.Location = record.Location;
+        if (answer.ContentType is not null) context.Response.ContentType = answer.ContentType;
+        if (answer.Location is not null) context.Response.Headers.Location = answer.Location;
         context.Response.Headers[ReplayedHeader] = "true";
-        await context.Response.Body.WriteAsync(record.Body, context.RequestAborted);
+        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
 
-    private static async Task<string> HashBodyAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<string> FingerprintAsync(HttpRequest request, KeySecrets secrets, CancellationToken ct)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secrets.FingerprintKey);
+        mac.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}\n{request.QueryString}\n{request.ContentType}\n"));
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
         {
-            sha.AppendData(buffer, 0, read);
+            mac.AppendData(buffer, 0, read);
         }
         request.Body.Position = 0;
-        sha.AppendData(Encoding.UTF8.GetBytes(request.ContentType ?? ""));
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        return Convert.ToHexStringLower(mac.GetHashAndReset());
+    }
+
+    private sealed record StoredAnswer(string? ContentType, string? Location, byte[] Body);
+
+    private static byte[] Seal(StoredAnswer answer, KeySecrets secrets, string recordId)
+    {
+        var plain = JsonSerializer.SerializeToUtf8Bytes(answer);
+        var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[TagBytes];
+        using (var aes = new AesGcm(secrets.SealKey, TagBytes)) aes.Encrypt(nonce, plain, cipher, tag, Encoding.ASCII.GetBytes(recordId));
+        return [.. nonce, .. tag, .. cipher];
+    }
+
+    private static StoredAnswer Unseal(byte[] sealedAnswer, KeySecrets secrets, string recordId)
+    {
+        var plain = new byte[sealedAnswer.Length - NonceBytes - TagBytes];
+        using (var aes = new AesGcm(secrets.SealKey, TagBytes))
+            aes.Decrypt(sealedAnswer.AsSpan(0, NonceBytes), sealedAnswer.AsSpan(NonceBytes + TagBytes), sealedAnswer.AsSpan(NonceBytes, TagBytes), plain, Encoding.ASCII.GetBytes(recordId));
+        return JsonSerializer.Deserialize<StoredAnswer>(plain)!;
+    }
+
+    /// <summary>What a key and its scope give: the record id, and two keys (HKDF-SHA256) only the key's holder can derive.</summary>
+    private sealed class KeySecrets
+    {
+        public KeySecrets(string key, string scope, string method, string path)
+        {
+            var context = Encoding.UTF8.GetBytes($"fluthilfe/idempotency/v1\n{scope}\n{method}\n{path}");
+            var salt = SHA256.HashData(context);
+            var material = Encoding.UTF8.GetBytes(key);
+            RecordId = Convert.ToHexStringLower(SHA256.HashData([.. context, (byte)'\n', .. material]));
+            SealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, material, 32, salt, "fluthilfe/idempotency/seal"u8.ToArray());
+            FingerprintKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, material, 32, salt, "fluthilfe/idempotency/fingerprint"u8.ToArray());
+        }
+
+        public string RecordId { get; }
+        public byte[] SealKey { get; }
+        public byte[] FingerprintKey { get; }
     }
 
     private static bool IsCommand(string method)
         => HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
-
-    private static Task WriteProblem(HttpContext context, ProblemDetails problem)
-    {
-        context.Response.StatusCode = problem.Status ?? 400;
-        return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
-    }
 }

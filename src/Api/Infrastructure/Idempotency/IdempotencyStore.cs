@@ -1,5 +1,5 @@
-using Marten;
 using JasperFx;
+using Marten;
 
 namespace FlutHilfe.Api.Infrastructure.Idempotency;
 
@@ -41,5 +41,47 @@ public sealed class IdempotencyStore(IDocumentStore store)
         await using var session = store.LightweightSession();
         session.Delete<IdempotencyRecord>(id);
         await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Deletes every record that expired before <paramref name="now"/>.</summary>
+    public async Task DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<IdempotencyRecord>(r => r.ExpiresAt <= now);
+        await session.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary><c>Idempotency:*</c>: how long an answer is kept for replay, and how often expired ones are deleted.</summary>
+public sealed class IdempotencySettings
+{
+    public TimeSpan RecordLifetime { get; set; } = TimeSpan.FromHours(24);
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Deletes expired idempotency records periodically (every node may run it: deleting twice is harmless).</summary>
+public sealed class IdempotencyCleanup(IdempotencyStore store, IdempotencySettings settings, TimeProvider clock, ILogger<IdempotencyCleanup> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.CleanupInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await store.DeleteExpiredAsync(clock.GetUtcNow(), stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Could not delete expired idempotency records; trying again in {Interval}", settings.CleanupInterval);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 }

@@ -22,10 +22,6 @@ public static class DonorKeys
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
 
-    /// <summary>Creates the key together with the donor's profile (in the same transaction), so no two keys race.</summary>
-    public static void CreateFor(IDocumentSession session, Guid donorId)
-        => session.Insert(new DonorKey { Id = donorId, Key = RandomNumberGenerator.GetBytes(32) });
-
     public static async Task<string> ProtectAsync(IDocumentSession session, Guid donorId, PrintedDonor donor, CancellationToken ct)
     {
         var key = await session.LoadAsync<DonorKey>(donorId, ct);

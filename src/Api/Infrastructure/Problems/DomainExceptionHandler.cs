@@ -20,7 +20,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             return false;
         }
 
-        logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, problem.Detail);
+        logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, ForLog(httpContext.Request.Path.ToString()), ForLog(problem.Detail));
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -30,12 +30,20 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         });
     }
 
+    /// <summary>Refusals quote client input: one line, no control characters, bounded, so nobody can forge log lines.</summary>
+    private static string ForLog(string? text)
+    {
+        var value = new string((text ?? "").Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? '?' : c).ToArray());
+        return value.Length > 300 ? value[..300] + "…" : value;
+    }
+
     internal static ProblemDetails? Map(Exception exception) => exception switch
     {
         DomainException { Kind: RefusalKind.Invalid } d => Problem.Field(d.Field ?? "body", d.Message),
         DomainException { Kind: RefusalKind.Conflict } d => WithField(Problem.Of(409, "Conflict", d.Message), d.Field),
         DomainException { Kind: RefusalKind.NotFound } d => Problem.Of(404, "Not found", d.Message),
-        ExistingStreamIdCollisionException => Problem.Of(409, "Conflict", "This resource already exists."),
+        ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException or DocumentAlreadyExistsException
+            => Problem.Of(409, "Conflict", "This resource already exists."),
         ConcurrencyException => Problem.Of(409, "Conflict", "The resource was changed concurrently; retry the request."),
         ForbiddenException f => Problem.Of(403, "Forbidden", f.Message),
         InsufficientFundsException i => InsufficientFunds(i),

@@ -19,6 +19,24 @@ public static class Problem
         return problem;
     }
 
+    /// <summary>
+    /// Every problem written through the problem-details service: a query value Wolverine could not parse names its
+    /// parameter as <c>field</c> and says so without .NET type names.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name && !problem.Extensions.ContainsKey("field"))
+        {
+            problem.Extensions.Remove("parameter");
+            problem.Title = "Bad request";
+            problem.Detail = $"The query parameter '{name}' has a value that cannot be read.";
+            problem.Type = TypeFor(problem.Status ?? 400);
+            problem.Extensions["field"] = name;
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [name] = [problem.Detail] };
+        }
+    }
+
     public static ProblemDetails Of(int status, string title, string detail)
         => new() { Status = status, Title = title, Detail = detail, Type = TypeFor(status) };
 

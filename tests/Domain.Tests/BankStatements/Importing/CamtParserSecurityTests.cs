@@ -240,14 +240,13 @@ public class CamtParserSecurityTests
     }
 
     [Fact]
-    public void Deeply_nested_elements_are_refused_quickly()
+    public void Deeply_nested_elements_are_refused()
     {
-        // Without a depth limit, building the XElement for this 0.7 MB input takes ~20 s (quadratic).
+        // Without a depth limit, building the XElement for this 0.7 MB input takes ~20 s (quadratic): the refusal
+        // names the depth limit, so it came from the reader and not from a finished tree. (Timings belong in bench/.)
         var nested = string.Concat(Enumerable.Repeat("<a>", 100_000)) + string.Concat(Enumerable.Repeat("</a>", 100_000));
         var xml = CamtTestFiles.Statement(CamtTestFiles.Entry(details: $"<NtryDtls><TxDtls><RmtInf><Ustrd>{nested}</Ustrd></RmtInf></TxDtls></NtryDtls>"));
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var ex = Should.Throw<CamtFormatException>(() => CamtTestFiles.ParseString(xml));
-        sw.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
         ex.Reason.ShouldContain("nested deeper than 64");
         ex.ElementPath.ShouldBe("Document/BkToCstmrStmt/Stmt[1]/Ntry[1]");
     }

@@ -97,7 +97,6 @@ public class CamtWriterTests(ITestOutputHelper output)
     {
         // Writing 100k straight into a counting sink: nothing is buffered in memory.
         var sink = new CountingStream();
-        var sw = Stopwatch.StartNew();
         CamtWriter.Write053v08(sink, "BIG", Iban, Generate(100_000), new CamtWriterOptions { Indent = false });
         sink.BytesWritten.ShouldBeGreaterThan(50L * 1024 * 1024); // 100k bookings exceed the 50 MB upload limit
         var bytesPerBooking = sink.BytesWritten / 100_000;
@@ -121,8 +120,7 @@ public class CamtWriterTests(ITestOutputHelper output)
 
             file.Statements[0].Entries.Count.ShouldBe(count);
             CamtKeys.ForFile(file).Count.ShouldBe(count);
-            output.WriteLine($"100k bookings = {sink.BytesWritten:N0} bytes ({bytesPerBooking} per booking); parsed {count:N0} bookings from {new FileInfo(path).Length:N0} bytes; total {sw.ElapsedMilliseconds} ms");
-            sw.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2));
+            output.WriteLine($"100k bookings = {sink.BytesWritten:N0} bytes ({bytesPerBooking} per booking); parsed {count:N0} bookings from {new FileInfo(path).Length:N0} bytes");
         }
         finally
         {

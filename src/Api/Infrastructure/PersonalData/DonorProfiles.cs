@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using FlutHilfe.Domain.Donors;
+using Marten;
+
+namespace FlutHilfe.Api.Infrastructure.PersonalData;
+
+/// <summary>
+/// A donor profile as stored: name, address and e-mail sealed with AES-256-GCM under the donor's own key
+/// (<see cref="DonorKey"/>), so no table holds them readable, and deleting the key erases the person.
+/// </summary>
+public sealed class SealedDonorProfile
+{
+    public Guid Id { get; set; }
+    public byte[] Sealed { get; set; } = [];
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>Reads and writes donor profiles through their seal; the rest of the code sees plain <see cref="DonorProfile"/>s.</summary>
+public static class DonorProfiles
+{
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+
+    /// <summary>A new donor: creates the donor's key and the sealed profile in the same session (one transaction).</summary>
+    public static void StoreNew(IDocumentSession session, DonorProfile profile)
+    {
+        var key = new DonorKey { Id = profile.Id, Key = RandomNumberGenerator.GetBytes(32) };
+        session.Insert(key);
+        session.Store(Seal(profile, key));
+    }
+
+    /// <summary>A changed profile of a known donor (or a new one without a key yet).</summary>
+    public static async Task StoreAsync(IDocumentSession session, DonorProfile profile, CancellationToken ct)
+    {
+        var key = await session.LoadAsync<DonorKey>(profile.Id, ct);
+        if (key is null)
+        {
+            StoreNew(session, profile);
+            return;
+        }
+        session.Store(Seal(profile, key));
+    }
+
+    /// <summary>The profile, or null when there is none or the donor was erased (key deleted).</summary>
+    public static async Task<DonorProfile?> LoadAsync(IQuerySession session, Guid donorId, CancellationToken ct)
+    {
+        var stored = await session.LoadAsync<SealedDonorProfile>(donorId, ct);
+        var key = stored is null ? null : await session.LoadAsync<DonorKey>(donorId, ct);
+        if (stored is null || key is null) return null;
+        var bytes = stored.Sealed;
+        var plain = new byte[bytes.Length - NonceBytes - TagBytes];
+        using (var aes = new AesGcm(key.Key, TagBytes))
+            aes.Decrypt(bytes.AsSpan(0, NonceBytes), bytes.AsSpan(NonceBytes + TagBytes), bytes.AsSpan(NonceBytes, TagBytes), plain, donorId.ToByteArray());
+        return JsonSerializer.Deserialize<DonorProfile>(plain);
+    }
+
+    private static SealedDonorProfile Seal(DonorProfile profile, DonorKey key)
+    {
+        var plain = JsonSerializer.SerializeToUtf8Bytes(profile);
+        var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[TagBytes];
+        using (var aes = new AesGcm(key.Key, TagBytes)) aes.Encrypt(nonce, plain, cipher, tag, profile.Id.ToByteArray());
+        return new SealedDonorProfile { Id = profile.Id, Sealed = [.. nonce, .. tag, .. cipher], RecordedAt = profile.RecordedAt };
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace FlutHilfe.Api.Tests.Identity;
+
+/// <summary>Outside Development the service refuses to start without a receipt verification key of its own.</summary>
+public class RequiredSettingsTests
+{
+    private static async Task<Exception?> StartProductionAsync(string? verificationKey)
+    {
+        var schema = "test_settings_" + Guid.NewGuid().ToString("N")[..8];
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:FlutHilfe"] = AppFixture.ConnectionString,
+            ["Marten:Schema"] = schema,
+            ["Auth:SigningKey"] = AppFixture.SigningKey,
+            ["DemoData:Seed"] = "false",
+            ["Receipts:VerificationKey"] = verificationKey,
+        };
+        try
+        {
+            await using var host = await AlbaHost.For<Program>(web =>
+            {
+                web.UseEnvironment("Production");
+                web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+                foreach (var (key, value) in settings) web.UseSetting(key, value);
+            });
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+        finally
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("too-short")]
+    [InlineData("development-only-verification-key-change-me-0123456789")]
+    public async Task production_refuses_to_start_without_a_verification_key_of_its_own(string? key)
+    {
+        var failure = await StartProductionAsync(key);
+        failure.ShouldNotBeNull();
+        (failure.ToString()).ShouldContain("Receipts:VerificationKey");
+    }
+}
