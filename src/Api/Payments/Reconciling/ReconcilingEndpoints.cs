@@ -101,7 +101,7 @@ public static class ReconcilingEndpoints
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Undo a wrong match; the payment returns to the queue (treasurer)")]
     [ProducesResponseType<PaymentView>(200)]
-    public static async Task<PaymentView> Unmatch(Guid paymentId, UnmatchRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static async Task<(PaymentView, OutgoingMessages)> Unmatch(Guid paymentId, UnmatchRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
         var payment = await FetchPayment(session, paymentId, ct);
@@ -111,7 +111,10 @@ public static class ReconcilingEndpoints
         var outcome = MatchingDecision.Unmatch(payment.Aggregate, donation.Aggregate!, reason, user.FindFirst("sub")?.Value, clock.GetUtcNow());
         payment.AppendMany(outcome.PaymentEvents);
         donation.AppendMany(outcome.DonationEvents);
-        return View(outcome, payment.Aggregate, donation.Aggregate!);
+        // A receipt that stated the withdrawn payment is cancelled (and what stays receipted again).
+        var messages = new OutgoingMessages();
+        messages.AddRange(ReceiptTriggers.After(outcome.DonationEvents.Aggregate(donation.Aggregate!, DonationEvolution.Apply), outcome.DonationEvents));
+        return (View(outcome, payment.Aggregate, donation.Aggregate!), messages);
     }
 
     [WolverinePost("/api/payments/{paymentId}/book-as-donation", OperationId = "bookPaymentAsDonation")]
