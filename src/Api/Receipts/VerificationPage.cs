@@ -46,7 +46,8 @@ public static class VerificationPage
 
     public static string Html(ReceiptVerification v, string requestedNumber)
     {
-        var e = HtmlEncoder.Default;
+        // Escapes markup but keeps umlauts readable in the source.
+        var e = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         string Esc(string? s) => e.Encode(s ?? "");
         var (heading, verdict) = v.Status switch
         {

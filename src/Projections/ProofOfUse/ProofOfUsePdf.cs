@@ -180,7 +180,7 @@ public static partial class ProofOfUsePdf
         {
             if (doc.IsOverdue)
             {
-                var submitted = doc.SubmittedAt is { } at && doc.Status is "eingereicht" or "angenommen"
+                var submitted = doc.SubmittedAt is { } at && doc.Status is "eingereicht" or "angenommen" && ProofOfUseText.LocalDate(at) > doc.Deadline
                     ? $" und wurde erst am {ProofOfUseText.Date(ProofOfUseText.LocalDate(at))} eingereicht"
                     : "";
                 Banner($"{OverduePrefix} Der Verwendungsnachweis war bis zum {ProofOfUseText.Date(doc.Deadline)} vorzulegen{submitted} " +
@@ -416,7 +416,7 @@ public static partial class ProofOfUsePdf
                 [1] = Fit("00.00.0000"),
                 [5] = Fit([.. doc.Vouchers.Select(v => ProofOfUseText.EuroNoSign(v.Amount)), ProofOfUseText.EuroNoSign(ProofOfUseText.SumCounted(doc)), "Betrag", "(EUR)"]),
                 [8] = Math.Max(Width(new string('0', 16), cellMono) + 2 * CellPadX + 0.5, Fit("SHA-256", "des Belegs")),
-                [9] = Fit([.. ProofOfUseText.AllHints.Select(h => h + ","), "Hinweis"]),
+                [9] = Fit([.. ProofOfUseText.AllHints.SelectMany(h => h.Split(' ')).Select(w => w + ","), "Hinweis"]),
             };
             double rest = ContentWidth - fixedWidths.Values.Sum();
             var widths = FreeWidths(rest, fixedWidths.Keys.ToHashSet());
@@ -442,8 +442,19 @@ public static partial class ProofOfUsePdf
                 var words = doc.Vouchers.SelectMany(v => Normalize(CellTexts(v)[i]).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries))
                     .Select(word => Width(word, cell))
                     .Concat(ColumnSpecs[i].Header.Split('\n').Select(part => Width(part, cellBold)));
-                return Math.Min(words.DefaultIfEmpty(0).Max() + 2 * CellPadX + 0.5, rest * 0.4);
+                return words.DefaultIfEmpty(0).Max() + 2 * CellPadX + 0.5;
             });
+            // When the longest words do not all fit, the columns with the longest words give way first (their words
+            // break); every other column keeps its longest word whole.
+            while (minimum.Values.Sum() > rest + 0.01)
+            {
+                double top = minimum.Values.Max();
+                var widest = minimum.Where(m => m.Value >= top - 0.01).Select(m => m.Key).ToList();
+                double next = minimum.Values.Where(v => v < top - 0.01).DefaultIfEmpty(0).Max();
+                double target = Math.Max(next, top - (minimum.Values.Sum() - rest) / widest.Count);
+                foreach (int i in widest) minimum[i] = target;
+                if (target <= 0) break;
+            }
             var widths = new Dictionary<int, double>();
             var open = free.ToList();
             double room = rest;
@@ -512,8 +523,8 @@ public static partial class ProofOfUsePdf
         /// <summary>Part 3: the clerk's declaration as submitted, place, date, name and function, and a signature line.</summary>
         private void DrawDeclaration()
         {
-            y += 14;
-            Heading("3. Erklärung", h1, body.Height * 8);
+            y += 8;
+            Heading("3. Erklärung", h1, body.Height * (doc.Declaration is null ? 1.5 : 8));
             if (doc.Declaration is not { } d)
             {
                 Paragraph(doc.Status == "offen"

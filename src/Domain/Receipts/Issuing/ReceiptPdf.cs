@@ -204,7 +204,9 @@ public static class ReceiptPdf
         {
             var collective = r.Kind == ReceiptKind.Collective;
             const double gap = 8;
-            var widths = new[] { 150.0, Width - 150 - 110 - 2 * gap, 110.0 };
+            // The digits cell is as wide as its label needs on one line (the collective label is longer).
+            var digits = Math.Min(180, Math.Max(150, gfx.MeasureString(collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, Small).Width + 2));
+            var widths = new[] { digits, Width - digits - 110 - 2 * gap, 110.0 };
             var xs = new[] { Left, Left + widths[0] + gap, Left + widths[0] + gap + widths[1] + gap };
             var labels = new[] { collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, t.AmountWordsLabel, collective ? t.PeriodLabel : t.DateLabel };
             var contents = new[]
@@ -228,7 +230,11 @@ public static class ReceiptPdf
             _y = boxTop + boxHeight + 10;
         }
 
-        /// <summary>The body font, set a little smaller (down to 7.5 pt) when that keeps the text on one line; else the body font, wrapped.</summary>
+        /// <summary>
+        /// The body font, set a little smaller (down to 7.5 pt) when that keeps the text on one line; otherwise the
+        /// largest size (down to 5.5 pt) at which its longest word fits, so the text wraps between words and German number
+        /// words ("neunhundertneunundneunzigtausend…") stay whole.
+        /// </summary>
         private XFont Fitting(string text, double width)
         {
             for (var size = 9.5; size >= 7.5; size -= 0.25)
@@ -236,7 +242,13 @@ public static class ReceiptPdf
                 var font = Font(size * _scale);
                 if (gfx.MeasureString(text, font).Width <= width) return font;
             }
-            return Body;
+            var longest = text.Split(' ', '\n').MaxBy(w => w.Length) ?? text;
+            for (var size = 9.5; size > 5.5; size -= 0.25)
+            {
+                var font = Font(size * _scale);
+                if (gfx.MeasureString(longest, font).Width <= width) return font;
+            }
+            return Font(5.5 * _scale);
         }
 
         private void WaiverLine()
