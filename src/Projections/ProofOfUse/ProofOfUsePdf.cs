@@ -326,8 +326,8 @@ public static partial class ProofOfUsePdf
             int prefinanced = doc.Vouchers.Count(v => !v.Withdrawn && v.Prefinanced);
             Paragraph($"Belege: {doc.Vouchers.Count} Posten, davon {noDocument} ohne Beleg und " +
                       $"{withdrawn} zurückgezogen (nicht summiert)." +
-                      (beforeDecision > 0 ? $" {beforeDecision} Posten sind vor der Bewilligung vom {ProofOfUseText.Date(doc.DecidedOn)} datiert (Hinweis „{ProofOfUseText.HintBeforeDecision}“)." : "") +
-                      (prefinanced > 0 ? $" {prefinanced} Posten wurden vor der Auszahlung gemeldet und von der Kommune vorfinanziert (Hinweis „{ProofOfUseText.HintPrefinanced}“)." : ""), Ink);
+                      (beforeDecision > 0 ? $" {beforeDecision} Posten {(beforeDecision == 1 ? "ist" : "sind")} vor der Bewilligung vom {ProofOfUseText.Date(doc.DecidedOn)} datiert (Hinweis „{ProofOfUseText.HintBeforeDecision}“)." : "") +
+                      (prefinanced > 0 ? $" {prefinanced} Posten {(prefinanced == 1 ? "wurde" : "wurden")} vor der Auszahlung gemeldet und von der Kommune vorfinanziert (Hinweis „{ProofOfUseText.HintPrefinanced}“)." : ""), Ink);
             if (sum != doc.Spent)
             {
                 Banner($"Abweichung: Die Summe der Belege ({ProofOfUseText.Euro(sum)}) entspricht nicht dem verausgabten " +
@@ -358,7 +358,7 @@ public static partial class ProofOfUsePdf
                     v.VoucherNumber,
                     v.Facility ?? "",
                     hash,
-                    ProofOfUseText.Hint(v),
+                    ProofOfUseText.Hint(v).Replace(", ", ",\n", StringComparison.Ordinal),
                 ];
                 XColor color = v.Withdrawn ? Muted : Ink;
                 var cells = new List<(List<string> Lines, XFont Font, XColor Color)>(columns.Length);
@@ -416,7 +416,8 @@ public static partial class ProofOfUsePdf
                 [1] = Fit("00.00.0000"),
                 [5] = Fit([.. doc.Vouchers.Select(v => ProofOfUseText.EuroNoSign(v.Amount)), ProofOfUseText.EuroNoSign(ProofOfUseText.SumCounted(doc)), "Betrag", "(EUR)"]),
                 [8] = Math.Max(Width(new string('0', 16), cellMono) + 2 * CellPadX + 0.5, Fit("SHA-256", "des Belegs")),
-                [9] = Fit([.. ProofOfUseText.AllHints.SelectMany(h => h.Split(' ')).Select(w => w + ","), "Hinweis"]),
+                // One hint per line ("vor Bewilligung" stays together).
+                [9] = Fit([.. ProofOfUseText.AllHints.Select(h => h + ","), "Hinweis"]),
             };
             double rest = ContentWidth - fixedWidths.Values.Sum();
             var widths = FreeWidths(rest, fixedWidths.Keys.ToHashSet());
@@ -524,7 +525,8 @@ public static partial class ProofOfUsePdf
         private void DrawDeclaration()
         {
             y += 8;
-            Heading("3. Erklärung", h1, body.Height * (doc.Declaration is null ? 1.5 : 8));
+            // The declaration and its signature stay on one page.
+            Heading("3. Erklärung", h1, body.Height * (doc.Declaration is null ? 1.5 : 20));
             if (doc.Declaration is not { } d)
             {
                 Paragraph(doc.Status == "offen"

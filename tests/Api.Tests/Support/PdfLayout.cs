@@ -50,6 +50,13 @@ public static class PdfLayout
         return problems;
     }
 
+    /// <summary>Every word as PdfPig reads it (a word cut by a line break shows up as two words).</summary>
+    public static IReadOnlyList<string> Words(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text).ToList();
+    }
+
     /// <summary>Renders every page with poppler's pdftoppm; returns the PNG files (kept in <paramref name="directory"/>).</summary>
     public static async Task<IReadOnlyList<string>> RenderPagesAsync(byte[] pdf, string directory, string name, int dpi = 80)
     {
