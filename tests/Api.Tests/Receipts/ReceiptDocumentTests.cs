@@ -71,6 +71,14 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
         return (await session.LoadAsync<StoredReceiptPdf>(number, TestContext.Current.CancellationToken)).ShouldNotBeNull($"receipt {number} was not stored").Content;
     }
 
+    /// <summary>With FLUTHILFE_SAMPLE_DIR set, keeps a page there to look at (headless chromium renders it).</summary>
+    private static async Task Keep(string html, string name)
+    {
+        if (Environment.GetEnvironmentVariable("FLUTHILFE_SAMPLE_DIR") is not { Length: > 0 } dir) return;
+        Directory.CreateDirectory(Path.Combine(dir, "verification"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "verification", name + ".html"), html);
+    }
+
     private async Task<IScenarioResult> Page(string pathAndQuery)
         => await app.Host.Scenario(s => { s.Get.Url(pathAndQuery); s.StatusCodeShouldBeOk(); s.ContentTypeShouldBe("text/html; charset=utf-8"); });
 
@@ -94,6 +102,7 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
             var page = await Page(new Uri(link).PathAndQuery);
             page.Context.Response.Headers.ContentSecurityPolicy.ToString().ShouldContain("default-src 'none'");
             var html = await page.ReadAsTextAsync();
+            await Keep(html, "valid");
             foreach (var expected in new[] { "<html lang=\"de\">", "Zuwendungsbestätigung gültig", receipt.Number, "1.246,00 €", "20.11.2021", "Region Aachen Zweckverband", "Ausgestellt am" })
             {
                 html.ShouldContain(expected, Case.Sensitive);
@@ -117,10 +126,12 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
 
         var settings = app.Host.Services.GetRequiredService<ReceiptSettings>();
         var cancelled = await (await Page($"/belege/{number}/pruefen?c={settings.VerificationCode(number)}")).ReadAsTextAsync();
+        await Keep(cancelled, "cancelled");
         cancelled.ShouldContain("Zuwendungsbestätigung storniert");
         cancelled.ShouldContain($"durch die Zuwendungsbestätigung Nr. {replacement} ersetzt");
 
         var guessed = await (await Page($"/belege/{number}/pruefen?c=guess")).ReadAsTextAsync();
+        await Keep(guessed, "unknown");
         guessed.ShouldContain("Zuwendungsbestätigung unbekannt");
         guessed.ShouldNotContain("20,00 €");
         var hostile = await (await Page("/belege/%3Cscript%3Ealert(1)%3C%2Fscript%3E/pruefen?c=x")).ReadAsTextAsync();
