@@ -20,14 +20,16 @@ public sealed record AppealView(
     long PledgeLimitCents,
     bool IsClosed,
     DateTimeOffset OpenedAt,
-    DateTimeOffset? ClosedAt)
+    DateTimeOffset? ClosedAt,
+    DateOnly? DisasterDate = null,
+    GiftUse? GiftUse = null)
 {
     public static AppealView From(Appeal a) => new(
         a.Slug, a.Title, a.Description,
         new IssuerView(a.Issuer.Name, a.Issuer.Address),
         new AccountView(a.Account.Iban.Value, a.Account.Iban.ToString(), a.Account.Bic?.Value, a.Account.Holder),
         a.IsDisasterSpecialAccount, a.SimplifiedProof, a.Purposes, a.Municipalities, a.ReceiptSignatory,
-        a.ProofOfUseDeadline, a.PledgeLimit.Cents, a.IsClosed, a.OpenedAt, a.ClosedAt);
+        a.ProofOfUseDeadline, a.PledgeLimit.Cents, a.IsClosed, a.OpenedAt, a.ClosedAt, a.DisasterDate, a.GiftUse);
 }
 
 public sealed record IssuerView(string Name, PostalAddress Address);

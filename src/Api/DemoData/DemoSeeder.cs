@@ -100,7 +100,8 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         // The standard documentation example IBAN: demo data must never point at a real account.
         new BankAccount(Iban.Parse("DE89370400440532013000"), Bic.Parse("COBADEFFXXX"), "Region Aachen Zweckverband"),
         IsDisasterSpecialAccount: true,
-        new SimplifiedProofWindow(new DateOnly(2021, 7, 14), new DateOnly(2021, 12, 31)),
+        // NRW's window for the July 2021 flood: 15.07.2021 to 31.10.2021, extended to 31.12.2021.
+        new SimplifiedProofWindow(new DateOnly(2021, 7, 15), new DateOnly(2021, 12, 31)),
         [
             new Purpose("kita-schulmaterial", "Spiel- und Arbeitsmaterialien für Kitas und Schulen", null),
             new Purpose("weihnachtsfeiern", "Weihnachtsfeiern", null),
@@ -127,5 +128,9 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         ],
         "Region Aachen Zweckverband, Geschäftsführung",
         new DateOnly(2022, 12, 31),
-        new Money(100_000_000));
+        new Money(100_000_000),
+        DisasterDate: new DateOnly(2021, 7, 14),
+        // The Zweckverband does not spend the money itself: it passes it on to the municipalities (public-law bodies),
+        // so the receipts print the "weitergeleitet" alternative; earmarked gifts name their municipality.
+        GiftUse: new GiftUse(true, "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der Städteregion Aachen und in den Kreisen Düren und Euskirchen", null));
 }

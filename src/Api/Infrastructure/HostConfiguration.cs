@@ -41,7 +41,8 @@ public static class HostConfiguration
         builder.Services.AddSingleton(configuration.GetSection("Idempotency").Get<IdempotencySettings>() ?? new IdempotencySettings());
         builder.Services.AddHostedService<IdempotencyCleanup>();
         builder.Services.AddSingleton<Health.HealthDatabase>();
-        builder.Services.AddSingleton(configuration.GetSection("Receipts").Get<Receipts.ReceiptSettings>() ?? new Receipts.ReceiptSettings());
+        builder.Services.AddSingleton(Receipts.ReceiptSettings.From(configuration));
+        builder.Services.AddHostedService<Receipts.ReceiptConfigurationCheck>();
         builder.Services.AddSingleton(configuration.GetSection("Smtp").Get<Receipts.SmtpSettings>() ?? new Receipts.SmtpSettings());
         builder.Services.AddHostedService<DemoData.DemoSeeder>();
 
@@ -79,6 +80,7 @@ public static class HostConfiguration
             // lost races (and their retries) that parallel handlers would run into on every number.
             options.LocalQueue("receipts").Sequential();
             options.PublishMessage<Receipts.IssueReceipt>().ToLocalQueue("receipts");
+            options.PublishMessage<Receipts.CancelReceipt>().ToLocalQueue("receipts");
         });
 
         builder.Services.AddWolverineHttp();

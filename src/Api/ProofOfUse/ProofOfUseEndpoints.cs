@@ -11,19 +11,33 @@ using Wolverine.Http;
 
 namespace FlutHilfe.Api.ProofOfUse;
 
-public sealed record SubmitProofRequest(string? NarrativeReport);
+public sealed record SubmitProofRequest(string? NarrativeReport, DeclarationInput? Declaration = null);
+
+/// <summary>The clerk's declaration: each confirmation must be given explicitly (true), with place, date, name and function of the signatory.</summary>
+public sealed record DeclarationInput(bool? UsedOnlyForPurpose, bool? NecessaryEconomicalThrifty, bool? FiguresAgreeWithBooks, string? Place, DateOnly? Date,
+    string? SignatoryName, string? SignatoryFunction)
+{
+    public ProofDeclaration ToDeclaration() => new(
+        UsedOnlyForPurpose == true, NecessaryEconomicalThrifty == true, FiguresAgreeWithBooks == true,
+        Text.Require(Place, "declaration.place", 100),
+        Date ?? throw DomainException.Invalid("declaration.date", "declaration.date is required."),
+        Text.Require(SignatoryName, "declaration.signatoryName", 140),
+        Text.Require(SignatoryFunction, "declaration.signatoryFunction", 140));
+}
 
 public sealed record ReviewRequest(string? Remarks);
 
+/// <summary>One item of the Belegliste. <c>BeforeDecision</c>: dated before the allocation decision; <c>Prefinanced</c>: reported before the money was disbursed.</summary>
 public sealed record ProofVoucher(int Position, Guid ItemId, DateOnly Date, string Payee, string Reason, string PurposeId, string PurposeName,
-    long AmountCents, string VoucherNumber, string? Facility, string? DocumentSha256, bool HasDocument, bool Withdrawn);
+    long AmountCents, string VoucherNumber, string? Facility, string? DocumentSha256, bool HasDocument, bool Withdrawn, bool BeforeDecision = false, bool Prefinanced = false);
 
 /// <summary>The proof of use, generated from events (never typed twice): narrative report and voucher list.</summary>
 public sealed record ProofOfUseView(
     Guid AllocationId, string AppealId, string AppealTitle, string MunicipalityId, string MunicipalityName, string? PurposeId,
     long AllocatedCents, long DisbursedCents, long SpentCents, long ReturnedCents, long OpenCents,
     string DecisionReference, DateOnly DecidedOn, DateOnly Deadline, bool IsOverdue, string Status, string? NarrativeReport,
-    DateTimeOffset? SubmittedAt, string? ReviewRemarks, int ItemsWithoutDocument, IReadOnlyList<ProofVoucher> Vouchers);
+    DateTimeOffset? SubmittedAt, string? ReviewRemarks, int ItemsWithoutDocument, IReadOnlyList<ProofVoucher> Vouchers,
+    ProofDeclaration? Declaration = null, int ItemsBeforeDecision = 0, int ItemsPrefinanced = 0);
 
 public static class ProofOfUseEndpoints
 {
@@ -33,9 +47,11 @@ public static class ProofOfUseEndpoints
     public static async Task<AllocationView> Submit(Guid allocationId, SubmitProofRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var report = Text.Require(request.NarrativeReport, "narrativeReport", 20_000);
+        var declaration = (request.Declaration ?? throw DomainException.Invalid("declaration", "The proof of use needs the signed declaration.")).ToDeclaration();
         var allocation = await AllocationEndpoints.Load(session, allocationId, ct);
         Access.RequireMunicipality(user, allocation.MunicipalityId, staffMayToo: false);
-        return await AllocationEndpoints.Change(session, allocationId, a => AllocationDecisions.Decide(new SubmitProofOfUse(allocationId, report, Access.Subject(user)), a, clock.GetUtcNow()), ct);
+        return await AllocationEndpoints.Change(session, allocationId,
+            a => AllocationDecisions.Decide(new SubmitProofOfUse(allocationId, report, Access.Subject(user), declaration), a, clock.GetUtcNow()), ct);
     }
 
     [WolverinePost("/api/allocations/{allocationId}/proof-of-use/accept", OperationId = "acceptProofOfUse")]
@@ -87,8 +103,9 @@ public static class ProofOfUseEndpoints
             new Money(v.AllocatedCents), new Money(v.DisbursedCents), new Money(v.SpentCents), new Money(v.ReturnedCents), new Money(v.OpenCents),
             v.DecisionReference, v.DecidedOn, v.Deadline, status, v.NarrativeReport, v.SubmittedAt, v.ReviewRemarks, v.IsOverdue,
             v.Vouchers.Select(x => new VoucherLine(x.Position, x.Date, x.Payee, x.Reason, x.PurposeName, new Money(x.AmountCents), x.VoucherNumber,
-                x.Facility, x.DocumentSha256, x.Withdrawn)).ToList(),
-            clock.GetUtcNow(), null);
+                x.Facility, x.DocumentSha256, x.Withdrawn, x.BeforeDecision, x.Prefinanced)).ToList(),
+            clock.GetUtcNow(), null,
+            v.Declaration is { } d ? new DeclarationLines(d.Place, d.Date, d.SignatoryName, d.SignatoryFunction) : null);
     }
 
     public static async Task<ProofOfUseView> Build(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -100,15 +117,16 @@ public static class ProofOfUseEndpoints
         var a = await AllocationEndpoints.Load(session, allocationId, ct);
         Access.RequireMunicipality(user, a.MunicipalityId);
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(a.AppealId), ct) ?? throw new InvalidOperationException($"Allocation {allocationId} has no appeal.");
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var overdue = a.ProofStatus is ProofStatus.Open or ProofStatus.Rejected && today > appeal.ProofOfUseDeadline;
+        var today = ProofOfUseCalendar.Day(clock.GetUtcNow());
+        var overdue = AllocationDecisions.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? ProofOfUseCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);
         var position = 0;
         var vouchers = a.Items.Select(i => new ProofVoucher(++position, i.ItemId, i.Date, i.Payee, i.Reason, i.PurposeId,
             appeal.FindPurpose(i.PurposeId)?.Name ?? i.PurposeId, i.Amount.Cents, i.VoucherNumber, i.Facility, i.Document?.Sha256,
-            i.Document is not null, i.Withdrawn)).ToList();
+            i.Document is not null, i.Withdrawn, i.BeforeDecision(a.DecidedOn), i.Prefinanced)).ToList();
         return (new ProofOfUseView(a.Id, a.AppealId, appeal.Title, a.MunicipalityId, appeal.FindMunicipality(a.MunicipalityId)?.Name ?? a.MunicipalityId,
             a.PurposeId, a.Net.Cents, a.Disbursed.Cents, a.Spent.Cents, a.ReturnedUnused.Cents, a.Open.Cents, a.DecisionReference, a.DecidedOn,
             appeal.ProofOfUseDeadline, overdue, a.ProofStatus.ToString().ToLowerInvariant(), a.NarrativeReport, a.SubmittedAt, a.ReviewRemarks,
-            vouchers.Count(v => !v.HasDocument && !v.Withdrawn), vouchers), appeal);
+            vouchers.Count(v => !v.HasDocument && !v.Withdrawn), vouchers, a.Declaration,
+            vouchers.Count(v => v.BeforeDecision && !v.Withdrawn), vouchers.Count(v => v.Prefinanced && !v.Withdrawn)), appeal);
     }
 }

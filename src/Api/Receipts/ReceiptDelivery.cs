@@ -30,7 +30,7 @@ public static class ReceiptDocuments
     public static async Task<byte[]> RenderAsync(IQuerySession session, ReceiptIssued issued, ReceiptSettings settings, bool copy, CancellationToken ct)
     {
         var donor = await DonorKeys.UnprotectAsync(session, issued.DonorId, issued.ProtectedDonor, ct);
-        return ReceiptPdf.Render(issued, donor, settings.Template, settings.TaxOfficeNotice, settings.VerificationUrl(issued.Number), copy);
+        return ReceiptPdf.Render(issued, donor, settings.MachineNote, settings.VerificationUrl(issued.Number), copy);
     }
 }
 

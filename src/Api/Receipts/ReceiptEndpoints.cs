@@ -6,6 +6,7 @@ using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Receipts;
+using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -17,14 +18,17 @@ namespace FlutHilfe.Api.Receipts;
 
 public sealed record CancelReceiptRequest(string? Reason);
 
-public sealed record CollectiveReceiptRequest(IReadOnlyList<Guid>? DonationIds, DateOnly? From, DateOnly? To);
+/// <remarks>PaymentIds: Optional: only these payments of the listed donations (each not yet on a valid receipt).</remarks>
+public sealed record CollectiveReceiptRequest(IReadOnlyList<Guid>? DonationIds, DateOnly? From, DateOnly? To, IReadOnlyList<Guid>? PaymentIds = null);
 
 public sealed record ReceiptRegisterLine(string Number, int Sequence, string State, string Kind, long AmountCents, DateOnly IssueDate,
     int Donations, string? ReplacesNumber, string? ReplacedBy, string? CancellationReason, bool Mailed);
 
 public sealed record ReceiptRegister(int Year, int Issued, int Valid, int Cancelled, IReadOnlyList<int> MissingSequences, IReadOnlyList<ReceiptRegisterLine> Receipts);
 
-public sealed record ReceiptVerification(string Status, string? Number, long? AmountCents, DateOnly? DonationDate, DateOnly? IssueDate, string? Issuer);
+/// <remarks>ReplacedBy: For a cancelled receipt: the number of the receipt that replaced it, if any.</remarks>
+public sealed record ReceiptVerification(string Status, string? Number, long? AmountCents, DateOnly? DonationDate, DateOnly? IssueDate, string? Issuer,
+    string? Kind = null, DateOnly? PeriodFrom = null, DateOnly? PeriodTo = null, string? ReplacedBy = null);
 
 public sealed record ReceiptIssuedView(string Number, string PdfUrl);
 
@@ -70,16 +74,9 @@ public static class ReceiptEndpoints
 
     [WolverineGet("/api/receipts/{number}/verify", OperationId = "verifyReceipt")]
     [AllowAnonymous]
-    [EndpointSummary("Check a receipt printed on paper: valid, cancelled or unknown (public, no personal data)")]
+    [EndpointSummary("Check a receipt printed on paper: valid, cancelled or unknown (public, no personal data); the page for people is /belege/{number}/pruefen")]
     public static async Task<ReceiptVerification> Verify(string number, string? c, IQuerySession session, ReceiptSettings settings, CancellationToken ct)
-    {
-        // Without the right code every number is "unknown": numbers cannot be enumerated.
-        if (!ReceiptNumber.IsWellFormed(number) || !settings.Verifies(number, c)) return new ReceiptVerification("unknown", null, null, null, null, null);
-        var receipt = await session.LoadAsync<Receipt>(ReceiptStream.IdFor(number), ct);
-        var issued = receipt is null ? null : await ReceiptDocuments.IssuedAsync(session, number, ct);
-        if (receipt is null || issued is null) return new ReceiptVerification("unknown", null, null, null, null, null);
-        return new ReceiptVerification(receipt.State == ReceiptState.Valid ? "valid" : "cancelled", number, receipt.Amount.Cents, issued.DonationDate, receipt.IssueDate, issued.Issuer.Name);
-    }
+        => await VerificationPage.CheckAsync(number, c, session, settings, ct);
 
     [WolverinePost("/api/receipts/{number}/cancel", OperationId = "cancelReceipt")]
     [Authorize(Roles = Roles.Treasurer)]
@@ -87,65 +84,63 @@ public static class ReceiptEndpoints
     public static async Task<ReceiptRegisterLine> Cancel(string number, CancelReceiptRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
-        var r = await ReceiptCancelling.CancelAsync(session, number, reason, Access.Subject(user), clock, ct);
+        var r = (await ReceiptCancelling.CancelAsync(session, number, reason, Access.Subject(user), clock, ct)).Receipt;
         return new ReceiptRegisterLine(r.Number, r.Sequence, r.State.ToString().ToLowerInvariant(), r.Kind.ToString().ToLowerInvariant(), r.Amount.Cents, r.IssueDate,
             r.Lines.Count, r.ReplacesNumber, null, r.CancellationReason, r.Mailed);
     }
 
     [WolverinePost("/api/receipts/{number}/reissue", OperationId = "reissueReceipt")]
     [Authorize(Roles = Roles.Treasurer)]
-    [EndpointSummary("Issue a corrected receipt under a new number that refers to the cancelled one (treasurer)")]
+    [EndpointSummary("Receipt again what a cancelled receipt stated and what stayed with us, under a new number that refers to it (treasurer)")]
     [ProducesResponseType<ReceiptIssuedView>(201)]
-    public static async Task<(IResult, OutgoingMessages)> Reissue(string number, IDocumentSession session, ReceiptSettings settings, TimeProvider clock, ILogger<IssueReceipt> logger, CancellationToken ct)
+    public static async Task<(IResult, OutgoingMessages)> Reissue(string number, IDocumentSession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var receipt = (ReceiptNumber.IsWellFormed(number) ? await session.LoadAsync<Receipt>(ReceiptStream.IdFor(number), ct) : null)
                       ?? throw DomainException.NotFound($"No receipt {number}.");
         if (receipt.State != ReceiptState.Cancelled) throw DomainException.Conflict($"Receipt {number} is valid: cancel it first.");
-        if (receipt.Kind != ReceiptKind.Single) throw DomainException.Conflict("Reissue a collective receipt by issuing a new collective receipt.");
-        var donation = await session.Events.FetchForWriting<Donation>(receipt.Lines[0].DonationId, ct);
-        var issued = await ReceiptIssuing.IssueSingleAsync(session, donation, settings, clock, number, logger, ct)
-                     ?? throw DomainException.Conflict(ReceiptDecision.WhyNot(donation.Aggregate!) ?? "The donation gets no receipt (no postal address, or no receipt wanted).");
+        // Fetching the donations for writing (no new cancellation: it happened) makes a racing reissue fail its commit.
+        var cancelled = await ReceiptCancelling.CancelAsync(session, number, receipt.CancellationReason ?? "", null, clock, ct);
+        if (await ReceiptIssuing.PrintableDonorAsync(session, receipt.DonorId, ct) is null)
+            throw DomainException.Conflict("The donor has no postal address any more: a receipt cannot be made out.");
+        var issued = await ReceiptCancelling.ReissueAsync(session, cancelled, settings, clock, ct)
+                     ?? throw DomainException.Conflict($"Nothing of receipt {number} is left to receipt: the payments were returned, withdrawn or are on another valid receipt.");
         return (Results.Created($"/api/receipts/{issued}.pdf", new ReceiptIssuedView(issued, $"/api/receipts/{issued}.pdf")), [new DeliverReceipt(issued)]);
     }
 
     [WolverinePost("/api/receipts/collective", OperationId = "issueCollectiveReceipt")]
     [Authorize(Roles = Roles.Treasurer)]
-    [EndpointSummary("Issue a collective receipt (Sammelbestätigung) over paid, not yet receipted donations of one donor in a period (treasurer)")]
+    [EndpointSummary("Issue a collective receipt (Sammelbestätigung) over the payments of one donor's donations in a period that no valid receipt states yet; optionally only the given payments (treasurer)")]
     [ProducesResponseType<ReceiptIssuedView>(201)]
     public static async Task<(IResult, OutgoingMessages)> Collective(CollectiveReceiptRequest request, IDocumentSession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var ids = request.DonationIds ?? throw DomainException.Invalid("donationIds", "donationIds is required.");
         if (ids.Count > ReceiptDecision.CollectiveDonationsMax) throw DomainException.Invalid("donationIds", $"At most {ReceiptDecision.CollectiveDonationsMax} donations.");
         if (ids.Distinct().Count() != ids.Count) throw DomainException.Invalid("donationIds", "A donation is listed twice.");
+        if (request.PaymentIds is { } listed && (listed.Count > ReceiptDecision.LinesMax || listed.Distinct().Count() != listed.Count))
+            throw DomainException.Invalid("paymentIds", $"At most {ReceiptDecision.LinesMax} distinct payments.");
         var from = request.From ?? throw DomainException.Invalid("from", "from is required.");
         var to = request.To ?? throw DomainException.Invalid("to", "to is required.");
 
-        var streams = new List<JasperFx.Events.IEventStream<Donation>>();
+        var streams = new Dictionary<Guid, JasperFx.Events.IEventStream<Donation>>();
         foreach (var id in ids)
         {
             var stream = await session.Events.FetchForWriting<Donation>(id, ct);
-            streams.Add(stream.Aggregate is null ? throw DomainException.Invalid("donationIds", $"No donation {id}.") : stream);
+            streams[id] = stream.Aggregate is null ? throw DomainException.Invalid("donationIds", $"No donation {id}.") : stream;
         }
         var profiles = new List<DonorProfile>();
-        foreach (var s in streams)
+        foreach (var s in streams.Values)
         {
-            var profile = s.Aggregate!.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
-            profiles.Add(profile is { HasPostalAddress: true } ? profile : throw DomainException.Invalid("donationIds", $"Donation {s.Aggregate.Id} has no donor with a postal address."));
+            profiles.Add(await ReceiptIssuing.PrintableDonorAsync(session, s.Aggregate!.DonorId, ct)
+                         ?? throw DomainException.Invalid("donationIds", $"Donation {s.Aggregate.Id} has no donor with a postal address."));
         }
         // One donor: the same name and address on every donation (donors get a new id per pledge).
         if (profiles.Select(p => (Norm(p.Name), Norm(p.Street), Norm(p.PostalCode), Norm(p.City))).Distinct().Count() != 1)
             throw DomainException.Invalid("donationIds", "The donations belong to different donors (name or address differ).");
 
-        var donations = streams.Select(s => s.Aggregate!).ToList();
+        var donations = streams.Values.Select(s => s.Aggregate!).ToList();
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donations[0].AppealId), ct) ?? throw DomainException.NotFound("No appeal.");
-        var donor = profiles[^1];
-        var now = clock.GetUtcNow();
-        var (number, year, sequence) = await ReceiptNumbers.NextAsync(session, clock, ct);
-        var protectedDonor = await DonorKeys.ProtectAsync(session, donor.Id, new PrintedDonor(donor.Name!, donor.Street!, donor.PostalCode!, donor.City!, donor.Country), ct);
-        var issued = ReceiptDecision.IssueCollective(donations, appeal, from, to, number, year, sequence, donor.Id, protectedDonor, settings.TermsFor(appeal.Slug), now);
-
-        session.Events.StartStream<Receipt>(ReceiptStream.IdFor(number), issued);
-        foreach (var s in streams) s.AppendOne(new ReceiptAssigned(s.Aggregate!.Id, number, now));
+        var payments = ReceiptDecision.CollectivePayments(donations, appeal, from, to, request.PaymentIds?.ToHashSet());
+        var number = (await ReceiptIssuing.IssueAsync(session, streams, [new ReceiptBatch(payments, null)], true, from, to, profiles[^1], appeal, settings, clock, ct)).Single();
         return (Results.Created($"/api/receipts/{number}.pdf", new ReceiptIssuedView(number, $"/api/receipts/{number}.pdf")), [new DeliverReceipt(number)]);
     }
 

@@ -1,4 +1,6 @@
 using FlutHilfe.Domain.Receipts;
+using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
 using Marten;
 
 namespace FlutHilfe.Api.Receipts;
@@ -16,13 +18,16 @@ public sealed class ReceiptCounter
 
 public static class ReceiptNumbers
 {
-    public static async Task<(string Number, int Year, int Sequence)> NextAsync(IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    /// <summary>The next <paramref name="count"/> numbers of this year, taken in one write of the counter.</summary>
+    public static async Task<IReadOnlyList<ReceiptNumbering>> ReserveAsync(IDocumentSession session, TimeProvider clock, int count, CancellationToken ct)
     {
+        Invariant.That(count is > 0 and <= 100, "A transaction takes between 1 and 100 receipt numbers.");
         var year = clock.GetUtcNow().Year;
         var counter = await session.LoadAsync<ReceiptCounter>(year.ToString(System.Globalization.CultureInfo.InvariantCulture), ct)
                       ?? new ReceiptCounter { Id = year.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        counter.Last++;
+        var first = counter.Last + 1;
+        counter.Last += count;
         session.Store(counter);
-        return (ReceiptNumber.Format(year, counter.Last), year, counter.Last);
+        return Enumerable.Range(first, count).Select(sequence => new ReceiptNumbering(ReceiptNumber.Format(year, sequence), year, sequence)).ToList();
     }
 }

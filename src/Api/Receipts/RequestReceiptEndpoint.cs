@@ -3,6 +3,7 @@ using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donors;
+using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -14,7 +15,8 @@ namespace FlutHilfe.Api.Receipts;
 
 public sealed record RequestReceiptBody(DonorInput? Donor);
 
-public sealed record ReceiptRequestAccepted(Guid DonationId, string Status, string? ReceiptNumber);
+/// <remarks>DueOn: When a partly paid pledge's receipt is issued at the latest (unless the rest arrives before).</remarks>
+public sealed record ReceiptRequestAccepted(Guid DonationId, string Status, string? ReceiptNumber, DateOnly? DueOn = null);
 
 public static class RequestReceiptEndpoint
 {
@@ -22,12 +24,14 @@ public static class RequestReceiptEndpoint
     [AllowAnonymous]
     [EndpointSummary("Ask for a donation receipt later, giving the postal address if not yet known (needs the donor link's token)")]
     [ProducesResponseType<ReceiptRequestAccepted>(202)]
-    public static async Task<(IResult, OutgoingMessages)> Post(Guid donationId, string? token, RequestReceiptBody body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<(IResult, OutgoingMessages)> Post(Guid donationId, string? token, RequestReceiptBody body, IDocumentSession session, ReceiptSettings settings,
+        TimeProvider clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Donation>(donationId, ct);
         var donation = stream.Aggregate;
         if (donation is null || !DonorToken.Matches(token, donation.DonorTokenHash)) throw DomainException.NotFound("No such donation.");
-        if (donation.ReceiptNumber is { } existing) return (Results.Ok(new ReceiptRequestAccepted(donationId, "issued", existing)), []);
+        if (donation.ReceiptNumber is { } existing && ReceiptCoverage.Open(donation).Count == 0)
+            return (Results.Ok(new ReceiptRequestAccepted(donationId, "issued", existing)), []);
 
         var now = clock.GetUtcNow();
         var profile = donation.DonorId is { } id ? await DonorProfiles.LoadAsync(session, id, ct) : null;
@@ -44,7 +48,10 @@ public static class RequestReceiptEndpoint
         var requested = new ReceiptRequested(donationId, profile.Id, now);
         if (!donation.ReceiptWanted || donation.DonorId != profile.Id) stream.AppendOne(requested);
         var after = donation.Apply(requested);
-        OutgoingMessages messages = after.Net.IsPositive ? [new IssueReceipt(donationId)] : [];
-        return (Results.Accepted($"/api/donations/{donationId}", new ReceiptRequestAccepted(donationId, after.Net.IsPositive ? "issuing" : "waiting for payment", null)), messages);
+        // The handler applies the same rule: issue now, or when the pledge is paid or its grace period ends.
+        var due = ReceiptPolicy.Due(after, ReceiptIssuing.Today(clock), settings.PartialPaymentGraceDays);
+        var status = due.Now.Count > 0 ? "issuing" : due.WaitUntil is not null ? "waiting for further payments" : "waiting for payment";
+        OutgoingMessages messages = ReceiptCoverage.Open(after).Count > 0 ? [new IssueReceipt(donationId)] : [];
+        return (Results.Accepted($"/api/donations/{donationId}", new ReceiptRequestAccepted(donationId, status, null, due.WaitUntil)), messages);
     }
 }

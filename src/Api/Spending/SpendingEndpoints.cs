@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlutHilfe.Api.Allocations;
+using FlutHilfe.Api.Appeals;
 using FlutHilfe.Api.Documents;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Allocations;
@@ -45,7 +46,8 @@ public static class SpendingEndpoints
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
             Text.RequireLine(request.VoucherNumber, "voucherNumber", 50),
             Text.OptionalLine(request.Facility, "facility", 140),
-            document, Access.Subject(user));
+            document, Access.Subject(user),
+            EligibleWindow.Of(await AppealLookup.LoadAsync(session, allocation.AppealId, ct)));
         if (command.Date > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1)) throw DomainException.Invalid("date", "The date lies in the future.");
 
         var events = AllocationDecisions.Decide(command, allocation, now);

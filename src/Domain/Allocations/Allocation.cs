@@ -11,6 +11,10 @@ public enum ProofStatus
     Rejected,
 }
 
+/// <summary>
+/// A spending item. <c>Prefinanced</c>: when it was reported, the money disbursed to the municipality did not cover it
+/// (the municipality pre-financed it); decided in the fold, in event order.
+/// </summary>
 public sealed record SpendingItem(
     Guid ItemId,
     DateOnly Date,
@@ -24,7 +28,12 @@ public sealed record SpendingItem(
     VoucherDocument? Document,
     DateTimeOffset ReportedAt,
     bool Withdrawn,
-    string? WithdrawalReason);
+    string? WithdrawalReason,
+    bool Prefinanced = false)
+{
+    /// <summary>Dated before the committee's allocation decision: accepted, but flagged for the treasurer.</summary>
+    public bool BeforeDecision(DateOnly decidedOn) => Date < decidedOn;
+}
 
 /// <summary>State of one allocation, folded from its own stream (spending is serialized here).</summary>
 public sealed record Allocation
@@ -46,6 +55,7 @@ public sealed record Allocation
     public ProofStatus ProofStatus { get; init; }
     public string? NarrativeReport { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
+    public ProofDeclaration? Declaration { get; init; }
     public string? ReviewRemarks { get; init; }
     public IReadOnlyList<Guid> DisbursementIds { get; init; } = [];
     public IReadOnlyList<Guid> ReturnIds { get; init; } = [];
@@ -79,7 +89,8 @@ public sealed record Allocation
 
     public Allocation Apply(SpendingReported e) => this with
     {
-        Items = [.. Items, new SpendingItem(e.ItemId, e.Date, e.Payee, e.PayeeIsOrganisation, e.Reason, e.PurposeId, e.Amount, e.VoucherNumber, e.Facility, e.Document, e.ReportedAt, false, null)],
+        Items = [.. Items, new SpendingItem(e.ItemId, e.Date, e.Payee, e.PayeeIsOrganisation, e.Reason, e.PurposeId, e.Amount, e.VoucherNumber, e.Facility, e.Document,
+            e.ReportedAt, false, null, Prefinanced: Disbursed < Spent + e.Amount)],
     };
 
     public Allocation Apply(SpendingWithdrawn e) => this with
@@ -87,7 +98,10 @@ public sealed record Allocation
         Items = Items.Select(i => i.ItemId == e.ItemId ? i with { Withdrawn = true, WithdrawalReason = e.Reason } : i).ToList(),
     };
 
-    public Allocation Apply(ProofOfUseSubmitted e) => this with { ProofStatus = ProofStatus.Submitted, NarrativeReport = e.NarrativeReport, SubmittedAt = e.SubmittedAt, ReviewRemarks = null };
+    public Allocation Apply(ProofOfUseSubmitted e) => this with
+    {
+        ProofStatus = ProofStatus.Submitted, NarrativeReport = e.NarrativeReport, SubmittedAt = e.SubmittedAt, ReviewRemarks = null, Declaration = e.Declaration,
+    };
 
     public Allocation Apply(ProofOfUseAccepted e) => this with { ProofStatus = ProofStatus.Accepted, ReviewRemarks = e.Remarks };
 

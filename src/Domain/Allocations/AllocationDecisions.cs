@@ -9,13 +9,23 @@ public sealed record DisburseFunds(Guid AllocationId, Guid DisbursementId, Money
 
 public sealed record ReturnUnusedFunds(Guid AllocationId, Guid ReturnId, Money Amount, DateOnly ReturnedOn, string BankReference);
 
+/// <summary>A spending item. <see cref="Window"/>: the days spending is eligible on (from the appeal); null checks no window.</summary>
 public sealed record ReportSpending(
     Guid AllocationId, Guid ItemId, DateOnly Date, string Payee, bool PayeeIsOrganisation, string Reason, string PurposeId,
-    Money Amount, string VoucherNumber, string? Facility, VoucherDocument? Document, string? ReportedBy);
+    Money Amount, string VoucherNumber, string? Facility, VoucherDocument? Document, string? ReportedBy, EligibleWindow? Window = null);
+
+/// <summary>
+/// Spending is eligible from the disaster date (null: appeals opened before that was data, no lower bound) up to the
+/// proof-of-use deadline.
+/// </summary>
+public sealed record EligibleWindow(DateOnly? From, DateOnly To)
+{
+    public static EligibleWindow Of(Appeals.Appeal appeal) => new(appeal.DisasterDate, appeal.ProofOfUseDeadline);
+}
 
 public sealed record WithdrawSpending(Guid AllocationId, Guid ItemId, string Reason);
 
-public sealed record SubmitProofOfUse(Guid AllocationId, string NarrativeReport, string? SubmittedBy);
+public sealed record SubmitProofOfUse(Guid AllocationId, string NarrativeReport, string? SubmittedBy, ProofDeclaration? Declaration = null);
 
 public sealed record ReviewProofOfUse(Guid AllocationId, bool Accept, string? Remarks, string? ReviewedBy);
 
@@ -61,6 +71,12 @@ public static class AllocationDecisions
             throw DomainException.Invalid("purposeId", $"This allocation is earmarked for '{a.PurposeId}', not for '{c.PurposeId}'.");
         if (a.Spent + c.Amount > a.Net - a.ReturnedUnused)
             throw DomainException.Conflict($"The item would overspend the allocation: {a.Open} left.", "amountCents");
+        if (c.Window is { From: { } from } && c.Date < from)
+            throw DomainException.Invalid("date", $"The item is dated before the disaster ({from:dd.MM.yyyy}): such spending is not eligible.");
+        if (c.Window is { } window && c.Date > window.To)
+            throw DomainException.Invalid("date", $"The item is dated after the proof-of-use deadline ({window.To:dd.MM.yyyy}).");
+        // Dated before the allocation decision, or not yet covered by a disbursement: accepted, and flagged in the
+        // Belegliste (municipalities often pre-finance; the treasurer judges the early date).
         if (a.Items.Any(i => !i.Withdrawn && i.VoucherNumber == c.VoucherNumber))
             throw DomainException.Conflict($"Voucher number '{c.VoucherNumber}' is already reported on this allocation.", "voucherNumber");
         return [new SpendingReported(a.Id, a.AppealId, a.MunicipalityId, c.ItemId, c.Date, c.Payee, c.PayeeIsOrganisation, c.Reason,
@@ -78,11 +94,20 @@ public static class AllocationDecisions
 
     public static IReadOnlyList<object> Decide(SubmitProofOfUse c, Allocation a, DateTimeOffset now)
     {
-        if (a.ProofStatus == ProofStatus.Submitted && a.NarrativeReport == c.NarrativeReport) return [];
+        if (a.ProofStatus == ProofStatus.Submitted && a.NarrativeReport == c.NarrativeReport && a.Declaration == c.Declaration) return [];
+        var declaration = c.Declaration ?? throw DomainException.Invalid("declaration", "The proof of use needs the signed declaration.");
+        if (!declaration.UsedOnlyForPurpose)
+            throw DomainException.Invalid("declaration.usedOnlyForPurpose", "Confirm that the money was used only for the purpose of the allocation.");
+        if (!declaration.NecessaryEconomicalThrifty)
+            throw DomainException.Invalid("declaration.necessaryEconomicalThrifty", "Confirm that the spending was necessary and that the money was used economically and thriftily.");
+        if (!declaration.FiguresAgreeWithBooks)
+            throw DomainException.Invalid("declaration.figuresAgreeWithBooks", "Confirm that the figures agree with the books and the vouchers.");
+        if (declaration.Date > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1))
+            throw DomainException.Invalid("declaration.date", "The declaration is dated in the future.");
         if (a.ProofStatus is ProofStatus.Submitted or ProofStatus.Accepted)
             throw DomainException.Conflict($"The proof of use is already {a.ProofStatus.ToString().ToLowerInvariant()}.");
         var items = a.Items.Count(i => !i.Withdrawn);
-        return [new ProofOfUseSubmitted(a.Id, a.AppealId, a.MunicipalityId, c.NarrativeReport, a.Spent, items, c.SubmittedBy, now)];
+        return [new ProofOfUseSubmitted(a.Id, a.AppealId, a.MunicipalityId, c.NarrativeReport, a.Spent, items, c.SubmittedBy, now, declaration)];
     }
 
     public static IReadOnlyList<object> Decide(ReviewProofOfUse c, Allocation a, DateTimeOffset now)
@@ -105,6 +130,17 @@ public static class AllocationDecisions
         Invariant.That(back.All(b => b.Amount <= draws.First(d => d.FundKey == b.FundKey).Amount), "Nothing goes back to a fund that it did not come from.");
         return back;
     }
+
+    /// <summary>
+    /// Whether the proof of use is late: submitted (on <paramref name="submittedOn"/>, German calendar day) after the
+    /// deadline, or still not submitted (open or rejected) after it.
+    /// </summary>
+    public static bool IsOverdue(ProofStatus status, DateOnly? submittedOn, DateOnly deadline, DateOnly today)
+        => status switch
+        {
+            ProofStatus.Submitted or ProofStatus.Accepted => submittedOn is { } on && on > deadline,
+            _ => today > deadline,
+        };
 
     private static Money Min(Money a, Money b) => a < b ? a : b;
 }

@@ -36,7 +36,23 @@ public sealed record SpendingReported(
 /// <summary>A correction: the item no longer counts. Resubmission is a new item.</summary>
 public sealed record SpendingWithdrawn(Guid AllocationId, string AppealId, string MunicipalityId, Guid ItemId, Money Amount, string PurposeId, string Reason, DateTimeOffset WithdrawnAt);
 
-public sealed record ProofOfUseSubmitted(Guid AllocationId, string AppealId, string MunicipalityId, string NarrativeReport, Money Spent, int Items, string? SubmittedBy, DateTimeOffset SubmittedAt);
+/// <summary>The proof of use as submitted. <see cref="Declaration"/> is null in submissions made before it was required.</summary>
+public sealed record ProofOfUseSubmitted(Guid AllocationId, string AppealId, string MunicipalityId, string NarrativeReport, Money Spent, int Items, string? SubmittedBy,
+    DateTimeOffset SubmittedAt, ProofDeclaration? Declaration = null);
+
+/// <summary>
+/// The clerk's declaration signed with the proof of use: the money was used only for the purpose, necessarily,
+/// economically and thriftily, and the figures agree with the books and vouchers (each confirmed explicitly);
+/// where, when, who and in which function.
+/// </summary>
+public sealed record ProofDeclaration(
+    bool UsedOnlyForPurpose,
+    bool NecessaryEconomicalThrifty,
+    bool FiguresAgreeWithBooks,
+    string Place,
+    DateOnly Date,
+    string SignatoryName,
+    string SignatoryFunction);
 
 public sealed record ProofOfUseAccepted(Guid AllocationId, string AppealId, string MunicipalityId, string? Remarks, string? ReviewedBy, DateTimeOffset ReviewedAt);
 

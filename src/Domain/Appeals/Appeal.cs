@@ -24,6 +24,10 @@ public sealed record Appeal
     public string ReceiptSignatory { get; init; } = "";
     public DateOnly ProofOfUseDeadline { get; init; }
     public Money PledgeLimit { get; init; }
+    /// <summary>When the disaster struck: spending before it is not eligible. Null (appeals opened before this was data): no lower bound.</summary>
+    public DateOnly? DisasterDate { get; init; }
+    /// <summary>Used directly or passed on (printed on receipts). Appeals opened before this was data use the money directly.</summary>
+    public GiftUse GiftUse { get; init; } = GiftUse.UsedDirectly;
     public DateTimeOffset OpenedAt { get; init; }
     public bool IsClosed { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
@@ -44,6 +48,8 @@ public sealed record Appeal
         ProofOfUseDeadline = e.ProofOfUseDeadline,
         PledgeLimit = e.PledgeLimit,
         OpenedAt = e.OpenedAt,
+        DisasterDate = e.DisasterDate,
+        GiftUse = e.GiftUse ?? GiftUse.UsedDirectly,
     };
 
     public Appeal Apply(MunicipalityAdded e) => this with { Municipalities = [.. Municipalities, e.Municipality] };

@@ -2,6 +2,7 @@ using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Receipts.Cancelling;
+using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;
 
@@ -48,10 +49,14 @@ public sealed record Donation
     /// <summary>Money the bank took back (returns and reversals).</summary>
     public Money ReturnedByBank { get; init; }
     public IReadOnlyList<DonationPayment> Returns { get; init; } = [];
-    /// <summary>The one valid receipt this donation is on, if any.</summary>
+    /// <summary>The most recent valid receipt covering a payment of this donation, if any (a donation paid in parts may be on several).</summary>
     public string? ReceiptNumber { get; init; }
     /// <summary>Every receipt number this donation was ever on (cancelled ones included).</summary>
     public IReadOnlyList<string> ReceiptHistory { get; init; } = [];
+    /// <summary>Which receipt covers which payment: receipts cover payments, not donations (see <see cref="ReceiptCoverage"/>).</summary>
+    public IReadOnlyList<PaymentReceipt> PaymentReceipts { get; init; } = [];
+    /// <summary>Which payment each bank return took money from, decided when the return was folded.</summary>
+    public IReadOnlyList<ReturnAttribution> ReturnAttributions { get; init; } = [];
 
     public Money Received => Payments.Aggregate(Money.Zero, (sum, p) => sum + p.Amount);
     public Money Net => Received - ReturnedByBank;
@@ -124,11 +129,28 @@ public sealed record Donation
         {
             ReturnedByBank = ReturnedByBank + e.Amount,
             Returns = [.. Returns, new DonationPayment(e.ReturnPaymentId, e.Amount, e.BookingDate, e.Allocation)],
+            ReturnAttributions = [.. ReturnAttributions, .. ReceiptCoverage.AttributeReturn(this, e.ReturnPaymentId, e.Amount)],
         };
 
-    public Donation Apply(ReceiptAssigned e) => this with { ReceiptNumber = e.Number, ReceiptHistory = [.. ReceiptHistory, e.Number] };
+    public Donation Apply(ReceiptAssigned e)
+    {
+        var covered = ReceiptCoverage.CoveredBy(this, e);
+        return this with
+        {
+            ReceiptNumber = e.Number,
+            ReceiptHistory = [.. ReceiptHistory, e.Number],
+            PaymentReceipts = [.. PaymentReceipts, .. covered],
+        };
+    }
 
-    public Donation Apply(ReceiptWithdrawn e) => ReceiptNumber == e.Number ? this with { ReceiptNumber = null } : this;
+    public Donation Apply(ReceiptWithdrawn e)
+    {
+        var receipts = PaymentReceipts.Select(r => r.Number == e.Number ? r with { Valid = false } : r).ToList();
+        var latestValid = receipts.LastOrDefault(r => r.Valid)?.Number;
+        // Data folded before receipts covered payments has no coverage: the one receipt number was the whole story.
+        var current = receipts.Count == 0 ? (ReceiptNumber == e.Number ? null : ReceiptNumber) : latestValid;
+        return this with { PaymentReceipts = receipts, ReceiptNumber = current };
+    }
 
     public Donation Apply(ReceiptRequested e) => this with { ReceiptWanted = true, DonorId = e.DonorId };
 

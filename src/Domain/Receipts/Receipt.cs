@@ -16,8 +16,11 @@ public enum ReceiptState
     Cancelled,
 }
 
-/// <summary>One donation on a receipt (a collective receipt lists several in its annex).</summary>
-public sealed record ReceiptLine(Guid DonationId, DateOnly Date, Money Amount);
+/// <summary>
+/// One payment (a Zuwendung) on a receipt; a collective receipt lists several in its annex. <see cref="PaymentId"/> is
+/// null on receipts issued before receipts covered payments: those lines stand for the whole donation.
+/// </summary>
+public sealed record ReceiptLine(Guid DonationId, DateOnly Date, Money Amount, Guid? PaymentId = null);
 
 /// <summary>State of one receipt number: its frozen facts and its fate. Also the register's read model.</summary>
 public sealed record Receipt
@@ -30,6 +33,9 @@ public sealed record Receipt
     public string AppealId { get; init; } = "";
     public Money Amount { get; init; }
     public IReadOnlyList<ReceiptLine> Lines { get; init; } = [];
+    /// <summary>The period a Sammelbestätigung states.</summary>
+    public DateOnly? PeriodFrom { get; init; }
+    public DateOnly? PeriodTo { get; init; }
     public DateOnly IssueDate { get; init; }
     public ReceiptState State { get; init; }
     public string? CancellationReason { get; init; }
@@ -48,6 +54,8 @@ public sealed record Receipt
         AppealId = e.AppealId,
         Amount = e.Amount,
         Lines = e.Lines,
+        PeriodFrom = e.PeriodFrom,
+        PeriodTo = e.PeriodTo,
         IssueDate = e.IssueDate,
         ReplacesNumber = e.ReplacesNumber,
         DonorId = e.DonorId,

@@ -113,6 +113,7 @@ public static partial class ProofOfUsePdf
             DrawNarrative();
             DrawFigures();
             DrawVoucherTable();
+            DrawDeclaration();
             gfx?.Dispose();
             gfx = null;
             DrawFooters();
@@ -179,7 +180,10 @@ public static partial class ProofOfUsePdf
         {
             if (doc.IsOverdue)
             {
-                Banner($"{OverduePrefix} Der Verwendungsnachweis war bis zum {ProofOfUseText.Date(doc.Deadline)} vorzulegen " +
+                var submitted = doc.SubmittedAt is { } at && doc.Status is "eingereicht" or "angenommen" && ProofOfUseText.LocalDate(at) > doc.Deadline
+                    ? $" und wurde erst am {ProofOfUseText.Date(ProofOfUseText.LocalDate(at))} eingereicht"
+                    : "";
+                Banner($"{OverduePrefix} Der Verwendungsnachweis war bis zum {ProofOfUseText.Date(doc.Deadline)} vorzulegen{submitted} " +
                        $"(Status: {ProofOfUseText.StatusLabel(doc.Status)}).", Alert, AlertFill);
             }
 
@@ -318,8 +322,12 @@ public static partial class ProofOfUsePdf
             y += 6;
             int withdrawn = doc.Vouchers.Count(v => v.Withdrawn);
             int noDocument = doc.Vouchers.Count(v => !v.Withdrawn && !v.HasDocument);
+            int beforeDecision = doc.Vouchers.Count(v => !v.Withdrawn && v.BeforeDecision);
+            int prefinanced = doc.Vouchers.Count(v => !v.Withdrawn && v.Prefinanced);
             Paragraph($"Belege: {doc.Vouchers.Count} Posten, davon {noDocument} ohne Beleg und " +
-                      $"{withdrawn} zurückgezogen (nicht summiert).", Ink);
+                      $"{withdrawn} zurückgezogen (nicht summiert)." +
+                      (beforeDecision > 0 ? $" {beforeDecision} Posten {(beforeDecision == 1 ? "ist" : "sind")} vor der Bewilligung vom {ProofOfUseText.Date(doc.DecidedOn)} datiert (Hinweis „{ProofOfUseText.HintBeforeDecision}“)." : "") +
+                      (prefinanced > 0 ? $" {prefinanced} Posten {(prefinanced == 1 ? "wurde" : "wurden")} vor der Auszahlung gemeldet und von der Kommune vorfinanziert (Hinweis „{ProofOfUseText.HintPrefinanced}“)." : ""), Ink);
             if (sum != doc.Spent)
             {
                 Banner($"Abweichung: Die Summe der Belege ({ProofOfUseText.Euro(sum)}) entspricht nicht dem verausgabten " +
@@ -350,7 +358,7 @@ public static partial class ProofOfUsePdf
                     v.VoucherNumber,
                     v.Facility ?? "",
                     hash,
-                    ProofOfUseText.Hint(v),
+                    ProofOfUseText.Hint(v).Replace(", ", ",\n", StringComparison.Ordinal),
                 ];
                 XColor color = v.Withdrawn ? Muted : Ink;
                 var cells = new List<(List<string> Lines, XFont Font, XColor Color)>(columns.Length);
@@ -408,14 +416,74 @@ public static partial class ProofOfUsePdf
                 [1] = Fit("00.00.0000"),
                 [5] = Fit([.. doc.Vouchers.Select(v => ProofOfUseText.EuroNoSign(v.Amount)), ProofOfUseText.EuroNoSign(ProofOfUseText.SumCounted(doc)), "Betrag", "(EUR)"]),
                 [8] = Math.Max(Width(new string('0', 16), cellMono) + 2 * CellPadX + 0.5, Fit("SHA-256", "des Belegs")),
-                [9] = Fit(ProofOfUseText.HintWithdrawn + ",", ProofOfUseText.HintNoDocument, "Hinweis"),
+                // One hint per line ("vor Bewilligung" stays together).
+                [9] = Fit([.. ProofOfUseText.AllHints.Select(h => h + ","), "Hinweis"]),
             };
             double rest = ContentWidth - fixedWidths.Values.Sum();
+            var widths = FreeWidths(rest, fixedWidths.Keys.ToHashSet());
             return
             [
                 .. ColumnSpecs.Select((spec, i) => new Column(
-                    spec.Header, fixedWidths.TryGetValue(i, out double w) ? w : rest * spec.Weight, spec.Align, spec.Mono, spec.MaxLines)),
+                    spec.Header, fixedWidths.TryGetValue(i, out double w) ? w : widths[i], spec.Align, spec.Mono, spec.MaxLines)),
             ];
+        }
+
+        /// <summary>
+        /// Shares <paramref name="rest"/> among the free-text columns by weight, but never narrower than their longest word
+        /// (so "Arbeitsmaterialien" is never cut): columns that need more than their share get their minimum, the others
+        /// share what is left, by weight. A word longer than 40 % of the room is broken rather than starving the others.
+        /// </summary>
+        private Dictionary<int, double> FreeWidths(double rest, HashSet<int> fixedColumns)
+        {
+            string[] CellTexts(VoucherLine v) =>
+                ["", "", v.Payee, v.Reason, v.PurposeName, "", v.VoucherNumber, v.Facility ?? "", "", ""];
+            var free = Enumerable.Range(0, ColumnSpecs.Length).Where(i => !fixedColumns.Contains(i)).ToList();
+            var minimum = free.ToDictionary(i => i, i =>
+            {
+                var words = doc.Vouchers.SelectMany(v => Normalize(CellTexts(v)[i]).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries))
+                    .Select(word => Width(word, cell))
+                    .Concat(ColumnSpecs[i].Header.Split('\n').Select(part => Width(part, cellBold)));
+                return words.DefaultIfEmpty(0).Max() + 2 * CellPadX + 0.5;
+            });
+            // When the longest words do not all fit, the columns with the longest words give way first (their words
+            // break); every other column keeps its longest word whole.
+            while (minimum.Values.Sum() > rest + 0.01)
+            {
+                double top = minimum.Values.Max();
+                var widest = minimum.Where(m => m.Value >= top - 0.01).Select(m => m.Key).ToList();
+                double next = minimum.Values.Where(v => v < top - 0.01).DefaultIfEmpty(0).Max();
+                double target = Math.Max(next, top - (minimum.Values.Sum() - rest) / widest.Count);
+                foreach (int i in widest) minimum[i] = target;
+                if (target <= 0) break;
+            }
+            var widths = new Dictionary<int, double>();
+            var open = free.ToList();
+            double room = rest;
+            while (true)
+            {
+                double weight = open.Sum(i => ColumnSpecs[i].Weight);
+                var starved = open.Where(i => room * ColumnSpecs[i].Weight / weight < minimum[i]).ToList();
+                if (starved.Count == 0 || starved.Count == open.Count)
+                {
+                    if (starved.Count == open.Count)
+                    {
+                        // Not even the minimums fit: scale them down (long words will break).
+                        double total = open.Sum(i => minimum[i]);
+                        foreach (int i in open) widths[i] = room * minimum[i] / total;
+                    }
+                    else
+                    {
+                        foreach (int i in open) widths[i] = room * ColumnSpecs[i].Weight / weight;
+                    }
+                    return widths;
+                }
+                foreach (int i in starved)
+                {
+                    widths[i] = minimum[i];
+                    room -= minimum[i];
+                    open.Remove(i);
+                }
+            }
         }
 
         private void DrawTableHeader()
@@ -450,6 +518,53 @@ public static partial class ProofOfUsePdf
             G.DrawLine(new XPen(Rule, 0.4), MarginX, y + height, MarginX + tableWidth, y + height);
             y += height;
         }
+
+        // ---------------------------------------------------------------- declaration
+
+        /// <summary>Part 3: the clerk's declaration as submitted, place, date, name and function, and a signature line.</summary>
+        private void DrawDeclaration()
+        {
+            y += 8;
+            // The declaration and its signature stay on one page.
+            Heading("3. Erklärung", h1, body.Height * (doc.Declaration is null ? 1.5 : 20));
+            if (doc.Declaration is not { } d)
+            {
+                Paragraph(doc.Status == "offen"
+                    ? "Die Erklärung wird mit dem Verwendungsnachweis abgegeben; sie liegt noch nicht vor."
+                    : "Dieser Verwendungsnachweis wurde ohne Erklärung eingereicht (vor Einführung der Erklärung).", Muted);
+                return;
+            }
+            Paragraph("Es wird bestätigt, dass", Ink);
+            foreach (string line in DeclarationStatements)
+                Paragraph("– " + line, Ink);
+            y += 6;
+            double lineHeight = body.Height * 1.3;
+            Ensure(lineHeight * 5 + 30);
+            foreach ((string l, string v) in new[] { ("Ort, Datum", $"{d.Place}, {ProofOfUseText.Date(d.Date)}"), ("Name", d.SignatoryName), ("Funktion", d.SignatoryFunction) })
+            {
+                string caption = l + ":";
+                foreach (string line in Wrap(v, value, ContentWidth - 130))
+                {
+                    G.DrawString(caption, label, new XSolidBrush(Ink), MarginX, y + lineHeight * 0.75);
+                    G.DrawString(line, value, new XSolidBrush(Ink), MarginX + 130, y + lineHeight * 0.75);
+                    caption = "";
+                    y += lineHeight;
+                }
+            }
+            y += 28;
+            G.DrawLine(new XPen(Ink, 0.6), MarginX, y, MarginX + 260, y);
+            y += 3;
+            string under = Ellipsize(G, $"(Unterschrift {d.SignatoryName}, {d.SignatoryFunction})", footer, ContentWidth);
+            G.DrawString(under, footer, new XSolidBrush(Muted), MarginX, y + footer.Height * 0.8);
+            y += footer.Height + 4;
+        }
+
+        public static readonly string[] DeclarationStatements =
+        [
+            "die Zuwendung ausschließlich für den im Bewilligungsbeschluss bestimmten Zweck verwendet wurde,",
+            "die Ausgaben notwendig waren und dass wirtschaftlich und sparsam verfahren wurde,",
+            "die Angaben im zahlenmäßigen Nachweis mit den Büchern und Belegen übereinstimmen.",
+        ];
 
         // ---------------------------------------------------------------- text
 

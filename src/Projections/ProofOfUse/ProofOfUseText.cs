@@ -65,13 +65,21 @@ internal static class ProofOfUseText
         _ => status,
     };
 
+    public const string HintBeforeDecision = "vor Bewilligung";
+    public const string HintPrefinanced = "vorfinanziert";
+
+    /// <summary>Every hint that can appear in the "Hinweis" column (the PDF sizes the column to the widest).</summary>
+    public static readonly string[] AllHints = [HintWithdrawn, HintNoDocument, HintBeforeDecision, HintPrefinanced];
+
+    /// <summary>The item's flags, comma-separated: withdrawn, without voucher, dated before the decision, pre-financed.</summary>
     public static string Hint(VoucherLine v)
     {
-        if (v.Withdrawn && !v.HasDocument)
-            return HintWithdrawn + ", " + HintNoDocument;
-        if (v.Withdrawn)
-            return HintWithdrawn;
-        return v.HasDocument ? "" : HintNoDocument;
+        var hints = new List<string>();
+        if (v.Withdrawn) hints.Add(HintWithdrawn);
+        if (!v.HasDocument) hints.Add(HintNoDocument);
+        if (v.BeforeDecision) hints.Add(HintBeforeDecision);
+        if (v.Prefinanced) hints.Add(HintPrefinanced);
+        return string.Join(", ", hints);
     }
 
     /// <summary>Vouchers in list order (by position, stable).</summary>

@@ -167,9 +167,14 @@ public class AllocationFlowTests(AppFixture app) : IClassFixture<AppFixture>, IA
         proof.GetProperty("spentCents").GetInt64().ShouldBe(6_000);
         proof.GetProperty("vouchers").EnumerateArray().Select(v => v.GetProperty("hasDocument").GetBoolean()).ShouldBe([true, false]);
 
-        await Send($"/api/allocations/{id}/proof-of-use", new { narrativeReport = "Material für 3 Kitas beschafft." }, Stolberg, 200);
+        var declaration = new
+        {
+            usedOnlyForPurpose = true, necessaryEconomicalThrifty = true, figuresAgreeWithBooks = true,
+            place = "Stolberg (Rhld.)", date = "2022-01-20", signatoryName = "Petra Schulz", signatoryFunction = "Kämmerin",
+        };
+        await Send($"/api/allocations/{id}/proof-of-use", new { narrativeReport = "Material für 3 Kitas beschafft.", declaration }, Stolberg, 200);
         await Send($"/api/allocations/{id}/proof-of-use/reject", new { remarks = "Beleg STO-2021-0043 fehlt." }, Treasurer, 200);
-        await Send($"/api/allocations/{id}/proof-of-use", new { narrativeReport = "Material für 3 Kitas beschafft; Beleg nachgereicht." }, Stolberg, 200);
+        await Send($"/api/allocations/{id}/proof-of-use", new { narrativeReport = "Material für 3 Kitas beschafft; Beleg nachgereicht.", declaration }, Stolberg, 200);
         await Send($"/api/allocations/{id}/proof-of-use/accept", new { remarks = "In Ordnung." }, Treasurer, 200);
         (await app.Host.GetAsJsonAs(Stolberg, $"/api/allocations/{id}/proof-of-use")).GetProperty("status").GetString().ShouldBe("accepted");
 

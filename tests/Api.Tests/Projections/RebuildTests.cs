@@ -85,6 +85,12 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
             s.StatusCodeShouldBe(status);
         })).ReadAsJsonAsync<JsonElement>();
 
+    private static object Declaration(string place) => new
+    {
+        usedOnlyForPurpose = true, necessaryEconomicalThrifty = true, figuresAgreeWithBooks = true,
+        place, date = "2022-01-20", signatoryName = "Petra Schulz", signatoryFunction = "Kämmerin",
+    };
+
     private static object Donor(string name, string? email) => new { name, street = "Kaiserplatz 1", postalCode = "52062", city = "Aachen", country = "DE", email };
 
     private async Task ProduceHistoryAsync()
@@ -154,10 +160,10 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await Post($"/api/allocations/{stolberg}/disbursements", new { amountCents = 5_000, paidOn = "2021-12-20", bankReference = "UEB-1" }, Treasurer, 200);
         await Post($"/api/allocations/{stolberg}/returns", new { amountCents = 1_000, returnedOn = "2022-01-10", bankReference = "RUECK-1" }, Treasurer, 200);
         await Post($"/api/allocations/{stolberg}/withdraw", new { amountCents = 1_000, reason = "Beschluss geändert" }, Treasurer, 200);
-        await Post($"/api/allocations/{stolberg}/proof-of-use", new { narrativeReport = "Material gekauft." }, clerk, 200);
+        await Post($"/api/allocations/{stolberg}/proof-of-use", new { narrativeReport = "Material gekauft.", declaration = Declaration("Stolberg (Rhld.)") }, clerk, 200);
         await Post($"/api/allocations/{stolberg}/proof-of-use/accept", new { remarks = "in Ordnung" }, Treasurer, 200);
         var eschweilerClerk = app.Token("municipality", "eschweiler");
-        await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts." }, eschweilerClerk, 200);
+        await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts.", declaration = Declaration("Eschweiler") }, eschweilerClerk, 200);
         await Post($"/api/allocations/{eschweiler}/proof-of-use/reject", new { remarks = "Belege fehlen" }, Treasurer, 200);
     }
 

@@ -34,7 +34,7 @@ public class AppFixture : IAsyncLifetime
     /// </summary>
     protected virtual bool SoloMode => true;
 
-    /// <summary>Extra services of a fixture's host (e.g. a Marten listener that injects a failure).</summary>
+    /// <summary>Extra or replaced services of a fixture's host (e.g. the clock, or a Marten listener that injects a failure).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
@@ -81,7 +81,7 @@ public class AppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await Host.DisposeAsync();
+        if (Host is not null) await Host.DisposeAsync();
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade", connection);
@@ -94,5 +94,7 @@ public class AppFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         await Host.ResetAllMartenDataAsync();
+        // Messages a test left scheduled or waiting belong to its data: clear them too, so tests stay independent.
+        await Host.Services.GetRequiredService<Wolverine.Persistence.Durability.IMessageStore>().Admin.ClearAllAsync();
     }
 }

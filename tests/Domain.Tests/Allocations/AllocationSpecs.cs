@@ -97,13 +97,13 @@ public class AllocationSpecs
     {
         var spec = Spec().Given(Allocated(), Reported(500));
         spec.ThenRefused(a => AllocationDecisions.Decide(new ReviewProofOfUse(Id, true, null, "t"), a!, Samples.Now), RefusalKind.Conflict);
-        spec.Given(spec.When(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht", "c"), a!, Samples.Now)).ToArray());
+        spec.Given(spec.When(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht", "c", ProofOfUseSpecs.Declaration), a!, Samples.Now)).ToArray());
         spec.ThenRefused(a => AllocationDecisions.Decide(Item(100, voucher: "V9"), a!, Samples.Now), RefusalKind.Conflict);
         spec.ThenRefused(a => AllocationDecisions.Decide(new ReviewProofOfUse(Id, false, "", "t"), a!, Samples.Now), RefusalKind.Invalid, "remarks");
         spec.Given(spec.When(a => AllocationDecisions.Decide(new ReviewProofOfUse(Id, false, "Beleg fehlt", "t"), a!, Samples.Now)).ToArray());
         spec.State!.ProofStatus.ShouldBe(ProofStatus.Rejected);
         spec.Given(spec.When(a => AllocationDecisions.Decide(Item(100, voucher: "V9"), a!, Samples.Now)).ToArray());
-        spec.Given(spec.When(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht 2", "c"), a!, Samples.Now)).ToArray());
+        spec.Given(spec.When(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht 2", "c", ProofOfUseSpecs.Declaration), a!, Samples.Now)).ToArray());
         spec.Given(spec.When(a => AllocationDecisions.Decide(new ReviewProofOfUse(Id, true, null, "t"), a!, Samples.Now)).ToArray());
         spec.State!.ProofStatus.ShouldBe(ProofStatus.Accepted);
         spec.Then(a => AllocationDecisions.Decide(new ReviewProofOfUse(Id, true, null, "t"), a!, Samples.Now));

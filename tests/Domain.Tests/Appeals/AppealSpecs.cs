@@ -78,8 +78,8 @@ public class AppealSpecs
     }
 
     [Theory]
-    [InlineData("2021-07-13", false)]
-    [InlineData("2021-07-14", true)]
+    [InlineData("2021-07-14", false)]
+    [InlineData("2021-07-15", true)]
     [InlineData("2021-12-31", true)]
     [InlineData("2022-01-01", false)]
     public void the_simplified_proof_window_is_inclusive(string paidOn, bool inside)

@@ -16,6 +16,12 @@ public sealed record PurposeInput(string? Id, string? Name, string? Description)
 
 public sealed record MunicipalityInput(string? Id, string? Name, string? District);
 
+/// <summary>Whether the receipts say the money is used directly or passed on, and to whom.</summary>
+public sealed record GiftUseInput(bool PassedOn, string? Recipient, ExemptionInput? Exemption);
+
+/// <summary>The exemption notice of a recipient that is a tax-exempt corporation.</summary>
+public sealed record ExemptionInput(string? TaxOffice, string? TaxNumber, DateOnly? NoticeDate);
+
 public sealed record OpenAppealRequest(
     string? AppealId,
     string? Title,
@@ -28,7 +34,9 @@ public sealed record OpenAppealRequest(
     IReadOnlyList<MunicipalityInput>? Municipalities,
     string? ReceiptSignatory,
     DateOnly? ProofOfUseDeadline,
-    long? PledgeLimitCents)
+    long? PledgeLimitCents,
+    DateOnly? DisasterDate = null,
+    GiftUseInput? GiftUse = null)
 {
     public const int PurposesMax = 50;
     public const int MunicipalitiesMax = 500;
@@ -55,7 +63,9 @@ public sealed record OpenAppealRequest(
             municipalities.Select((m, i) => Inputs.Municipality(m, $"municipalities[{i}]")).ToList(),
             Text.RequireLine(ReceiptSignatory, "receiptSignatory", 200),
             ProofOfUseDeadline ?? throw DomainException.Invalid("proofOfUseDeadline", "proofOfUseDeadline is required."),
-            new Money(PledgeLimitCents ?? OpeningDecision.EpcAmountMax.Cents));
+            new Money(PledgeLimitCents ?? OpeningDecision.EpcAmountMax.Cents),
+            DisasterDate,
+            Inputs.GiftUse(GiftUse, "giftUse"));
     }
 }
 
@@ -98,6 +108,22 @@ public static class Inputs
             bic = parsed;
         }
         return new BankAccount(iban, bic, Text.RequireLine(a.Holder, field + ".holder", 70));
+    }
+
+    public static GiftUse? GiftUse(GiftUseInput? g, string field)
+    {
+        if (g is null) return null;
+        if (!g.PassedOn)
+        {
+            if (!string.IsNullOrWhiteSpace(g.Recipient) || g.Exemption is not null)
+                throw DomainException.Invalid(field + ".recipient", "Money used directly has no recipient to name.");
+            return Domain.Appeals.GiftUse.UsedDirectly;
+        }
+        var exemption = g.Exemption is not { } x ? null : new RecipientExemption(
+            Text.Require(x.TaxOffice, field + ".exemption.taxOffice", 100),
+            Text.Require(x.TaxNumber, field + ".exemption.taxNumber", 30),
+            x.NoticeDate ?? throw DomainException.Invalid(field + ".exemption.noticeDate", "noticeDate is required."));
+        return new GiftUse(true, Text.Require(g.Recipient, field + ".recipient", 300), exemption);
     }
 
     public static Purpose Purpose(PurposeInput p, string field)

@@ -1,7 +1,11 @@
 using FlutHilfe.Api.Donations.Pledging;
+using FlutHilfe.Api.Receipts;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Receipts;
+using FlutHilfe.Domain.Receipts.Covering;
+using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -34,7 +38,13 @@ public sealed record DonorView(
     string? ReceiptNumber,
     string? ReceiptPdfUrl,
     bool BankStatementSuffices,
-    string? ReceiptNote);
+    string? ReceiptNote,
+    IReadOnlyList<DonorReceiptLine>? Receipts = null,
+    string? ReceiptRequestUrl = null,
+    DateOnly? ReceiptDueOn = null);
+
+/// <summary>A valid receipt that states (part of) this donation's payments.</summary>
+public sealed record DonorReceiptLine(string Number, long AmountCents, string PdfUrl);
 
 /// <summary>One booking on the donation, as the bank recorded it (no payer data); a return is negative.</summary>
 public sealed record PaymentLine(DateOnly BookingDate, long AmountCents, string Kind, Guid PaymentId);
@@ -50,9 +60,13 @@ public static class DonorViewEndpoints
     [EndpointSummary("Donor view of one donation (needs the donor link's token)")]
     [ProducesResponseType<DonorView>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var (donation, appeal) = await Load(donationId, token, session, ct);
+        var link = Uri.EscapeDataString(token!);
+        var need = SimplifiedProof.For(donation, appeal);
+        var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock), settings.PartialPaymentGraceDays);
+        var requestUrl = need == ProofNeed.ReceiptNeeded && !donation.ReceiptWanted ? $"/api/donations/{donation.Id}/receipt?token={link}" : null;
         return Results.Ok(new DonorView(
             donation.Id, appeal.Slug, appeal.Title, StatusText(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
             EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
@@ -64,22 +78,46 @@ public static class DonorViewEndpoints
                 .Concat(donation.Returns.Select(r => new PaymentLine(r.BookingDate, -r.Amount.Cents, "return", r.PaymentId)))
                 .OrderBy(l => l.BookingDate).ToList(),
             donation.ReceiptWanted, donation.ReceiptNumber,
-            donation.ReceiptNumber is { } number ? $"/api/receipts/{number}.pdf?token={Uri.EscapeDataString(token!)}" : null,
-            SimplifiedProof(donation, appeal), SimplifiedProof(donation, appeal) ? SimplifiedProofNote : null));
+            donation.ReceiptNumber is { } number ? $"/api/receipts/{number}.pdf?token={link}" : null,
+            need == ProofNeed.BankStatementSuffices,
+            ReceiptNote(donation, appeal, need, due),
+            ValidReceipts(donation).Select(r => new DonorReceiptLine(r.Number, r.Amount.Cents, $"/api/receipts/{r.Number}.pdf?token={link}")).ToList(),
+            requestUrl,
+            due.WaitUntil));
     }
 
     public const string SimplifiedProofNote =
         "Für diese Spende genügt dem Finanzamt Ihr Kontoauszug als Nachweis (vereinfachter Zuwendungsnachweis nach § 50 Abs. 4 EStDV). "
         + "Eine Zuwendungsbestätigung erhalten Sie auf Wunsch trotzdem.";
 
-    /// <summary>
-    /// § 50 Abs. 4 EStDV: up to 300 € the bank statement suffices; in a declared disaster without limit for money paid
-    /// into the special account within the window.
-    /// </summary>
-    public static bool SimplifiedProof(Donation donation, Appeal appeal)
-        => donation.PaidOn is { } paidOn && (donation.Net <= SimplifiedProofLimit || appeal.IsInSimplifiedProofWindow(paidOn));
+    /// <summary>What the donor reads about receipts, in German.</summary>
+    public static string? ReceiptNote(Donation donation, Appeal appeal, ProofNeed need, ReceiptDue due)
+    {
+        if (donation.ReceiptWanted && due.WaitUntil is { } day)
+        {
+            return "Ihre Zuwendungsbestätigung stellen wir aus, sobald der zugesagte Betrag vollständig eingegangen ist, "
+                   + $"spätestens am {ReceiptPdf.Date(day)} über die bis dahin eingegangenen Zahlungen.";
+        }
+        return need switch
+        {
+            ProofNeed.BankStatementSuffices => SimplifiedProofNote,
+            ProofNeed.ReceiptNeeded when !donation.ReceiptWanted =>
+                "Für diese Spende genügt Ihr Kontoauszug dem Finanzamt nicht als Nachweis: Für Zuwendungen über 300 €"
+                + (appeal.IsDisasterSpecialAccount && appeal.SimplifiedProof is { } w
+                    ? $", die nicht im Katastrophenzeitraum vom {ReceiptPdf.Date(w.From)} bis {ReceiptPdf.Date(w.To)} eingezahlt wurden,"
+                    : "")
+                + " verlangt es eine Zuwendungsbestätigung (§ 50 Abs. 4 EStDV). Sie haben noch keine angefordert: "
+                + "Bitte fordern Sie sie mit Ihrer Postanschrift an (receiptRequestUrl).",
+            _ => null,
+        };
+    }
 
-    public static readonly Money SimplifiedProofLimit = new(300_00);
+    /// <summary>The valid receipts stating this donation's payments, with what each states of it.</summary>
+    public static IReadOnlyList<(string Number, Money Amount)> ValidReceipts(Donation donation)
+        => donation.PaymentReceipts.Count == 0
+            ? donation.ReceiptNumber is { } number ? [(number, donation.Net)] : []
+            : donation.PaymentReceipts.Where(r => r.Valid).GroupBy(r => r.Number)
+                .Select(g => (g.Key, g.Aggregate(Money.Zero, (s, r) => s + r.Amount))).ToList();
 
     [WolverineGet("/api/donations/{donationId}/qr.png", OperationId = "getDonationQrPng")]
     [AllowAnonymous]

@@ -123,7 +123,7 @@ public static class ReconcilingEndpoints
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Undo a wrong match (every part of a split); the payment returns to the queue (treasurer)")]
     [ProducesResponseType<PaymentView>(200)]
-    public static async Task<PaymentView> Unmatch(Guid paymentId, UnmatchRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static async Task<(PaymentView, OutgoingMessages)> Unmatch(Guid paymentId, UnmatchRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
         var payment = await FetchPayment(session, paymentId, ct);
@@ -133,8 +133,15 @@ public static class ReconcilingEndpoints
 
         var outcome = MatchingDecision.Unmatch(payment.Aggregate, streams.ToDictionary(s => s.Key, s => s.Value.Aggregate!), reason, user.FindFirst("sub")?.Value, clock.GetUtcNow());
         payment.AppendMany(outcome.PaymentEvents);
-        foreach (var change in outcome.Donations) streams[change.DonationId].AppendMany(change.Events);
-        return View(outcome, payment.Aggregate, streams.Values.Select(s => s.Aggregate!).ToList());
+        // A receipt that stated a withdrawn payment is cancelled (and what stays is receipted again).
+        var messages = new OutgoingMessages();
+        foreach (var change in outcome.Donations)
+        {
+            var stream = streams[change.DonationId];
+            stream.AppendMany(change.Events);
+            messages.AddRange(ReceiptTriggers.After(change.Events.Aggregate(stream.Aggregate!, DonationEvolution.Apply), change.Events));
+        }
+        return (View(outcome, payment.Aggregate, streams.Values.Select(s => s.Aggregate!).ToList()), messages);
     }
 
     [WolverinePost("/api/payments/{paymentId}/split", OperationId = "splitPayment")]

@@ -14,7 +14,9 @@ public sealed record OpenAppeal(
     IReadOnlyList<Municipality> Municipalities,
     string ReceiptSignatory,
     DateOnly ProofOfUseDeadline,
-    Money PledgeLimit);
+    Money PledgeLimit,
+    DateOnly? DisasterDate = null,
+    GiftUse? GiftUse = null);
 
 public sealed record AppealOpened(
     string AppealId,
@@ -29,7 +31,9 @@ public sealed record AppealOpened(
     string ReceiptSignatory,
     DateOnly ProofOfUseDeadline,
     Money PledgeLimit,
-    DateTimeOffset OpenedAt);
+    DateTimeOffset OpenedAt,
+    DateOnly? DisasterDate = null,
+    GiftUse? GiftUse = null);
 
 public static class OpeningDecision
 {
@@ -62,12 +66,18 @@ public static class OpeningDecision
         SepaText.Require(command.Title, "title", symbolsMayBeDropped: true);
         if (!command.PledgeLimit.IsPositive || command.PledgeLimit > EpcAmountMax)
             throw DomainException.Invalid("pledgeLimitCents", "The pledge limit must be between 0,01 € and 999.999.999,99 €.");
+        if (command.DisasterDate is { } disaster && disaster > command.ProofOfUseDeadline)
+            throw DomainException.Invalid("disasterDate", "The disaster date lies after the proof-of-use deadline.");
+        if (command.GiftUse is { PassedOn: true, Recipient: null or "" })
+            throw DomainException.Invalid("giftUse.recipient", "Money passed on needs the recipient named on the receipts.");
+        if (command.GiftUse is { PassedOn: false } direct && (direct.Recipient is not null || direct.Exemption is not null))
+            throw DomainException.Invalid("giftUse.recipient", "Money used directly has no recipient to name.");
 
         return
         [
             new AppealOpened(command.AppealId, command.Title, command.Description, command.Issuer, command.Account,
                 command.IsDisasterSpecialAccount, command.SimplifiedProof, command.Purposes, command.Municipalities,
-                command.ReceiptSignatory, command.ProofOfUseDeadline, command.PledgeLimit, now),
+                command.ReceiptSignatory, command.ProofOfUseDeadline, command.PledgeLimit, now, command.DisasterDate, command.GiftUse),
         ];
     }
 

@@ -30,15 +30,27 @@ public sealed record ReceiptIssued(
     bool WaiverOfReimbursement,
     string TemplateVersion,
     string? ReplacesNumber,
-    DateTimeOffset IssuedAt);
+    DateTimeOffset IssuedAt,
+    PrintedUse? Use = null,
+    string? MachineNote = null);
 
-/// <summary>The receipt's number now stands for this donation (one valid receipt per donation at a time).</summary>
-public sealed record ReceiptAssigned(Guid DonationId, string Number, DateTimeOffset AssignedAt);
+/// <summary>
+/// The receipt's number now covers these payments of the donation. <see cref="PaymentIds"/> is null in events written
+/// before receipts covered payments: such a receipt covered every payment the donation had then.
+/// </summary>
+public sealed record ReceiptAssigned(Guid DonationId, string Number, DateTimeOffset AssignedAt, IReadOnlyList<Guid>? PaymentIds = null);
 
 /// <summary>The donor asked for a receipt after pledging (donor link).</summary>
 public sealed record ReceiptRequested(Guid DonationId, Guid DonorId, DateTimeOffset RequestedAt);
 
 public sealed record ReceiptMailed(string Number, DateTimeOffset MailedAt);
+
+/// <summary>
+/// The printed statement on the use of the gift (BMF template): used directly by the issuer, or passed on to
+/// <see cref="Recipient"/> as the donor specified. <see cref="Exemption"/> is printed only for a recipient that is a
+/// tax-exempt corporation (the template's "die/der vom Finanzamt … befreit ist").
+/// </summary>
+public sealed record PrintedUse(bool PassedOn, string? Recipient, Appeals.RecipientExemption? Exemption);
 
 /// <summary>The donor as printed: name and postal address at the moment of issue.</summary>
 public sealed record PrintedDonor(string Name, string Street, string PostalCode, string City, string Country);

@@ -1,39 +1,49 @@
 using System.Globalization;
+using System.Text;
 using FlutHilfe.Domain.Shared;
 using FlutHilfe.Domain.Shared.Documents;
 using PdfSharp;
 using PdfSharp.Drawing;
-using PdfSharp.Drawing.Layout;
 using PdfSharp.Pdf;
+using PdfSharp.Pdf.Advanced;
 using QRCoder;
 
 namespace FlutHilfe.Domain.Receipts.Issuing;
 
 /// <summary>
-/// Renders a receipt from its frozen fact: one A4 page (a collective receipt adds its annex), German, with a
-/// verification QR code drawn as vector squares. A copy re-renders the same fact and says so on the page.
+/// Renders a receipt from its frozen fact, with the wording of the template version it was issued with: one A4 page
+/// (a collective receipt adds its annex, over as many pages as its payments need), German, with the verification
+/// link printed, clickable and as a QR code (vector squares). A copy re-renders the same fact and says so on every page.
+/// Every text is measured and wrapped inside the margins, so long names, purposes or recipients never overlap; when
+/// the front would not fit one page the type is set a little smaller (never below 80 %).
 /// </summary>
 public static class ReceiptPdf
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
-    public static byte[] Render(ReceiptIssued receipt, PrintedDonor? donor, ReceiptTemplate template, string machineNote, string verificationUrl, bool copy)
+    public const double PageWidth = 595;
+    public const double PageHeight = 842;
+    /// <summary>Margins of every page: nothing is printed outside them.</summary>
+    public const double MarginLeft = 57, MarginRight = 57, MarginTop = 36, MarginBottom = 36;
+
+    /// <param name="fallbackMachineNote">Printed when the fact predates the frozen machine note (older receipts).</param>
+    public static byte[] Render(ReceiptIssued receipt, PrintedDonor? donor, string fallbackMachineNote, string verificationUrl, bool copy)
     {
         PdfFonts.EnsureRegistered();
+        var template = ReceiptTemplate.For(receipt.TemplateVersion);
         using var document = new PdfDocument();
         document.Info.Title = $"{(receipt.Kind == ReceiptKind.Collective ? template.CollectiveTitle : template.Title)} Nr. {receipt.Number}";
         document.Info.Author = receipt.Issuer.Name;
+        document.Language = "de-DE";
 
         var page = document.AddPage();
         page.Size = PageSize.A4;
-        using (var gfx = XGraphics.FromPdfPage(page)) new Front(gfx, receipt, donor, template, machineNote, verificationUrl, copy).Draw();
-        if (receipt.Kind == ReceiptKind.Collective)
+        using (var gfx = XGraphics.FromPdfPage(page))
         {
-            var annex = document.AddPage();
-            annex.Size = PageSize.A4;
-            using var gfx = XGraphics.FromPdfPage(annex);
-            DrawAnnex(gfx, receipt, template, copy);
+            var front = new Front(gfx, page, receipt, donor, template, receipt.MachineNote ?? fallbackMachineNote, verificationUrl, copy);
+            front.Draw();
         }
+        if (receipt.Kind == ReceiptKind.Collective) Annex.Draw(document, receipt, template, copy);
 
         using var output = new MemoryStream();
         document.Save(output, false);
@@ -42,172 +52,349 @@ public static class ReceiptPdf
 
     public static string Date(DateOnly date) => date.ToString("dd.MM.yyyy", German);
 
-    private sealed class Front(XGraphics gfx, ReceiptIssued r, PrintedDonor? donor, ReceiptTemplate t, string machineNote, string verificationUrl, bool copy)
+    private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+
+    private static XFont Font(double size, XFontStyleEx style = XFontStyleEx.Regular) => new(PdfFonts.Sans, size, style, Unicode);
+
+    /// <summary>Greedy word wrap by measured width; a word wider than the line is broken (after a hyphen if it can).</summary>
+    internal static List<string> Wrap(XGraphics gfx, string text, XFont font, double width)
     {
-        private const double Left = 57;
-        private const double Width = 481;
-        private readonly XFont _small = new(PdfFonts.Sans, 7.5);
-        private readonly XFont _body = new(PdfFonts.Sans, 9.5);
-        private readonly XFont _bold = new(PdfFonts.Sans, 9.5, XFontStyleEx.Bold);
-        private readonly XFont _title = new(PdfFonts.Sans, 14, XFontStyleEx.Bold);
-        private readonly XTextFormatter _text = new(gfx);
-        private double _y = 45;
+        var lines = new List<string>();
+        foreach (var hard in text.Replace("\r\n", "\n").Split('\n'))
+        {
+            var current = new StringBuilder();
+            foreach (var word in hard.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var candidate = current.Length == 0 ? word : current + " " + word;
+                if (gfx.MeasureString(candidate, font).Width <= width)
+                {
+                    current.Clear().Append(candidate);
+                    continue;
+                }
+                if (current.Length > 0)
+                {
+                    lines.Add(current.ToString());
+                    current.Clear();
+                }
+                var rest = word;
+                while (gfx.MeasureString(rest, font).Width > width && rest.Length > 1)
+                {
+                    var take = 1;
+                    while (take < rest.Length && gfx.MeasureString(rest[..(take + 1)], font).Width <= width) take++;
+                    var hyphen = rest.AsSpan(0, take).LastIndexOfAny("-/");
+                    if (hyphen > 0 && hyphen < take - 1) take = hyphen + 1;
+                    lines.Add(rest[..take]);
+                    rest = rest[take..];
+                }
+                current.Append(rest);
+            }
+            lines.Add(current.ToString());
+        }
+        return lines;
+    }
+
+    private sealed class Front(XGraphics gfx, PdfPage page, ReceiptIssued r, PrintedDonor? donor, ReceiptTemplate t, string machineNote, string verificationUrl, bool copy)
+    {
+        private const double Left = MarginLeft;
+        private const double Right = PageWidth - MarginRight;
+        private const double Width = Right - Left;
+        private const double QrSize = 76;
+        private const double VerificationTop = PageHeight - MarginBottom - QrSize;
+
+        private double _scale = 1;
+        private bool _dry;
+        private double _y;
+
+        private XFont Small => Font(7.5 * _scale);
+        private XFont Body => Font(9.5 * _scale);
+        private XFont Bold => Font(9.5 * _scale, XFontStyleEx.Bold);
+        private XFont TitleFont => Font(14 * _scale, XFontStyleEx.Bold);
+        private XFont SignatureFont => Font(11 * _scale, XFontStyleEx.Italic);
 
         public void Draw()
         {
-            if (copy) Copy();
-            Paragraph(t.IssuerLabel, _small, 10);
-            Paragraph($"{r.Issuer.Name}\n{r.Issuer.Address.Street}\n{r.Issuer.Address.PostalCode} {r.Issuer.Address.City}", _body, 40);
-            _y += 6;
-            Paragraph(r.Kind == ReceiptKind.Collective ? t.CollectiveTitle : t.Title, _title, 20);
-            Paragraph(t.SubtitlePublicBody, _body, 26);
-            gfx.DrawString($"Nr. {r.Number}", _bold, XBrushes.Black, new XRect(Left, _y, Width, 12), XStringFormats.TopRight);
-            _y += 16;
-
-            Box(t.DonorLabel, donor is null
-                ? "(Angaben zum Zuwendenden gelöscht)"
-                : $"{donor.Name}\n{donor.Street}\n{donor.PostalCode} {donor.City}{(donor.Country == "DE" ? "" : "\n" + donor.Country)}", 62);
-
-            // Digits | words | date: the words get the most room, and shrink to fit (German number words are long).
-            var rowTop = _y;
-            Cell(Left, rowTop, 150, r.Kind == ReceiptKind.Collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, r.Amount.ToString());
-            Cell(Left + 156, rowTop, 205, t.AmountWordsLabel, r.AmountInWords);
-            Cell(Left + 367, rowTop, Width - 367, r.Kind == ReceiptKind.Collective ? t.PeriodLabel : t.DateLabel,
-                r.Kind == ReceiptKind.Collective ? $"{Date(r.PeriodFrom!.Value)} – {Date(r.PeriodTo!.Value)}" : Date(r.DonationDate));
-            _y = rowTop + 52;
-
-            if (r.Kind == ReceiptKind.Collective)
+            // Measure first: shrink the type until the front ends above the verification block.
+            for (_scale = 1; _scale > 0.8; _scale -= 0.05)
             {
-                Paragraph(t.CollectiveWaiverLine, _body, 26);
+                _dry = true;
+                if (Content() <= VerificationTop - 10) break;
             }
-            else
-            {
-                gfx.DrawString(t.WaiverLine, _body, XBrushes.Black, Left, _y + 9);
-                Checkbox(Left + 360, "Ja", r.WaiverOfReimbursement);
-                Checkbox(Left + 420, "Nein", !r.WaiverOfReimbursement);
-                _y += 22;
-            }
-
-            Paragraph($"{t.PurposeLineStart} {r.PurposeText} {t.PurposeLineEnd}", _body, 40);
-            if (r.Kind == ReceiptKind.Collective) Paragraph(t.CollectiveNoOtherReceipt, _body, 40);
-            if (r.ReplacesNumber is { } old) Paragraph($"Diese Bestätigung ersetzt die Zuwendungsbestätigung Nr. {old}, die storniert wurde.", _bold, 16);
-
-            _y += 8;
-            gfx.DrawString($"{r.Place}, {Date(r.IssueDate)}", _body, XBrushes.Black, Left, _y + 9);
-            gfx.DrawString($"gez. {r.Signatory}", new XFont(PdfFonts.Sans, 11, XFontStyleEx.Italic), XBrushes.Black, Left + 200, _y + 9);
-            _y += 16;
-            gfx.DrawLine(XPens.Black, Left, _y, Left + Width, _y);
-            _y += 2;
-            Paragraph(t.SignatureLabel, _small, 14);
-            Paragraph(machineNote, _small, 22);
-
-            _y += 6;
-            Paragraph(t.LiabilityNote, _small, 34);
+            _dry = false;
+            Content();
             Verification();
         }
 
-        private void Copy()
+        private double Content()
         {
-            var font = new XFont(PdfFonts.Sans, 9, XFontStyleEx.Bold);
-            gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(255, 244, 214)), Left, 20, Width, 16);
-            gfx.DrawString(t.CopyMarker, font, XBrushes.DarkRed, new XRect(Left, 20, Width, 16), XStringFormats.Center);
+            _y = MarginTop;
+            if (copy) CopyBand();
+            Paragraph(t.IssuerLabel, Small, after: 2);
+            Paragraph($"{r.Issuer.Name}\n{r.Issuer.Address.Street}\n{r.Issuer.Address.PostalCode} {r.Issuer.Address.City}", Body, after: 10);
+            Paragraph(r.Kind == ReceiptKind.Collective ? t.CollectiveTitle : t.Title, TitleFont, after: 2);
+            Paragraph(t.SubtitlePublicBody, Body, after: 2);
+            Text($"Nr. {r.Number}", Bold, Left, _y, Width, XStringFormats.TopRight);
+            _y += Bold.Height + 6;
+
+            Box(t.DonorLabel, donor is null
+                ? "(Angaben zum Zuwendenden gelöscht)"
+                : $"{donor.Name}\n{donor.Street}\n{donor.PostalCode} {donor.City}{(donor.Country == "DE" ? "" : "\n" + donor.Country)}");
+
+            AmountRow();
+
+            if (r.Kind == ReceiptKind.Single) WaiverLine();
+            Paragraph($"{t.PurposeLineStart} {r.PurposeText} {t.PurposeLineEnd}", Body, after: 6);
+            if (t.UseStatement(r.Use) is { } use) Paragraph(use, Body, after: 6);
+            if (r.Kind == ReceiptKind.Collective)
+            {
+                Paragraph(t.CollectiveNoOtherReceipt, Body, after: 6);
+                Paragraph(t.CollectiveWaiverLine, Body, after: 6);
+            }
+            if (r.ReplacesNumber is { } old) Paragraph($"Diese Bestätigung ersetzt die Zuwendungsbestätigung Nr. {old}, die storniert wurde.", Bold, after: 6);
+
+            Signature();
+            Paragraph(machineNote, Small, after: 6);
+            Paragraph(t.LiabilityNote, Small, after: 0);
+            return _y;
         }
 
-        private void Verification()
+        private void CopyBand()
         {
-            const double size = 80;
-            var top = 842 - 45 - size;
-            QrSquares(gfx, verificationUrl, Left, top, size);
-            _text.DrawString($"{t.VerifyLabel}\n{verificationUrl}\nZuwendungsbestätigung Nr. {r.Number} · Vorlage {r.TemplateVersion}",
-                _small, XBrushes.Black, new XRect(Left + size + 12, top + 18, Width - size - 12, 50));
+            var font = Font(9, XFontStyleEx.Bold);
+            if (!_dry)
+            {
+                gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(255, 244, 214)), Left, _y, Width, 16);
+                gfx.DrawString(t.CopyMarker, font, XBrushes.DarkRed, new XRect(Left, _y, Width, 16), XStringFormats.Center);
+            }
+            _y += 22;
         }
 
-        private void Paragraph(string text, XFont font, double height)
+        private void Paragraph(string text, XFont font, double after)
         {
-            _text.DrawString(text, font, XBrushes.Black, new XRect(Left, _y, Width, height));
-            _y += height;
+            _y = Lines(text, font, Left, _y, Width) + after;
         }
 
-        private void Box(string label, string content, double height)
+        /// <summary>Draws wrapped text into a column; returns the y below it.</summary>
+        private double Lines(string text, XFont font, double x, double y, double width, XBrush? brush = null)
         {
-            gfx.DrawString(label, _small, XBrushes.Black, Left, _y + 7);
-            _y += 10;
-            gfx.DrawRectangle(XPens.Black, Left, _y, Width, height);
-            _text.DrawString(content, _body, XBrushes.Black, new XRect(Left + 6, _y + 5, Width - 12, height - 8));
+            var lineHeight = font.GetHeight();
+            foreach (var line in Wrap(gfx, text, font, width))
+            {
+                Text(line, font, x, y, width, XStringFormats.TopLeft, brush);
+                y += lineHeight;
+            }
+            return y;
+        }
+
+        private void Text(string text, XFont font, double x, double y, double width, XStringFormat format, XBrush? brush = null)
+        {
+            if (!_dry) gfx.DrawString(text, font, brush ?? XBrushes.Black, new XRect(x, y, width, font.GetHeight()), format);
+        }
+
+        private void Box(string label, string content)
+        {
+            _y = Lines(label, Small, Left, _y, Width) + 2;
+            var bottom = Lines(content, Body, Left + 6, _y + 5, Width - 12);
+            var height = Math.Max(bottom - _y + 5, 40 * _scale);
+            if (!_dry) gfx.DrawRectangle(XPens.Black, Left, _y, Width, height);
             _y += height + 10;
         }
 
-        private void Cell(double x, double y, double width, string label, string content)
+        /// <summary>Digits | words | date (or period): each label wraps inside its own cell, so labels never run into each other.</summary>
+        private void AmountRow()
         {
-            gfx.DrawString(label, _small, XBrushes.Black, x, y + 7);
-            gfx.DrawRectangle(XPens.Black, x, y + 10, width, 36);
-            _text.DrawString(content, Fitting(content, width - 8), XBrushes.Black, new XRect(x + 4, y + 14, width - 8, 30));
+            var collective = r.Kind == ReceiptKind.Collective;
+            const double gap = 8;
+            // The digits cell is as wide as its label needs on one line (the collective label is longer).
+            var digits = Math.Min(180, Math.Max(150, gfx.MeasureString(collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, Small).Width + 2));
+            var widths = new[] { digits, Width - digits - 110 - 2 * gap, 110.0 };
+            var xs = new[] { Left, Left + widths[0] + gap, Left + widths[0] + gap + widths[1] + gap };
+            var labels = new[] { collective ? t.CollectiveAmountDigitsLabel : t.AmountDigitsLabel, t.AmountWordsLabel, collective ? t.PeriodLabel : t.DateLabel };
+            var contents = new[]
+            {
+                r.Amount.ToString(), r.AmountInWords,
+                collective ? $"{Date(r.PeriodFrom!.Value)} – {Date(r.PeriodTo!.Value)}" : Date(r.DonationDate),
+            };
+
+            var labelHeight = labels.Select((l, i) => Wrap(gfx, l, Small, widths[i]).Count * Small.GetHeight()).Max();
+            var top = _y;
+            for (var i = 0; i < 3; i++) Lines(labels[i], Small, xs[i], top, widths[i]);
+            var boxTop = top + labelHeight + 2;
+            var fonts = contents.Select((c, i) => Fitting(c, widths[i] - 8)).ToList();
+            var contentHeight = contents.Select((c, i) => Wrap(gfx, c, fonts[i], widths[i] - 8).Count * fonts[i].GetHeight()).Max();
+            var boxHeight = Math.Max(contentHeight + 8, 30 * _scale);
+            for (var i = 0; i < 3; i++)
+            {
+                if (!_dry) gfx.DrawRectangle(XPens.Black, xs[i], boxTop, widths[i], boxHeight);
+                Lines(contents[i], fonts[i], xs[i] + 4, boxTop + 4, widths[i] - 8);
+            }
+            _y = boxTop + boxHeight + 10;
         }
 
         /// <summary>
-        /// The body font, shrunk a little so the whole text fits on one line (down to 7.5 pt); otherwise shrunk
-        /// until the longest word fits (never below 5 pt) and the text wraps.
+        /// The body font, set a little smaller (down to 7.5 pt) when that keeps the text on one line; otherwise the
+        /// largest size (down to 5.5 pt) at which its longest word fits, so the text wraps between words and German number
+        /// words ("neunhundertneunundneunzigtausend…") stay whole.
         /// </summary>
-        private XFont Fitting(string content, double width)
+        private XFont Fitting(string text, double width)
         {
-            for (var size = 9.5; size >= 7.5; size -= 0.5)
+            for (var size = 9.5; size >= 7.5; size -= 0.25)
             {
-                var font = new XFont(PdfFonts.Sans, size);
-                if (gfx.MeasureString(content, font).Width <= width) return font;
+                var font = Font(size * _scale);
+                if (gfx.MeasureString(text, font).Width <= width) return font;
             }
-            var longest = content.Split(' ', '\n').OrderByDescending(w => w.Length).First();
-            for (var size = 9.5; size > 5; size -= 0.5)
+            var longest = text.Split(' ', '\n').MaxBy(w => w.Length) ?? text;
+            for (var size = 9.5; size > 5.5; size -= 0.25)
             {
-                var font = new XFont(PdfFonts.Sans, size);
+                var font = Font(size * _scale);
                 if (gfx.MeasureString(longest, font).Width <= width) return font;
             }
-            return new XFont(PdfFonts.Sans, 5);
+            return Font(5.5 * _scale);
+        }
+
+        private void WaiverLine()
+        {
+            const double boxes = 110;
+            var textBottom = Lines(t.WaiverLine, Body, Left, _y, Width - boxes);
+            Checkbox(Right - boxes + 10, "Ja", r.WaiverOfReimbursement);
+            Checkbox(Right - boxes + 60, "Nein", !r.WaiverOfReimbursement);
+            _y = Math.Max(textBottom, _y + 12) + 8;
         }
 
         private void Checkbox(double x, string label, bool ticked)
         {
-            gfx.DrawRectangle(XPens.Black, x, _y + 1, 9, 9);
-            if (ticked)
+            var size = 9 * _scale;
+            if (!_dry)
             {
-                gfx.DrawLine(XPens.Black, x + 1.5, _y + 2.5, x + 7.5, _y + 8.5);
-                gfx.DrawLine(XPens.Black, x + 7.5, _y + 2.5, x + 1.5, _y + 8.5);
+                gfx.DrawRectangle(XPens.Black, x, _y + 1, size, size);
+                if (ticked)
+                {
+                    gfx.DrawLine(XPens.Black, x + 1.5, _y + 2.5, x + size - 1.5, _y + size - 0.5);
+                    gfx.DrawLine(XPens.Black, x + size - 1.5, _y + 2.5, x + 1.5, _y + size - 0.5);
+                }
             }
-            gfx.DrawString(label, _body, XBrushes.Black, x + 13, _y + 9);
+            Text(label, Body, x + size + 4, _y, 40, XStringFormats.TopLeft);
+        }
+
+        /// <summary>Place and date, the facsimile signature and the line, all between the margins.</summary>
+        private void Signature()
+        {
+            _y += 6;
+            const double signatureX = Left + 170;
+            var placeBottom = Lines($"{r.Place}, {Date(r.IssueDate)}", Body, Left, _y + 3, signatureX - Left - 10);
+            var signatureBottom = Lines($"gez. {r.Signatory}", SignatureFont, signatureX, _y, Right - signatureX);
+            _y = Math.Max(placeBottom, signatureBottom) + 2;
+            if (!_dry) gfx.DrawLine(XPens.Black, Left, _y, Right, _y);
+            _y += 2;
+            Paragraph(t.SignatureLabel, Small, after: 6);
+        }
+
+        private void Verification()
+        {
+            var top = VerificationTop;
+            QrSquares(gfx, verificationUrl, Left, top, QrSize);
+            var textX = Left + QrSize + 12;
+            var y = Lines(t.VerifyLabel, Small, textX, top + 14, Right - textX);
+            var linkTop = y;
+            y = Lines(verificationUrl, Small, textX, y, Right - textX, XBrushes.DarkBlue);
+            // The printed link is clickable too (an absolute URL, like the QR code).
+            var area = gfx.Transformer.WorldToDefaultPage(new XRect(textX, linkTop, Right - textX, y - linkTop));
+            page.AddWebLink(new PdfRectangle(area), verificationUrl);
+            Lines($"Zuwendungsbestätigung Nr. {r.Number} · Vorlage {r.TemplateVersion}", Small, textX, y, Right - textX);
         }
     }
 
-    private static void DrawAnnex(XGraphics gfx, ReceiptIssued r, ReceiptTemplate t, bool copy)
+    /// <summary>"Anlage zur Sammelbestätigung vom …": one line per payment, header repeated on every page, total at the end.</summary>
+    private static class Annex
     {
-        const double left = 57, width = 481;
-        var body = new XFont(PdfFonts.Sans, 9.5);
-        var bold = new XFont(PdfFonts.Sans, 9.5, XFontStyleEx.Bold);
-        double y = 50;
-        if (copy) gfx.DrawString(t.CopyMarker, bold, XBrushes.DarkRed, left, 35);
-        gfx.DrawString($"{t.AnnexTitle} Nr. {r.Number}", new XFont(PdfFonts.Sans, 13, XFontStyleEx.Bold), XBrushes.Black, left, y);
-        y += 18;
-        gfx.DrawString($"{t.PeriodLabel} {Date(r.PeriodFrom!.Value)} – {Date(r.PeriodTo!.Value)}", body, XBrushes.Black, left, y);
-        y += 22;
-        double[] x = [left, left + 90, left + 220, left + 400];
-        string[] head = ["Datum der Zuwendung", "Art der Zuwendung", "Verzicht auf die Erstattung von Aufwendungen (ja/nein)", "Betrag"];
-        var formatter = new XTextFormatter(gfx);
-        for (var i = 0; i < head.Length; i++) formatter.DrawString(head[i], bold, XBrushes.Black, new XRect(x[i], y, i == 2 ? 170 : 120, 26));
-        y += 28;
-        gfx.DrawLine(XPens.Black, left, y, left + width, y);
-        y += 4;
-        foreach (var line in r.Lines)
+        private const double Left = MarginLeft;
+        private const double Right = PageWidth - MarginRight;
+        private const double RowHeight = 14;
+        private const double FooterTop = PageHeight - MarginBottom - 10;
+
+        public static void Draw(PdfDocument document, ReceiptIssued r, ReceiptTemplate t, bool copy)
         {
-            gfx.DrawString(Date(line.Date), body, XBrushes.Black, x[0], y + 9);
-            gfx.DrawString("Geldzuwendung", body, XBrushes.Black, x[1], y + 9);
-            gfx.DrawString("nein", body, XBrushes.Black, x[2], y + 9);
-            gfx.DrawString(line.Amount.ToString(), body, XBrushes.Black, new XRect(x[3], y, left + width - x[3], 12), XStringFormats.TopRight);
-            y += 14;
+            var body = Font(9.5);
+            var bold = Font(9.5, XFontStyleEx.Bold);
+            var small = Font(7.5);
+            double[] widths = [100, 150, 150, Right - Left - 400];
+            var xs = new double[4];
+            for (var i = 1; i < 4; i++) xs[i] = xs[i - 1] + widths[i - 1];
+            for (var i = 0; i < 4; i++) xs[i] += Left;
+            string[] head = [t.AnnexDateColumn, t.AnnexKindColumn, t.AnnexWaiverColumn, t.AnnexAmountColumn];
+            var title = t.AnnexTitleCarriesDate ? $"{t.AnnexTitle} vom {Date(r.IssueDate)}" : $"{t.AnnexTitle} Nr. {r.Number}";
+
+            var pages = new List<PdfPage>();
+            XGraphics? gfx = null;
+            double y = 0;
+
+            void NewPage()
+            {
+                gfx?.Dispose();
+                var page = document.AddPage();
+                page.Size = PageSize.A4;
+                pages.Add(page);
+                gfx = XGraphics.FromPdfPage(page);
+                y = MarginTop;
+                if (copy)
+                {
+                    gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(255, 244, 214)), Left, y, Right - Left, 16);
+                    gfx.DrawString(t.CopyMarker, Font(9, XFontStyleEx.Bold), XBrushes.DarkRed, new XRect(Left, y, Right - Left, 16), XStringFormats.Center);
+                    y += 22;
+                }
+                var titleFont = Font(13, XFontStyleEx.Bold);
+                gfx.DrawString(title, titleFont, XBrushes.Black, new XRect(Left, y, Right - Left, titleFont.GetHeight()), XStringFormats.TopLeft);
+                y += titleFont.GetHeight() + 2;
+                var subtitle = $"zur Sammelbestätigung Nr. {r.Number} · {t.PeriodLabel} {Date(r.PeriodFrom!.Value)} – {Date(r.PeriodTo!.Value)}";
+                foreach (var line in Wrap(gfx, subtitle, body, Right - Left))
+                {
+                    gfx.DrawString(line, body, XBrushes.Black, new XRect(Left, y, Right - Left, body.GetHeight()), XStringFormats.TopLeft);
+                    y += body.GetHeight();
+                }
+                y += 10;
+                var headLines = head.Select((h, i) => Wrap(gfx, h, bold, widths[i] - 6)).ToList();
+                for (var i = 0; i < 4; i++)
+                {
+                    var ly = y;
+                    foreach (var line in headLines[i])
+                    {
+                        gfx.DrawString(line, bold, XBrushes.Black, new XRect(xs[i], ly, widths[i] - 6, bold.GetHeight()), i == 3 ? XStringFormats.TopRight : XStringFormats.TopLeft);
+                        ly += bold.GetHeight();
+                    }
+                }
+                y += headLines.Max(l => l.Count) * bold.GetHeight() + 3;
+                gfx.DrawLine(XPens.Black, Left, y, Right, y);
+                y += 4;
+            }
+
+            NewPage();
+            foreach (var line in r.Lines)
+            {
+                if (y + RowHeight > FooterTop - RowHeight * 2) NewPage();
+                Row(gfx!, y, [Date(line.Date), t.AnnexKind, r.WaiverOfReimbursement ? "ja" : "nein", line.Amount.ToString()], body);
+                y += RowHeight;
+            }
+            gfx!.DrawLine(XPens.Black, Left, y, Right, y);
+            y += 4;
+            var total = r.Lines.Aggregate(Money.Zero, (s, l) => s + l.Amount);
+            Invariant.That(total == r.Amount, "The annex adds up to the collective receipt.");
+            Row(gfx, y, [t.AnnexTotal, "", "", total.ToString()], bold);
+            gfx.Dispose();
+
+            for (var i = 0; i < pages.Count; i++)
+            {
+                using var g = XGraphics.FromPdfPage(pages[i], XGraphicsPdfPageOptions.Append);
+                var footer = $"{title} · Nr. {r.Number} · Seite {i + 1} von {pages.Count}";
+                g.DrawString(footer, small, XBrushes.Black, new XRect(Left, FooterTop, Right - Left, small.GetHeight()), XStringFormats.TopRight);
+            }
+
+            void Row(XGraphics g, double top, string[] cells, XFont font)
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    g.DrawString(cells[i], font, XBrushes.Black, new XRect(xs[i], top, widths[i] - 6, font.GetHeight()), i == 3 ? XStringFormats.TopRight : XStringFormats.TopLeft);
+                }
+            }
         }
-        gfx.DrawLine(XPens.Black, left, y, left + width, y);
-        y += 4;
-        var total = r.Lines.Aggregate(Money.Zero, (s, l) => s + l.Amount);
-        Invariant.That(total == r.Amount, "The annex adds up to the collective receipt.");
-        gfx.DrawString("Gesamtsumme", bold, XBrushes.Black, x[0], y + 9);
-        gfx.DrawString(total.ToString(), bold, XBrushes.Black, new XRect(x[3], y, left + width - x[3], 12), XStringFormats.TopRight);
     }
 
     /// <summary>The QR code as filled squares, error correction M (PDFsharp cannot embed 1-bit PNGs).</summary>
