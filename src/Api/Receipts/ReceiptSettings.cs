@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FlutHilfe.Api.Receipts.Verifying;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
 

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Receipts;
@@ -182,16 +185,16 @@ public class PartialPaymentReceiptTests(PartialPaymentFixture app) : IClassFixtu
 
         // The look at the end of the grace period is a durable scheduled message, stored with the transaction.
         var store = app.Host.Services.GetRequiredService<IMessageStore>();
-        var scheduled = (await store.Admin.AllIncomingAsync()).Where(e => e.Status == EnvelopeStatus.Scheduled && e.MessageType!.Contains(nameof(IssueReceipt))).ToList();
+        var scheduled = (await store.Admin.AllIncomingAsync()).Where(e => e.Status == EnvelopeStatus.Scheduled && e.MessageType == "FlutHilfe.Api.Receipts.IssueReceipt").ToList();
         var envelope = scheduled.ShouldHaveSingleItem();
         envelope.ScheduledTime.ShouldBe(new DateTimeOffset(Today.AddDays(14).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
         // Fourteen days later the scheduler delivers it (driven directly here): the 40 € are receipted as received.
         app.Clock.Advance(TimeSpan.FromDays(13));
-        await Invoke(app.Host.Services, new IssueReceipt(p.Id));
+        await Invoke(app.Host.Services, new IssueDueReceipts(p.Id));
         (await Receipts()).ShouldBeEmpty();
         app.Clock.Advance(TimeSpan.FromDays(1));
-        await Invoke(app.Host.Services, new IssueReceipt(p.Id));
+        await Invoke(app.Host.Services, new IssueDueReceipts(p.Id));
         var receipt = (await Receipts()).ShouldHaveSingleItem();
         (receipt.Kind, receipt.Amount.Cents).ShouldBe((ReceiptKind.Single, 4_000L));
 
@@ -241,13 +244,13 @@ public class PartialPaymentReceiptTests(PartialPaymentFixture app) : IClassFixtu
         await using var second = await app.StartHostAsync();
         var nodes = new[] { app.Host.Services, second.Services };
         await Statement(Credit(p, 2_000, Today));
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Invoke(nodes[i % 2], new IssueReceipt(p.Id))));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Invoke(nodes[i % 2], new IssueDueReceipts(p.Id))));
         (await Receipts()).ShouldHaveSingleItem();
 
         await Statement(Return(p, 2_000, Today));
         var cancelled = (await Receipts()).First().Number;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Invoke(nodes[i % 2], new CancelReceipt(cancelled, ReceiptTriggers.BankReturnReason, true, true))));
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Invoke(nodes[i % 2], new IssueReceipt(p.Id))));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Invoke(nodes[i % 2], new CancelVoidedReceipt(cancelled, ReceiptTriggers.BankReturnReason, true, true))));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Invoke(nodes[i % 2], new IssueDueReceipts(p.Id))));
 
         (await Receipts()).Select(r => (r.State, r.Amount.Cents)).ShouldBe([(ReceiptState.Cancelled, 5_000L), (ReceiptState.Valid, 3_000L)]);
         await EveryEuroOnExactlyOneValidReceipt(p.Id);
@@ -292,7 +295,7 @@ public class PartialPaymentReceiptTests(PartialPaymentFixture app) : IClassFixtu
             s.StatusCodeShouldBe(201);
         });
         app.Clock.Advance(TimeSpan.FromDays(15));
-        await Invoke(app.Host.Services, new IssueReceipt(p.Id));
+        await Invoke(app.Host.Services, new IssueDueReceipts(p.Id));
         (await Receipts()).ShouldHaveSingleItem().Amount.Cents.ShouldBe(3_000);
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Alba;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
@@ -239,7 +242,7 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
             s.WithBearer(treasurer);
             s.StatusCodeShouldBe(409);
         });
-        await Invoke(app.Host.Services, new IssueReceipt(b.Id));
+        await Invoke(app.Host.Services, new IssueDueReceipts(b.Id));
         (await Register()).GetProperty("issued").GetInt32().ShouldBe(1);
     }
 

@@ -1,12 +1,35 @@
+using System.Collections;
+using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Payments;
+using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.Tests.Support;
 
 /// <summary>
-/// Given(events) / When(command) / Then(events or refusal) over a pure decision.
-/// <typeparamref name="TState"/> is folded from the given events with the supplied evolve function.
+/// Given(events) / When(command) / Then(events or refusal) over one stream's decider: the state is folded from the given
+/// events with the stream's own Evolve (the one Marten's snapshot and the command handlers use), and a command goes to the
+/// decider's <c>Decide(command, state)</c> overload for its type. The only spec helper of these tests.
 /// </summary>
-public sealed class Spec<TState>(Func<TState?, object, TState?> evolve)
+public static class Spec
+{
+    public static Spec<Appeal> Appeal() => new(AppealDecider.Evolve, (c, s) => AppealDecider.Decide((dynamic)c, s));
+
+    /// <summary>Decisions about a donation's own stream; a pledge decides on the appeal (<see cref="Appeal"/>).</summary>
+    public static Spec<Donation> Donation() => new(DonationDecider.Evolve, (c, s) => DonationDecider.Decide((dynamic)c, s!));
+
+    public static Spec<Allocation> Allocation() => new(AllocationDecider.Evolve, (c, s) => AllocationDecider.Decide((dynamic)c, s));
+
+    /// <summary>Payments change donations too: decide with <see cref="Spec{TState}.When(Func{TState, IReadOnlyList{object}})"/>.</summary>
+    public static Spec<Payment> Payment() => new(PaymentDecider.Evolve);
+
+    /// <summary>Receipts change donations too: decide with <see cref="Spec{TState}.When(Func{TState, IReadOnlyList{object}})"/>.</summary>
+    public static Spec<Receipt> Receipt() => new(ReceiptDecider.Evolve);
+}
+
+public sealed class Spec<TState>(Func<TState?, object, TState?> evolve, Func<object, TState?, IReadOnlyList<object>>? decide = null) where TState : class
 {
     private readonly List<object> _given = [];
 
@@ -16,18 +39,51 @@ public sealed class Spec<TState>(Func<TState?, object, TState?> evolve)
         return this;
     }
 
-    public TState? State => _given.Aggregate(default(TState), evolve);
+    /// <summary>Also takes what a decision returned, so a spec can go on from there.</summary>
+    public Spec<TState> Given(IEnumerable<object> events) => Given(events.ToArray());
 
-    public IReadOnlyList<object> When(Func<TState?, IReadOnlyList<object>> decide) => decide(State);
+    public TState? State => ((TState?)null).After(_given, evolve);
 
-    public void Then(Func<TState?, IReadOnlyList<object>> decide, params object[] expected)
-        => decide(State).ShouldBe(expected);
-
-    public DomainException ThenRefused(Func<TState?, IReadOnlyList<object>> decide, RefusalKind kind, string? field = null)
+    /// <summary>The stream's decider decides the command on the state given so far.</summary>
+    public Decision When(object command)
     {
-        var refusal = Should.Throw<DomainException>(() => decide(State));
+        var state = State;
+        return new Decision(() => (decide ?? throw new InvalidOperationException($"Decide {command.GetType().Name} with When(state => …).")).Invoke(command, state));
+    }
+
+    /// <summary>A decision that needs more than this stream's state (another stream, a clock-free input).</summary>
+    public Decision When(Func<TState?, IReadOnlyList<object>> decision)
+    {
+        var state = State;
+        return new Decision(() => decision(state));
+    }
+}
+
+/// <summary>What a decision answered: its events, or its refusal (decided only when asked for, so a refusal can be asserted).</summary>
+public sealed class Decision(Func<IReadOnlyList<object>> decide) : IReadOnlyList<object>
+{
+    private IReadOnlyList<object>? _events;
+
+    private IReadOnlyList<object> Events => _events ??= decide();
+
+    public void Then(params object[] expected) => Events.ShouldBe(expected);
+
+    /// <summary>A repeated command (or one that changes nothing) decides nothing.</summary>
+    public void ThenNothing() => Events.ShouldBeEmpty();
+
+    public DomainException ThenRefused(RefusalKind kind, string? field = null)
+    {
+        var refusal = Should.Throw<DomainException>(() => decide());
         refusal.Kind.ShouldBe(kind);
         if (field is not null) refusal.Field.ShouldBe(field);
         return refusal;
     }
+
+    public int Count => Events.Count;
+
+    public object this[int index] => Events[index];
+
+    public IEnumerator<object> GetEnumerator() => Events.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -1,4 +1,3 @@
-using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
@@ -65,7 +64,7 @@ public static class DonationBalancesEndpoint
         var found = await query.OrderBy(d => d.PledgedAt).ThenBy(d => d.Reference)
             .Skip((number - 1) * size).Take(size + 1).ToListAsync(ct);
         var items = found.Take(size).Select(d => new DonationBalanceItem(
-            d.Id, d.Reference, d.DonorId, DonorViewEndpoints.StatusText(d.Status), d.Pledged.Cents, d.Received.Cents, d.ReturnedByBank.Cents,
+            d.Id, d.Reference, d.DonorId, DonationStatusText.Of(d.Status), d.Pledged.Cents, d.Received.Cents, d.ReturnedByBank.Cents,
             d.Outstanding.Cents, d.Overpaid.Cents, d.PledgedAt, d.Payments.Count == 0 ? null : d.Payments.Max(p => p.BookingDate), d.Payments.Count)).ToList();
         return new DonationBalancePage(appealId, kind, number, size, found.Count > size, items);
     }
