@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Api.Infrastructure.Idempotency;
 using FlutHilfe.Api.Infrastructure.Problems;
+using FlutHilfe.Api.Pages.Infrastructure;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Resources;
@@ -99,6 +100,7 @@ public static class HostConfiguration
     public static void UseFlutHilfe(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
+        app.UseFlutHilfePages();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RoutingRejections>();
@@ -113,5 +115,6 @@ public static class HostConfiguration
 
         // ?year=abc is a 400 naming the parameter, not a silent default.
         app.MapWolverineEndpoints(http => http.RejectUnparseableQueryValues = true);
+        app.MapFlutHilfePages();
     }
 }

@@ -12,7 +12,8 @@ public class SecurityHeaderTests(AppFixture app) : IClassFixture<AppFixture>
     [InlineData("GET", "/api/receipts?year=abc", "auditor", 400)]
     [InlineData("POST", "/api/appeals/x/donations", "", 404)]
     [InlineData("DELETE", "/api/appeals", "", 405)]
-    [InlineData("GET", "/gibt-es-nicht", "", 401)]
+    // An unknown page is the German 404 page, for everyone; unknown API paths stay closed (401 above).
+    [InlineData("GET", "/gibt-es-nicht", "", 404)]
     public async Task every_response_carries_nosniff_and_no_referrer(string method, string url, string role, int status)
     {
         var result = await app.Host.Scenario(s =>

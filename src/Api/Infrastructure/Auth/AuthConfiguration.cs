@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using FlutHilfe.Api.Pages.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FlutHilfe.Api.Infrastructure.Auth;
@@ -12,8 +13,10 @@ public static class AuthConfiguration
         var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         services.AddSingleton(auth);
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(jwt =>
+        // The default scheme picks bearer for the API and the pages' cookie for everything else (Pages/Infrastructure).
+        var authentication = services.AddAuthentication(PageAuthentication.Scheme);
+        authentication.AddPageSchemes(auth, environment);
+        authentication.AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using FlutHilfe.Api.Infrastructure.Auth;
+
+namespace FlutHilfe.Api.Pages.Infrastructure;
+
+public sealed record NavItem(string Href, string Label);
+
+/// <summary>
+/// The main navigation: the public pages for everyone, then what the signed-in role may use. A staff page adds its link
+/// here under its role, so nobody sees a link that would answer "Kein Zugriff".
+/// </summary>
+public static class Navigation
+{
+    public static readonly IReadOnlyList<NavItem> Public =
+    [
+        new("/", "Spendenaufruf"),
+        new("/transparenz", "Transparenz"),
+    ];
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<NavItem>> PerRole = new Dictionary<string, IReadOnlyList<NavItem>>
+    {
+        [Roles.Treasurer] = [new("/intern", "Übersicht")],
+        [Roles.Municipality] = [new("/intern", "Übersicht")],
+        [Roles.Auditor] = [new("/intern", "Übersicht")],
+    };
+
+    public static IReadOnlyList<NavItem> Staff(ClaimsPrincipal user)
+        => Roles.All.Where(user.IsInRole).SelectMany(r => PerRole[r]).DistinctBy(i => i.Href).ToList();
+
+    public static bool IsSignedIn(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && Roles.All.Any(user.IsInRole);
+
+    /// <summary>How the role reads in German (header, sign-in page).</summary>
+    public static string RoleName(string role) => role switch
+    {
+        Roles.Treasurer => "Kasse",
+        Roles.Municipality => "Kommune",
+        Roles.Auditor => "Prüfung",
+        _ => role,
+    };
+
+    /// <summary>Marks the link of the current page (aria-current) by its path.</summary>
+    public static bool IsCurrent(NavItem item, PathString path)
+        => item.Href == "/" ? path == "/" || path.StartsWithSegments("/aufrufe") : path.StartsWithSegments(item.Href);
+}

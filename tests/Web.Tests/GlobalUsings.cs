@@ -1,0 +1,3 @@
+global using FlutHilfe.Web.Tests.Support;
+global using Shouldly;
+global using Xunit;
