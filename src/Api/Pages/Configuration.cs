@@ -15,7 +15,7 @@ public sealed class Configuration : IFeatureConfiguration
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         // Razor Pages validates the antiforgery token of every POST by itself; the form tag helper writes it.
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.AddPageRoute("/Aufrufe/Aufruf", ""));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "fluthilfe.formular";

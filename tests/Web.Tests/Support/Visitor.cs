@@ -35,6 +35,18 @@ public sealed class Visitor : IAsyncDisposable
         return response ?? throw new InvalidOperationException($"No response for {path}");
     }
 
+    /// <summary>Reloads until the page shows what an asynchronous projection writes a moment later (at most 30 s).</summary>
+    public async Task ReloadUntilAsync(string text, string what)
+    {
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            if ((await Page.Locator("main").InnerTextAsync()).Contains(text, StringComparison.Ordinal)) return;
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            await Page.ReloadAsync();
+        }
+        throw new ShouldAssertException($"{Page.Url} never showed {what} ('{text}')");
+    }
+
     /// <summary>Checks the current page (axe, errors) and writes its screenshots under <paramref name="name"/>.</summary>
     public async Task SeeAsync(string name)
     {

@@ -23,7 +23,8 @@ public sealed record PledgeResponse(
     string EpcPayload,
     string QrPngUrl,
     string QrSvgUrl,
-    string DonorUrl);
+    string DonorUrl,
+    string DonorPageUrl);
 
 public sealed record EarmarkView(string? MunicipalityId, string? MunicipalityName, string? PurposeId, string? PurposeName, long AmountCents)
 {
@@ -49,9 +50,18 @@ public static class PledgeEndpoint
     [ProducesResponseType<ProblemDetails>(429)]
     public static async Task<IResult> Post(string appealId, PledgeRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
+        var (response, _) = await PledgeAsync(appealId, request, bus, clock, ct);
+        return Results.Created($"/api/donations/{response.DonationId}", response);
+    }
+
+    /// <summary>
+    /// The pledge as the API and the donation form on the appeal page make it: request → command → message bus. Returns
+    /// the answer and the donor's secret token, which exists only here (the donation keeps its hash).
+    /// </summary>
+    public static async Task<(PledgeResponse Response, string Token)> PledgeAsync(string appealId, PledgeRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var donationId = Guid.CreateVersion7(now);
-        // The token is shown only in this answer; the donation keeps its hash.
         var (token, tokenHash) = DonorToken.New();
         var id = Appeals.AppealLookup.Require(appealId);
         var donor = request.ToDonorProfile(Guid.CreateVersion7(now), now);
@@ -59,7 +69,7 @@ public static class PledgeEndpoint
         var (donation, appeal) = await bus.InvokeAsync<Pledged>(command, ct);
 
         var query = "?token=" + Uri.EscapeDataString(token);
-        return Results.Created($"/api/donations/{donationId}", new PledgeResponse(
+        return (new PledgeResponse(
             donationId,
             "pledged",
             donation.Reference,
@@ -70,8 +80,12 @@ public static class PledgeEndpoint
             PaymentInstructions.EpcPayload(appeal, donation),
             $"/api/donations/{donationId}/qr.png{query}",
             $"/api/donations/{donationId}/qr.svg{query}",
-            $"/api/donations/{donationId}{query}"));
+            $"/api/donations/{donationId}{query}",
+            DonorPageUrl(donationId, token)), token);
     }
+
+    /// <summary>The donor's own web page (German): status, payments, receipt, where the money went. Relative, like every link here.</summary>
+    public static string DonorPageUrl(Guid donationId, string token) => $"/spenden/{donationId}?token={Uri.EscapeDataString(token)}";
 }
 
 /// <summary>Starts the donation's stream and stores the donor's profile in the personal-data store, in one transaction.</summary>

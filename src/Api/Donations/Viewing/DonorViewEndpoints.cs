@@ -62,13 +62,17 @@ public static class DonorViewEndpoints
     [ProducesResponseType<DonorView>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Get(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
+        => Results.Ok(await ViewAsync(donationId, token, session, settings, clock, ct));
+
+    /// <summary>What the API answers and the donor page shows (a 404 refusal without the right token).</summary>
+    public static async Task<DonorView> ViewAsync(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var (donation, appeal) = await Load(donationId, token, session, ct);
         var link = Uri.EscapeDataString(token!);
         var need = SimplifiedProof.For(donation, appeal);
         var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock.GetUtcNow()), settings.PartialPaymentGraceDays);
         var requestUrl = need == ProofNeed.ReceiptNeeded && !donation.ReceiptWanted ? $"/api/donations/{donation.Id}/receipt?token={link}" : null;
-        return Results.Ok(new DonorView(
+        return new DonorView(
             donation.Id, appeal.AppealId, appeal.Title, DonationStatusText.Of(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
             EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
             CreditorReference.Parse(donation.Reference).ToPrintString(), PaymentInstructions.For(appeal, donation),
@@ -84,7 +88,7 @@ public static class DonorViewEndpoints
             ReceiptNote(donation, appeal, need, due),
             ValidReceipts(donation).Select(r => new DonorReceiptLine(r.Number, r.Amount.Cents, $"/api/receipts/{r.Number}.pdf?token={link}")).ToList(),
             requestUrl,
-            due.WaitUntil));
+            due.WaitUntil);
     }
 
     public const string SimplifiedProofNote =

@@ -5,13 +5,13 @@ namespace FlutHilfe.Api.Pages.Infrastructure;
 
 /// <summary>
 /// German formats for what people read on the pages: amounts through <see cref="Money"/>'s own German format
-/// ("1.234,56 €", with a no-break space so the sign never wraps alone), dates as "28.11.2026".
+/// ("1.234,56 €", the same text as on receipts and in exports; the CSS keeps amounts on one line), dates as "28.11.2026".
 /// </summary>
 public static class German
 {
     private const char NoBreakSpace = '\u00A0';
 
-    public static string Euro(Money amount) => amount.ToString().Replace(' ', NoBreakSpace);
+    public static string Euro(Money amount) => amount.ToString();
 
     public static string Euro(long cents) => Euro(new Money(cents));
 

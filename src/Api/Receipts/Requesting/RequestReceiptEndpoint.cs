@@ -28,11 +28,17 @@ public static class RequestReceiptEndpoint
     [ProducesResponseType<ReceiptRequestAccepted>(202)]
     public static async Task<IResult> Post(Guid donationId, string? token, RequestReceiptBody body, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
+        var answer = await RequestAsync(donationId, token, body, bus, clock, ct);
+        return answer.Status == "issued" ? Results.Ok(answer) : Results.Accepted($"/api/donations/{donationId}", answer);
+    }
+
+    /// <summary>The request as the API and the donor page send it.</summary>
+    public static async Task<ReceiptRequestAccepted> RequestAsync(Guid donationId, string? token, RequestReceiptBody body, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         // A fresh id for what the donor gives now; the decision keeps the known donor's id.
         var given = body.Donor is null ? null : new PledgeRequest(1, null, body.Donor, true).ToDonorProfile(Guid.CreateVersion7(now), now);
-        var answer = await bus.InvokeAsync<ReceiptRequestAccepted>(new RequestReceipt(donationId, token, given, now), ct);
-        return answer.Status == "issued" ? Results.Ok(answer) : Results.Accepted($"/api/donations/{donationId}", answer);
+        return await bus.InvokeAsync<ReceiptRequestAccepted>(new RequestReceipt(donationId, token, given, now), ct);
     }
 }
 

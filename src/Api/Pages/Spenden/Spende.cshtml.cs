@@ -1,0 +1,82 @@
+using FlutHilfe.Api.Appeals.Reporting;
+using FlutHilfe.Api.Donations.Pledging;
+using FlutHilfe.Api.Pages.Infrastructure;
+using FlutHilfe.Api.Receipts;
+using FlutHilfe.Api.Receipts.Requesting;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine;
+
+namespace FlutHilfe.Api.Pages.Spenden;
+
+public sealed class ReceiptRequestForm
+{
+    public string? Name { get; set; }
+    public string? Street { get; set; }
+    public string? PostalCode { get; set; }
+    public string? City { get; set; }
+    public string? Email { get; set; }
+}
+
+/// <summary>
+/// The donor page (the secret link): status, payments, receipts or the request for one, earmarks, and once money was
+/// allocated, the allocations and spending items of the municipalities it is earmarked for. The receipt request is the
+/// same command as <c>POST /api/donations/{id}/receipt</c>.
+/// </summary>
+[AllowAnonymous]
+public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, TimeProvider clock, IConfiguration configuration, IMessageBus bus,
+    ILogger<DonorModel> logger) : DonorPageModel(session, settings, clock, configuration)
+{
+    [BindProperty] public ReceiptRequestForm ReceiptRequest { get; set; } = new();
+
+    /// <summary>Where the money went: the municipalities named by the earmarks, or every municipality with allocations when one earmark names none.</summary>
+    public IReadOnlyList<PublicMunicipalityView> Municipalities { get; private set; } = [];
+
+    public string? RequestAnswer { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid donationId, string? token, CancellationToken ct)
+    {
+        if (!await LoadAsync(donationId, token, ct)) return NotFound();
+        await LoadWhereItWentAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReceiptAsync(Guid donationId, string? token, CancellationToken ct)
+    {
+        if (!await LoadAsync(donationId, token, ct)) return NotFound();
+        var r = ReceiptRequest;
+        var given = new[] { r.Name, r.Street, r.PostalCode, r.City, r.Email }.Any(v => !string.IsNullOrWhiteSpace(v))
+            ? new DonorInput(r.Name, r.Street, r.PostalCode, r.City, "DE", r.Email)
+            : null;
+        var (ok, _) = await CommandProblems.TryAsync(ModelState,
+            () => RequestReceiptEndpoint.RequestAsync(donationId, token, new RequestReceiptBody(given), bus, Clock, ct), Field, logger);
+        if (!ok)
+        {
+            await LoadWhereItWentAsync(ct);
+            return Page();
+        }
+        return Redirect(DonorLinks.Page(donationId, token!) + "&angefordert=1#beleg");
+    }
+
+    private static FormField? Field(string field) => field switch
+    {
+        "donor" => new("ReceiptRequest.Address", "Für eine Zuwendungsbestätigung brauchen wir Ihren Namen und Ihre Postanschrift (Straße, Postleitzahl, Ort)."),
+        "donor.name" => new("ReceiptRequest.Name", "Bitte geben Sie Ihren Namen in einer Zeile an (höchstens 70 Zeichen)."),
+        "donor.street" => new("ReceiptRequest.Street", "Bitte geben Sie Straße und Hausnummer in einer Zeile an (höchstens 70 Zeichen)."),
+        "donor.postalCode" => new("ReceiptRequest.PostalCode", "Bitte geben Sie die Postleitzahl an (höchstens 10 Zeichen)."),
+        "donor.city" => new("ReceiptRequest.City", "Bitte geben Sie den Ort in einer Zeile an (höchstens 70 Zeichen)."),
+        "donor.email" => new("ReceiptRequest.Email", "Bitte geben Sie eine gültige E-Mail-Adresse an."),
+        _ => null,
+    };
+
+    private async Task LoadWhereItWentAsync(CancellationToken ct)
+    {
+        if (View.ReceivedCents <= 0) return;
+        var report = await PublicFiguresEndpoints.Transparency(View.AppealId, null, Session, Clock, ct);
+        var named = View.Earmarks.Select(e => e.MunicipalityId).ToList();
+        var all = named.Count == 0 || named.Any(m => m is null);
+        Municipalities = report.Municipalities
+            .Where(m => (all || named.Contains(m.MunicipalityId)) && (m.Allocations.Count > 0 || m.Spending.Count > 0))
+            .ToList();
+    }
+}
