@@ -103,7 +103,9 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
             QrDecoder.Decode(await PdfPages.RenderFirstPageAsync(pdf, 200), pure: false).ShouldBe(link);
 
             var page = await Page(new Uri(link).PathAndQuery);
-            page.Context.Response.Headers.ContentSecurityPolicy.ToString().ShouldContain("default-src 'none'");
+            // The page is in the site's layout now: local styles only, and no script at all (CSP and markup).
+            page.Context.Response.Headers.ContentSecurityPolicy.ToString().ShouldContain("script-src 'self'");
+            page.Context.Response.Headers.ContentSecurityPolicy.ToString().ShouldNotContain("unsafe-inline");
             var html = await page.ReadAsTextAsync();
             await Keep(html, "valid");
             foreach (var expected in new[] { "<html lang=\"de\">", "Zuwendungsbestätigung gültig", receipt.Number, "1.246,00 €", "20.11.2021", "Region Aachen Zweckverband", "Ausgestellt am" })

@@ -30,6 +30,9 @@ public sealed class Site : IAsyncLifetime
             TimezoneId = "Europe/Berlin",
             ViewportSize = new ViewportSize { Width = Visitor.DesktopWidth, Height = 900 },
         });
+        // Generous: CI shares two cores with PostgreSQL, the host and chromium.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         return new Visitor(context, page);
     }

@@ -7,6 +7,14 @@ namespace FlutHilfe.Api.Pages.Aufrufe;
 [AllowAnonymous]
 public sealed class AppealModel(IQuerySession session, TimeProvider clock) : DonationPageModel(session, clock)
 {
+    /// <summary>False only on "/" before any appeal was opened (a friendly page, not a 404).</summary>
+    public bool HasAppeal { get; private set; } = true;
+
     public async Task<IActionResult> OnGetAsync(string? appealId, CancellationToken ct)
-        => await LoadAsync(appealId, ct) ? Page() : NotFound();
+    {
+        if (await LoadAsync(appealId, ct)) return Page();
+        if (appealId is not null) return NotFound();
+        HasAppeal = false;
+        return Page();
+    }
 }

@@ -23,14 +23,14 @@
     function setUp() {
         document.querySelectorAll("button[data-copy]").forEach(function (button) {
             button.hidden = false;
-            var label = button.textContent;
+            var label = button.innerHTML;
             button.addEventListener("click", function () {
                 copyText(button.getAttribute("data-copy")).then(function () {
                     button.textContent = "Kopiert";
                     button.classList.add("copied");
                     var status = document.getElementById("copy-status");
                     if (status) { status.textContent = (button.getAttribute("data-copy-label") || "Wert") + " kopiert."; }
-                    window.setTimeout(function () { button.textContent = label; button.classList.remove("copied"); }, 2000);
+                    window.setTimeout(function () { button.innerHTML = label; button.classList.remove("copied"); }, 2000);
                 }, function () {
                     button.textContent = "Bitte markieren und kopieren";
                 });
