@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using FlutHilfe.Api.Allocations;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Documents.ProofOfUse;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
-using FlutHilfe.Projections.ProofOfUse;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;

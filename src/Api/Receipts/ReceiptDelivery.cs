@@ -1,8 +1,10 @@
 using FlutHilfe.Api.Infrastructure.PersonalData;
+using FlutHilfe.Documents.Receipts;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
 using Marten;
 using MailKit.Net.Smtp;
 using MimeKit;
@@ -80,7 +82,7 @@ public static class ReceiptMail
             TextBody = $"""
                 Guten Tag{(name is null ? "" : " " + name)},
 
-                vielen Dank für Ihre Spende über {issued.Amount} vom {ReceiptPdf.Date(issued.DonationDate)}.
+                vielen Dank für Ihre Spende über {issued.Amount} vom {GermanDate.Format(issued.DonationDate)}.
                 Im Anhang finden Sie Ihre Zuwendungsbestätigung Nr. {issued.Number} für das Finanzamt.
 
                 Mit freundlichen Grüßen

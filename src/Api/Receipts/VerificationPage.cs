@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -68,10 +69,10 @@ public static class VerificationPage
             html.Append("<dl>\n");
             Row("Nummer", v.Number);
             Row("Art", v.Kind == "collective" ? "Sammelbestätigung über Geldzuwendungen" : "Bestätigung über Geldzuwendungen");
-            Row("Betrag", v.AmountCents is { } cents ? new Domain.Shared.Money(cents).ToString() : null);
-            if (v.Kind == "collective" && v.PeriodFrom is { } from && v.PeriodTo is { } to) Row("Zeitraum", $"{ReceiptPdf.Date(from)} – {ReceiptPdf.Date(to)}");
-            else if (v.DonationDate is { } date) Row("Tag der Zuwendung", ReceiptPdf.Date(date));
-            if (v.IssueDate is { } issued) Row("Ausgestellt am", ReceiptPdf.Date(issued));
+            Row("Betrag", v.AmountCents is { } cents ? new Money(cents).ToString() : null);
+            if (v.Kind == "collective" && v.PeriodFrom is { } from && v.PeriodTo is { } to) Row("Zeitraum", $"{GermanDate.Format(from)} – {GermanDate.Format(to)}");
+            else if (v.DonationDate is { } date) Row("Tag der Zuwendung", GermanDate.Format(date));
+            if (v.IssueDate is { } issued) Row("Ausgestellt am", GermanDate.Format(issued));
             Row("Aussteller", v.Issuer);
             html.Append("</dl>\n");
         }

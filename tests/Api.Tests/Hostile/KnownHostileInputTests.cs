@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
+using FlutHilfe.TestSupport;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
@@ -142,7 +144,7 @@ public class PartialPaymentReceiptTests(PartialPaymentFixture app) : IClassFixtu
         var pages = PdfPages.Text(await Pdf(receipt.Number));
         pages[0].ShouldContain("Sammelbestätigung über Geldzuwendungen");
         pages[0].ShouldContain("50,00 €");
-        pages[1].ShouldContain($"Anlage zur Sammelbestätigung vom {ReceiptPdf.Date(receipt.IssueDate)}");
+        pages[1].ShouldContain($"Anlage zur Sammelbestätigung vom {GermanDate.Format(receipt.IssueDate)}");
         pages[1].ShouldContain("30,00 €");
         pages[1].ShouldContain("20,00 €");
     }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.TestSupport;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;

@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.TestSupport;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using netDumbster.smtp;
 using Wolverine;
+using netDumbster.smtp;
 
 namespace FlutHilfe.Api.Tests.Receipts;
 

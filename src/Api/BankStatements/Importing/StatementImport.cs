@@ -1,7 +1,7 @@
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Shared;
@@ -107,7 +107,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             var key = StatementContinuity.KeyFor(statement.AccountId, statement.StatementId);
             if (known.Any(k => k.Id == key)) continue;
 
-            var recorded = StatementContinuity.Record(statement, appeal.Slug, known, now);
+            var recorded = StatementContinuity.Record(Recording.Statement(statement), appeal.Slug, known, now);
             session.Events.StartStream<BankStatement>(key, recorded);
             known.Add(BankStatement.Create(recorded));
             _statementsRecorded++;
