@@ -6,15 +6,27 @@ namespace FlutHilfe.Architecture.Tests.EventContracts;
 /// Events are a contract for ten years: the books are kept that long and stored events are never rewritten. Every event
 /// type has a committed sample (<c>EventContracts/{Type}.json</c>: the name Marten stores it under and its data, as the
 /// service's own serializer writes it); a change that stored events could not follow fails here and says how to evolve
-/// the event instead (README, "Evolving events").
+/// the event instead (<c>docs/evolving-events.md</c>).
 /// </summary>
 public class EventContractTests
 {
     private const string HowToEvolve =
-        "Stored events are kept for ten years and never rewritten, so an event type only ever evolves (README, \"Evolving events\"): "
+        "Stored events are kept for ten years and never rewritten, so an event type only ever evolves (docs/evolving-events.md): "
         + "add a field as optional with a default (old events read the default); or add a new event type for the new fact and keep "
         + "folding the old one; or register a Marten upcaster that reads the old shape into the new type (options.Events.Upcast). "
         + "Never rename or remove a field, change its type or how it is written, or rename the event class.";
+
+    /// <summary>The failures below send the reader to this guide and its sections; it must be there to read.</summary>
+    [Fact]
+    public void the_guide_the_failures_point_to_exists()
+    {
+        var guide = Path.Combine(Layering.Projects.RepositoryRoot, "docs", "evolving-events.md");
+        File.Exists(guide).ShouldBeTrue($"{guide}: the contract failures point here");
+        var text = File.ReadAllText(guide);
+        foreach (var section in new[] { "## 1. An optional field", "## 2. A new event type", "## 3. A Marten upcaster", "EventContracts.proposed" })
+            text.ShouldContain(section);
+        HowToEvolve.ShouldContain("docs/evolving-events.md");
+    }
 
     public static TheoryData<string> EventTypeNames => [.. EventContract.EventTypes().Select(t => t.Name)];
 
@@ -36,19 +48,31 @@ public class EventContractTests
         names.Count.ShouldBeGreaterThanOrEqualTo(30);
     }
 
+    // Emptied once per run, so the folder holds only what this run proposes.
+    private static readonly Lazy<string> Proposals = new(() =>
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "EventContracts.proposed");
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        Directory.CreateDirectory(path);
+        return path;
+    });
+
+    /// <summary>Where a missing or changed sample is proposed: beside the test binaries, to copy into EventContracts/ once checked.</summary>
+    private static string Propose(EventSample sample, string name)
+    {
+        var proposals = Proposals.Value;
+        var path = Path.Combine(proposals, name + ".json");
+        File.WriteAllText(path, sample.ToFileText());
+        return path;
+    }
+
     [Fact]
     public void every_event_type_has_a_committed_sample()
     {
-        var proposals = Path.Combine(AppContext.BaseDirectory, "EventContracts.proposed");
-        var missing = new List<string>();
-        foreach (var type in EventContract.EventTypes().Where(t => !File.Exists(SamplePath(t.Name))))
-        {
-            // Written beside the test binaries, to copy into tests/Architecture.Tests/EventContracts/ once checked.
-            Directory.CreateDirectory(proposals);
-            File.WriteAllText(Path.Combine(proposals, type.Name + ".json"), Current(type).ToFileText());
-            missing.Add(type.Name);
-        }
-        missing.ShouldBeEmpty($"Every event type needs EventContracts/{{Type}}.json, the shape the books will hold. Proposals: {proposals}");
+        var missing = EventContract.EventTypes().Where(t => !File.Exists(SamplePath(t.Name)))
+            .Select(t => Propose(Current(t), t.Name)).ToList();
+        missing.ShouldBeEmpty("Every event type needs EventContracts/{Type}.json, the shape the books will hold (docs/evolving-events.md, "
+                              + "\"A new event type\"). Proposals to check and copy: " + string.Join(", ", missing));
     }
 
     [Fact]
@@ -82,8 +106,9 @@ public class EventContractTests
         if (!shape.Same)
         {
             Assert.Fail($"{name} gained [{string.Join(", ", shape.OnlyNow)}]. Stored events lack these fields and read their defaults, so this is "
-                        + $"a compatible change if the defaults mean what old events meant: keep the old shape as EventContracts/History/{name}.<before-what>.json "
-                        + $"(its test checks that it still reads) and pin the new one in EventContracts/{name}.json:\n{current.ToFileText()}");
+                        + $"a compatible change if the defaults mean what old events meant (docs/evolving-events.md, \"An optional field\"): move the old "
+                        + $"sample to EventContracts/History/{name}.<before-what>.json (its test checks that it still reads) and pin the new one in "
+                        + $"EventContracts/{name}.json, proposed in {Propose(current, name)}:\n{current.ToFileText()}");
         }
     }
 

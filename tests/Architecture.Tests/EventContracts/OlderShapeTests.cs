@@ -12,7 +12,7 @@ namespace FlutHilfe.Architecture.Tests.EventContracts;
 /// <summary>
 /// Shapes the books really hold from before a field was added (<c>EventContracts/History/{Type}.{before-what}.json</c>):
 /// they still read into today's type, keep every field they had, and mean what they meant. The additions were made the
-/// first way of "Evolving events" (README): an optional field whose default says what old events meant.
+/// first way of <c>docs/evolving-events.md</c>: an optional field whose default says what old events meant.
 /// </summary>
 public class OlderShapeTests
 {

@@ -11,7 +11,7 @@ namespace FlutHilfe.Architecture.Tests.EventContracts;
 /// <summary>
 /// Older shapes read through Marten itself, from rows in <c>mt_events</c> as an older build left them (real PostgreSQL,
 /// a schema of this class's own): an optional field added later, and an event stored under a former name that an
-/// upcaster reads into today's type (the recipe in the README, "Evolving events").
+/// upcaster reads into today's type (the recipes of <c>docs/evolving-events.md</c>).
 /// </summary>
 public sealed class StoredEventTests : IAsyncLifetime
 {
