@@ -35,7 +35,7 @@ public static partial class CamtKeys
     /// <summary>Key for one transaction of an entry (pass null for a batch entry without details).
     /// Pure function of its inputs.</summary>
     public static string TransactionKey(string accountId, CamtEntry entry, CamtTransaction? transaction, int occurrence = 1) =>
-        Hash(CanonicalString(accountId, entry, transaction) + "|occ=" + occurrence.ToString(CultureInfo.InvariantCulture));
+        Key(CanonicalString(accountId, entry, transaction), occurrence);
 
     /// <summary>The canonical string (without the occurrence suffix) that is hashed.</summary>
     public static string CanonicalString(string accountId, CamtEntry entry, CamtTransaction? transaction)
@@ -98,8 +98,7 @@ public static partial class CamtKeys
                 var canonical = CanonicalString(statement.AccountId, entry, tx);
                 var occurrence = seen.GetValueOrDefault(canonical) + 1;
                 seen[canonical] = occurrence;
-                var key = Hash(canonical + "|occ=" + occurrence.ToString(CultureInfo.InvariantCulture));
-                result.Add(new CamtKeyedItem(key, statement, entry, tx, occurrence));
+                result.Add(new CamtKeyedItem(Key(canonical, occurrence), statement, entry, tx, occurrence));
             }
         }
 
@@ -124,8 +123,8 @@ public static partial class CamtKeys
         }
     }
 
-    private static string Hash(string canonical) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    private static string Key(string canonical, int occurrence) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical + "|occ=" + occurrence.ToString(CultureInfo.InvariantCulture))));
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();

@@ -29,15 +29,13 @@ internal static class ProofOfUseText
         }
     }
 
-    /// <summary>German civil time (Europe/Berlin): "28.11.2026, 14:05 Uhr".</summary>
-    public static string DateTime(DateTimeOffset moment)
-    {
-        DateTimeOffset local = Berlin is null ? moment : TimeZoneInfo.ConvertTime(moment, Berlin);
-        return local.ToString("dd'.'MM'.'yyyy', 'HH':'mm' Uhr'", CultureInfo.InvariantCulture);
-    }
+    private static DateTimeOffset Civil(DateTimeOffset moment) => Berlin is null ? moment : TimeZoneInfo.ConvertTime(moment, Berlin);
 
-    public static DateOnly LocalDate(DateTimeOffset moment) =>
-        DateOnly.FromDateTime((Berlin is null ? moment : TimeZoneInfo.ConvertTime(moment, Berlin)).DateTime);
+    /// <summary>German civil time (Europe/Berlin): "28.11.2026, 14:05 Uhr".</summary>
+    public static string DateTime(DateTimeOffset moment) =>
+        GermanDate.Format(LocalDate(moment)) + Civil(moment).ToString("', 'HH':'mm' Uhr'", CultureInfo.InvariantCulture);
+
+    public static DateOnly LocalDate(DateTimeOffset moment) => DateOnly.FromDateTime(Civil(moment).DateTime);
 
     /// <summary>"1.234,56 €" (Money's own format).</summary>
     public static string Euro(Money amount) => amount.ToString();
