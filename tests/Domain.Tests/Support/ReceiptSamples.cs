@@ -14,11 +14,4 @@ public static class ReceiptSamples
         => ReceiptDecision.Issue(payments, payments.Length > 1, null, null, Samples.Appeal(), new PrintedUse(false, null, null),
             new ReceiptNumbering(number, int.Parse(number[..4], System.Globalization.CultureInfo.InvariantCulture), int.Parse(number[5..], System.Globalization.CultureInfo.InvariantCulture)),
             new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, Samples.Now);
-
-    /// <summary>
-    /// Every event a receipt decision appends, the receipt streams' first and then each donation's, for
-    /// <see cref="Decision.Then"/> (each event names its stream: the number or the donation).
-    /// </summary>
-    public static IReadOnlyList<object> Events(this ReceiptChanges changes)
-        => [.. changes.Receipts.Select(r => r.Event), .. changes.Donations.SelectMany(d => d.Events)];
 }
