@@ -9,7 +9,7 @@ using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Shared;
-using FlutHilfe.Projections.Appeals;
+using FlutHilfe.Projections.Appeals.Reporting;
 using FlutHilfe.Projections.Funds;
 using FlutHilfe.Projections.Municipalities;
 using JasperFx;
@@ -180,7 +180,7 @@ internal static class RebuildBenchmark
             roll is >= 20 and < 60 ? Guid.CreateVersion7() : null, roll is >= 20 and < 60, Convert.ToHexStringLower(SHA256.HashData(token)), pledgedAt);
         var bookingDate = DateOnly.FromDateTime(pledgedAt.UtcDateTime).AddDays(1 + rng.Next(5));
         var received = new DonationPaymentReceived(id, Appeal, Guid.CreateVersion7(), amount, bookingDate, bookingDate,
-            ReceivingDecision.Scale(earmarks, amount), pledgedAt.AddDays(3));
+            DonationDecider.Scale(earmarks, amount), pledgedAt.AddDays(3));
         return (pledged, received);
     }
 

@@ -1,7 +1,5 @@
-using FlutHilfe.Api.Appeals.Opening;
 using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Opening;
 using FlutHilfe.Domain.Shared;
 using Marten;
 
@@ -20,7 +18,8 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         if (!configuration.GetValue("DemoData:Seed", false)) return;
 
         await using var session = store.LightweightSession();
-        await OpenAppealEndpoint.Open(FreudeSchenken(), session, clock, cancellationToken);
+        var appeal = await session.Events.FetchForWriting<Appeal>(AppealStream.IdFor(AppealId), cancellationToken);
+        appeal.AppendMany(AppealDecider.Decide(FreudeSchenken(clock.GetUtcNow()), appeal.Aggregate));
         var changed = session.PendingChanges.Streams().Any(s => s.Events.Count > 0);
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation(changed ? "Demo appeal {Appeal} seeded" : "Demo appeal {Appeal} already present", AppealId);
@@ -47,9 +46,10 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
             foreach (var ((cents, municipality, purpose, donor), number) in gifts.Select((g, i) => (g, i + 1)))
             {
                 var profile = donor is null ? null : new Domain.Donors.DonorProfile(Guid.CreateVersion7(now), donor, "Kaiserplatz 1", "52062", "Aachen", "DE", null, now);
-                var events = Domain.Donations.Pledging.PledgingDecision.Decide(
-                    new Domain.Donations.Pledging.PledgeDonation(AppealId, new Money(cents), [new Domain.Donations.Earmark(municipality, purpose, new Money(cents))], profile is not null, profile is not null),
-                    current, Guid.CreateVersion7(now), DemoReference(number), profile?.Id, "", now);
+                var events = Domain.Donations.DonationDecider.Decide(
+                    new Domain.Donations.PledgeDonation(Guid.CreateVersion7(now), AppealId, new Money(cents), [new Domain.Donations.Earmark(municipality, purpose, new Money(cents))],
+                        profile is not null, profile, DemoReference(number), "", now),
+                    current);
                 var pledged = (Domain.Donations.Pledging.DonationPledged)events[0];
                 session.Events.StartStream<Domain.Donations.Donation>(pledged.DonationId, events);
                 if (profile is not null) Infrastructure.PersonalData.DonorProfiles.StoreNew(session, profile);
@@ -71,16 +71,16 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
             var current = await session.LoadAsync<Appeal>(AppealStream.IdFor(AppealId), ct) ?? throw new InvalidOperationException("The demo appeal is missing.");
             var funds = await session.Query<Projections.Funds.FundBalance>().Where(f => f.AppealId == AppealId).ToListAsync(ct);
             var now = clock.GetUtcNow();
-            var allocated = (Domain.Funds.Allocating.FundsAllocated)Domain.Funds.Allocating.AllocatingDecision.Decide(
-                new Domain.Funds.Allocating.AllocateFunds(Guid.CreateVersion7(now), AppealId, "stolberg", "kita-schulmaterial", new Money(6_000), "SI/2021/088", new DateOnly(2021, 12, 10), []),
-                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available)).ToList(), now)[0];
-            var allocation = Domain.Allocations.Allocation.Create(allocated);
-            var disbursed = Domain.Allocations.AllocationDecisions.Decide(new Domain.Allocations.DisburseFunds(allocation.Id, Guid.CreateVersion7(now), new Money(6_000), new DateOnly(2021, 12, 13), "UEB-2021-0815"), allocation, now);
-            allocation = disbursed.Aggregate(allocation, (a, e) => Domain.Allocations.AllocationEvolution.Apply(a, e)!);
-            var spent = Domain.Allocations.AllocationDecisions.Decide(new Domain.Allocations.ReportSpending(allocation.Id, Guid.CreateVersion7(now), new DateOnly(2021, 12, 15),
-                "Spielwaren Becker GmbH", true, "Bastelmaterial für die Kita", "kita-schulmaterial", new Money(1_999), "STO-2021-0042", "Kita Sonnenschein", null, "demo"), allocation, now);
-            session.Events.StartStream<Domain.Allocations.Allocation>(allocation.Id, [allocated, .. disbursed, .. spent]);
-            session.Store(new Spending.SpendingItemIndex(((Domain.Allocations.SpendingReported)spent[0]).ItemId, allocation.Id));
+            var allocated = (Domain.Funds.Allocating.FundsAllocated)Domain.Allocations.AllocationDecider.Decide(
+                new Domain.Allocations.AllocateFunds(Guid.CreateVersion7(now), AppealId, "stolberg", "kita-schulmaterial", new Money(6_000), "SI/2021/088", new DateOnly(2021, 12, 10), [], now),
+                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available)).ToList())[0];
+            var allocation = Domain.Allocations.AllocationDecider.Evolve(null, allocated);
+            var disbursed = Domain.Allocations.AllocationDecider.Decide(new Domain.Allocations.DisburseFunds(allocated.AllocationId, Guid.CreateVersion7(now), new Money(6_000), new DateOnly(2021, 12, 13), "UEB-2021-0815", now), allocation);
+            allocation = allocation.After(disbursed, Domain.Allocations.AllocationDecider.Evolve);
+            var spent = Domain.Allocations.AllocationDecider.Decide(new Domain.Allocations.ReportSpending(allocated.AllocationId, Guid.CreateVersion7(now), new DateOnly(2021, 12, 15),
+                "Spielwaren Becker GmbH", true, "Bastelmaterial für die Kita", "kita-schulmaterial", new Money(1_999), "STO-2021-0042", "Kita Sonnenschein", null, "demo", now), allocation);
+            session.Events.StartStream<Domain.Allocations.Allocation>(allocated.AllocationId, [allocated, .. disbursed, .. spent]);
+            session.Store(new Spending.SpendingItemIndex(((Domain.Allocations.SpendingReported)spent[0]).ItemId, allocated.AllocationId));
             await session.SaveChangesAsync(ct);
         }
         logger.LogInformation("Demo history seeded: {Pledges} pledges, one bank statement, one allocation to Stolberg", gifts.Length);
@@ -93,7 +93,7 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
     /// <summary>The demo pledges' references are fixed (RF.. 2021 1122 0000 000n), so the committed statement can pay them.</summary>
     private static CreditorReference DemoReference(int number) => CreditorReference.Create($"20211122{number:D8}");
 
-    public static OpenAppeal FreudeSchenken() => new(
+    public static OpenAppeal FreudeSchenken(DateTimeOffset openedAt) => new(
         AppealId,
         "Freude schenken",
         "Spendenaufruf für Kinder in den vom Hochwasser im Juli 2021 besonders betroffenen Kommunen. "
@@ -132,6 +132,7 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         "Region Aachen Zweckverband, Geschäftsführung",
         new DateOnly(2022, 12, 31),
         new Money(100_000_000),
+        openedAt,
         DisasterDate: new DateOnly(2021, 7, 14),
         // The Zweckverband does not spend the money itself: it passes it on to the municipalities (public-law bodies),
         // so the receipts print the "weitergeleitet" alternative; earmarked gifts name their municipality.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FlutHilfe.Documents.Receipts;
+using FlutHilfe.Api.Receipts.Verifying;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;

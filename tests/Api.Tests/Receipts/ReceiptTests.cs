@@ -3,6 +3,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.BankFiles;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.TestSupport;
@@ -240,7 +243,7 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
             s.WithBearer(treasurer);
             s.StatusCodeShouldBe(409);
         });
-        await Invoke(app.Host.Services, new IssueReceipt(b.Id));
+        await Invoke(app.Host.Services, new IssueDueReceipts(b.Id));
         (await Register()).GetProperty("issued").GetInt32().ShouldBe(1);
     }
 

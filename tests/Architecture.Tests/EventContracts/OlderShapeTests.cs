@@ -44,13 +44,13 @@ public class OlderShapeTests
         var assigned = Read<ReceiptAssigned>("ReceiptAssigned.before-payment-ids.json");
         assigned.PaymentIds.ShouldBeNull();
 
-        var donation = Paid(assigned.DonationId).Apply(assigned);
+        var donation = DonationDecider.Evolve(Paid(assigned.DonationId), assigned)!;
         var first = donation.Payments.Single().PaymentId;
 
         donation.PaymentReceipts.ShouldBe([new PaymentReceipt(first, assigned.Number, new Money(12_345), true)], "the receipt stated all the donation had");
         var later = new DonationPaymentReceived(assigned.DonationId, "AppealId", Guid.CreateVersion7(), new Money(500), new DateOnly(2021, 12, 1), null,
             [new Earmark(null, null, new Money(500))], DateTimeOffset.UnixEpoch);
-        ReceiptCoverage.Open(donation.Apply(later)).Select(p => p.PaymentId).ShouldBe([later.PaymentId], "only money received later is open");
+        ReceiptCoverage.Open(DonationDecider.Evolve(donation, later)!).Select(p => p.PaymentId).ShouldBe([later.PaymentId], "only money received later is open");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class OlderShapeTests
         issued.Lines.ShouldAllBe(l => l.PaymentId == null);
         (issued.Use, issued.MachineNote).ShouldBe((null, null), "printed before the use statement and the frozen note: copies use the fallbacks");
 
-        var receipt = Receipt.Create(issued);
+        var receipt = ReceiptDecider.Evolve(null, issued)!;
         receipt.Lines.Single().DonationId.ShouldBe(issued.Lines.Single().DonationId);
     }
 
@@ -70,7 +70,7 @@ public class OlderShapeTests
         var recorded = Read<BankTransactionRecorded>("BankTransactionRecorded.before-named-references.json");
         (recorded.NamedReferences, recorded.ReturnSignal).ShouldBe((null, null));
 
-        var payment = Payment.Create(recorded with { StructuredReference = "RF18539007547034", ReferenceInText = null });
+        var payment = PaymentDecider.Evolve(null, recorded with { StructuredReference = "RF18539007547034", ReferenceInText = null })!;
 
         payment.NamedReferences.ShouldBe(["RF18539007547034"]);
     }
@@ -83,7 +83,7 @@ public class OlderShapeTests
     public static Donation Paid(Guid donationId)
     {
         var (pledged, received) = PledgedAndPaid(donationId);
-        return Donation.Create(pledged).Apply(received);
+        return DonationDecider.Evolve(DonationDecider.Evolve(null, pledged), received)!;
     }
 
     public static (DonationPledged Pledged, DonationPaymentReceived Received) PledgedAndPaid(Guid donationId)

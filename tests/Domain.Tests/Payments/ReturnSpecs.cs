@@ -13,7 +13,7 @@ public class ReturnSpecs
     {
         var donation = Fold(Pledge(pledged));
         var payment = Bank(cents, endToEnd: endToEnd);
-        var outcome = MatchingDecision.Match(payment, donation, MatchMethod.StructuredReference, null, Samples.Now);
+        var outcome = PaymentSamples.Match(payment, donation, MatchMethod.StructuredReference, null, Samples.Now);
         return (payment.After(outcome), donation.After(outcome));
     }
 
@@ -56,7 +56,7 @@ public class ReturnSpecs
     {
         var (original, donation) = MatchedCredit(3000, "E2E-1");
         var ret = Bank(3000, PaymentKind.Return, endToEnd: "E2E-1", returnReason: "FOCR");
-        var outcome = MatchingDecision.ReturnOf(ret, original, new Dictionary<Guid, Donation> { [donation.Id] = donation }, MatchMethod.OriginalPaymentByEndToEndId, "import", Samples.Now);
+        var outcome = ReturnMatching.GiveBack(ret, original, new Dictionary<Guid, Donation> { [donation.Id] = donation }, MatchMethod.OriginalPaymentByEndToEndId, "import", Samples.Now);
         outcome.PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentMatched>().ReturnOf.ShouldBe(original.Id);
         donation.After(outcome).Status.ShouldBe(DonationStatus.Returned);
     }

@@ -51,7 +51,7 @@ public class ReceiptDecisionSpecs
     [Fact]
     public void the_collective_endpoint_takes_only_payments_no_valid_receipt_states()
     {
-        var d = Spec().Given(Pledged(5_000), Paid(P1, 3_000, Day), Assigned("2021-000001", P1), Paid(P2, 2_000, Day.AddDays(30))).State!;
+        var d = Spec.Donation().Given(Pledged(5_000), Paid(P1, 3_000, Day), Assigned("2021-000001", P1), Paid(P2, 2_000, Day.AddDays(30))).State!;
         var payments = ReceiptDecision.CollectivePayments([d], Samples.Appeal(), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), null);
         payments.ShouldBe([new ReceiptablePayment(DonationId, P2, Day.AddDays(30), new Money(2_000))]);
 
@@ -59,7 +59,7 @@ public class ReceiptDecisionSpecs
             .Kind.ShouldBe(RefusalKind.Conflict);
         Should.Throw<DomainException>(() => ReceiptDecision.CollectivePayments([d], Samples.Appeal(), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), [Guid.CreateVersion7()]))
             .Field.ShouldBe("paymentIds");
-        var all = Spec().Given(Pledged(5_000), Paid(P1, 5_000, Day), Assigned("2021-000001", P1)).State!;
+        var all = Spec.Donation().Given(Pledged(5_000), Paid(P1, 5_000, Day), Assigned("2021-000001", P1)).State!;
         Should.Throw<DomainException>(() => ReceiptDecision.CollectivePayments([all], Samples.Appeal(), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), null))
             .Kind.ShouldBe(RefusalKind.Conflict);
         Should.Throw<DomainException>(() => ReceiptDecision.CollectivePayments([d], Samples.Appeal(), new DateOnly(2022, 1, 1), new DateOnly(2022, 12, 31), null))
@@ -69,10 +69,11 @@ public class ReceiptDecisionSpecs
     [Fact]
     public void a_cancelled_receipt_is_replaced_by_what_stayed_of_its_payments()
     {
-        var spec = Spec().Given(Pledged(5_000), Paid(P1, 3_000, Day), Paid(P2, 2_000, Day.AddDays(1)), Assigned("2021-000001", P1, P2),
+        var spec = Spec.Donation().Given(Pledged(5_000), Paid(P1, 3_000, Day), Paid(P2, 2_000, Day.AddDays(1)), Assigned("2021-000001", P1, P2),
             Returned(Guid.CreateVersion7(), 500, Day.AddDays(3)), new ReceiptWithdrawn(DonationId, "2021-000001", "Rückbuchung", Samples.Now));
-        var cancelled = Receipt.Create(Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(3_000)), new ReceiptablePayment(DonationId, P2, Day.AddDays(1), new Money(2_000))]))
-            .Apply(new ReceiptCancelled("2021-000001", [DonationId], "Rückbuchung", null, Samples.Now));
+        var cancelled = Spec.Receipt().Given(
+            Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(3_000)), new ReceiptablePayment(DonationId, P2, Day.AddDays(1), new Money(2_000))]),
+            new ReceiptCancelled("2021-000001", [DonationId], "Rückbuchung", null, Samples.Now)).State!;
         ReceiptDecision.Remaining(cancelled, new Dictionary<Guid, Donation> { [DonationId] = spec.State! })
             .Select(p => (p.PaymentId, p.Amount.Cents)).ShouldBe([(P1, 3_000L), (P2, 1_500L)]);
     }
@@ -81,7 +82,7 @@ public class ReceiptDecisionSpecs
     public void money_passed_on_names_the_earmarked_municipality_or_else_the_appeals_recipient()
     {
         var appeal = Samples.Appeal();
-        var earmarked = Spec().Given(Pledged(5_000)).State!;
+        var earmarked = Spec.Donation().Given(Pledged(5_000)).State!;
         ReceiptDecision.UseFor(appeal, [earmarked]).ShouldBe(new PrintedUse(true, "die Kommune Stolberg (Rhld.)", null));
         var general = earmarked with { Earmarks = [new Earmark(null, null, new Money(5_000))] };
         ReceiptDecision.UseFor(appeal, [general]).ShouldBe(new PrintedUse(true, "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden", null));
@@ -124,7 +125,7 @@ public class ReceiptDecisionSpecs
         assigned.PaymentIds.ShouldBeNull();
         var opened = JsonSerializer.Deserialize<AppealOpened>(JsonSerializer.Serialize(Samples.AppealOpened() with { DisasterDate = null, GiftUse = null }, StoredJson)
             .Replace(",\"disasterDate\":null", "").Replace(",\"giftUse\":null", ""), StoredJson)!;
-        var appeal = Appeal.Create(opened);
+        var appeal = Spec.Appeal().Given(opened).State!;
         appeal.GiftUse.ShouldBe(GiftUse.UsedDirectly);
         appeal.DisasterDate.ShouldBeNull();
     }

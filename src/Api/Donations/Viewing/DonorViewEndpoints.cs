@@ -1,6 +1,7 @@
 using FlutHilfe.Api.Donations.Pledging;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.Documents.GiroCodes;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
@@ -66,10 +67,10 @@ public static class DonorViewEndpoints
         var (donation, appeal) = await Load(donationId, token, session, ct);
         var link = Uri.EscapeDataString(token!);
         var need = SimplifiedProof.For(donation, appeal);
-        var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock), settings.PartialPaymentGraceDays);
+        var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock.GetUtcNow()), settings.PartialPaymentGraceDays);
         var requestUrl = need == ProofNeed.ReceiptNeeded && !donation.ReceiptWanted ? $"/api/donations/{donation.Id}/receipt?token={link}" : null;
         return Results.Ok(new DonorView(
-            donation.Id, appeal.Slug, appeal.Title, StatusText(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
+            donation.Id, appeal.AppealId, appeal.Title, DonationStatusText.Of(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
             EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
             CreditorReference.Parse(donation.Reference).ToPrintString(), PaymentInstructions.For(appeal, donation),
             PaymentInstructions.EpcPayload(appeal, donation), donation.PledgedAt, donation.Received.Cents, donation.ReturnedByBank.Cents,
@@ -141,15 +142,6 @@ public static class DonorViewEndpoints
         var (donation, appeal) = await Load(donationId, token, session, ct);
         return Results.Text(GiroCodeImage.Svg(PaymentInstructions.EpcPayload(appeal, donation)), "image/svg+xml");
     }
-
-    public static string StatusText(DonationStatus status) => status switch
-    {
-        DonationStatus.Pledged => "pledged",
-        DonationStatus.PartlyPaid => "partly paid",
-        DonationStatus.Paid => "paid",
-        DonationStatus.Returned => "returned",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
 
     private static async Task<(Donation, Appeal)> Load(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
     {

@@ -57,7 +57,7 @@ public sealed record BankStatementRecorded(
     int Entries,
     int BookedEntries,
     IReadOnlyList<StatementWarning> Warnings,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt) : IEventOf<BankStatement>, IAppealEvent;
 
 /// <summary>A recorded statement (inline snapshot; the list of statements per account reads it).</summary>
 public sealed record BankStatement
@@ -82,8 +82,17 @@ public sealed record BankStatement
 
     /// <summary>Opening + booked entries = closing (null when a balance is missing).</summary>
     public bool? Balanced => Opening is null || Closing is null ? null : Opening.Amount + BookedTotal == Closing.Amount;
+}
 
-    public static BankStatement Create(BankStatementRecorded e) => new()
+/// <summary>A run of missing sequence numbers, inclusive.</summary>
+public sealed record SequenceGap(long From, long To);
+
+public static class StatementContinuity
+{
+    /// <summary>The fold of a statement's stream: a statement is recorded once and never changes, so its one event makes its state.</summary>
+    public static BankStatement? Evolve(BankStatement? statement, object @event) => @event is BankStatementRecorded e ? Recorded(e) : statement;
+
+    private static BankStatement Recorded(BankStatementRecorded e) => new()
     {
         Id = e.StatementKey,
         AppealId = e.AppealId,
@@ -103,13 +112,7 @@ public sealed record BankStatement
         Warnings = e.Warnings,
         RecordedAt = e.RecordedAt,
     };
-}
 
-/// <summary>A run of missing sequence numbers, inclusive.</summary>
-public sealed record SequenceGap(long From, long To);
-
-public static class StatementContinuity
-{
     public static readonly string[] OpeningTypes = ["OPBD", "PRCD"];
     public const string ClosingType = "CLBD";
 

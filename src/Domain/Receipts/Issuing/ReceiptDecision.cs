@@ -52,7 +52,7 @@ public static class ReceiptDecision
         DateOnly? to = kind == ReceiptKind.Collective ? periodTo ?? lines[^1].Date : null;
         if (from is { } f && to is { } t) Invariant.That(lines.All(l => l.Date >= f && l.Date <= t), "Every payment lies within the receipt's period.");
 
-        return new ReceiptIssued(numbering.Number, numbering.Year, numbering.Sequence, kind, appeal.Slug, lines, total, terms.InWords(total), lines[0].Date,
+        return new ReceiptIssued(numbering.Number, numbering.Year, numbering.Sequence, kind, appeal.AppealId, lines, total, terms.InWords(total), lines[0].Date,
             from, to, holder.DonorId, holder.ProtectedDonor, appeal.Issuer, terms.PurposeText, terms.Place, DateOnly.FromDateTime(now.UtcDateTime),
             appeal.ReceiptSignatory, false, terms.TemplateVersion, replacesNumber, now, use, terms.MachineNote);
     }
@@ -77,7 +77,7 @@ public static class ReceiptDecision
         var result = new List<ReceiptablePayment>();
         foreach (var d in donations)
         {
-            if (d.AppealId != appeal.Slug) throw DomainException.Invalid("donationIds", $"Donation {d.Id} belongs to another appeal.");
+            if (d.AppealId != appeal.AppealId) throw DomainException.Invalid("donationIds", $"Donation {d.Id} belongs to another appeal.");
             if (paymentIds is not null)
             {
                 foreach (var id in paymentIds.Where(id => d.Payments.Any(p => p.PaymentId == id)))
