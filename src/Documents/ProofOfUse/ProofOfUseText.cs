@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlutHilfe.Documents.Calendar;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Documents.ProofOfUse;
@@ -15,27 +16,10 @@ internal static class ProofOfUseText
         "Belegnummer", "Einrichtung", "SHA-256 des Belegs", "Hinweis",
     ];
 
-    private static readonly TimeZoneInfo? Berlin = FindBerlin();
-
-    private static TimeZoneInfo? FindBerlin()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return null; // no tz data: print the offset the moment carries
-        }
-    }
-
-    private static DateTimeOffset Civil(DateTimeOffset moment) => Berlin is null ? moment : TimeZoneInfo.ConvertTime(moment, Berlin);
-
     /// <summary>German civil time (Europe/Berlin): "28.11.2026, 14:05 Uhr".</summary>
-    public static string DateTime(DateTimeOffset moment) =>
-        GermanDate.Format(LocalDate(moment)) + Civil(moment).ToString("', 'HH':'mm' Uhr'", CultureInfo.InvariantCulture);
+    public static string DateTime(DateTimeOffset moment) => GermanCalendar.DateTime(moment);
 
-    public static DateOnly LocalDate(DateTimeOffset moment) => DateOnly.FromDateTime(Civil(moment).DateTime);
+    public static DateOnly LocalDate(DateTimeOffset moment) => GermanCalendar.Day(moment);
 
     /// <summary>"1.234,56 €" (Money's own format).</summary>
     public static string Euro(Money amount) => amount.ToString();

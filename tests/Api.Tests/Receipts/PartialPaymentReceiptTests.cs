@@ -40,7 +40,8 @@ public sealed class PartialPaymentFixture : AppFixture
 public class PartialPaymentReceiptTests(PartialPaymentFixture app) : IClassFixture<PartialPaymentFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    /// <summary>The German calendar day: receipts wait for, and are dated by, days in Aachen.</summary>
+    private static DateOnly Today => FlutHilfe.Documents.Calendar.GermanCalendar.Day(DateTimeOffset.UtcNow);
 
     public async ValueTask InitializeAsync()
     {
@@ -189,7 +190,9 @@ public class PartialPaymentReceiptTests(PartialPaymentFixture app) : IClassFixtu
         var store = app.Host.Services.GetRequiredService<IMessageStore>();
         var scheduled = (await store.Admin.AllIncomingAsync()).Where(e => e.Status == EnvelopeStatus.Scheduled && e.MessageType == "FlutHilfe.Api.Receipts.IssueReceipt").ToList();
         var envelope = scheduled.ShouldHaveSingleItem();
-        envelope.ScheduledTime.ShouldBe(new DateTimeOffset(Today.AddDays(14).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        // Midnight in Aachen on the day the grace period ends.
+        var lastDay = Today.AddDays(14).ToDateTime(TimeOnly.MinValue);
+        envelope.ScheduledTime.ShouldBe(new DateTimeOffset(lastDay, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin").GetUtcOffset(lastDay)));
 
         // Fourteen days later the scheduler delivers it (driven directly here): the 40 € are receipted as received.
         app.Clock.Advance(TimeSpan.FromDays(13));

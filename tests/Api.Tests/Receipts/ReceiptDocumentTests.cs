@@ -235,7 +235,7 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
         front.ShouldContain("neunundneunzig Cent");
         var pages = PdfPages.Text(layouts["collective-60"]);
         pages.Count.ShouldBeGreaterThan(2);
-        pages[1].ShouldContain($"Anlage zur Sammelbestätigung vom {GermanDate.Format(DateOnly.FromDateTime(DateTime.UtcNow))}");
+        pages[1].ShouldContain($"Anlage zur Sammelbestätigung vom {GermanDate.Format(FlutHilfe.Documents.Calendar.GermanCalendar.Day(DateTimeOffset.UtcNow))}");
         pages[^1].ShouldContain("Gesamtsumme");
         pages[0].ShouldContain("Gesamtbetrag der Zuwendung – in Ziffern –");
         pages[0].ShouldContain("– in Buchstaben –");

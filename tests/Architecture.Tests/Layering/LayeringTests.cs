@@ -5,7 +5,7 @@ using static FlutHilfe.Architecture.Tests.Layering.Projects;
 namespace FlutHilfe.Architecture.Tests.Layering;
 
 /// <summary>
-/// The arrows between the projects (README "Projects and layering"): the domain depends on nothing of ours and on no
+/// The arrows between the projects (README "Architecture"): the domain depends on nothing of ours and on no
 /// rendering, file, network or database library; projections and adapters on the domain only; the Api on all of them;
 /// nothing under src/ on test code. Checked on the compiled assemblies (NetArchTest) and on the project files.
 /// </summary>

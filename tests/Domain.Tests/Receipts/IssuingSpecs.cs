@@ -20,7 +20,7 @@ public class IssuingSpecs
 
     private static IssueReceipts Issue(params ReceiptBatch[] batches)
         => new(batches, false, null, null, batches.Select((_, i) => new ReceiptNumbering($"2021-00000{i + 1}", 2021, i + 1)).ToList(),
-            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), ReceiptSamples.Terms, Samples.Now);
+            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), ReceiptSamples.Terms, Samples.Now, ReceiptSamples.IssuedOn);
 
     [Fact]
     public void each_receipt_starts_its_numbers_stream_and_each_donation_learns_which_payments_it_states()

@@ -18,9 +18,19 @@ public class ReceiptDecisionSpecs
     // The words come from the documents adapter (Documents.Tests checks the German); here: that the total is the one spelled.
     private static readonly ReceiptTerms Terms = new("der Jugendhilfe", "Aachen", ReceiptTemplate.Default.Version, "maschinell", amount => $"[{amount.Cents} Cent]");
 
-    private static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective = false, DateOnly? from = null, DateOnly? to = null)
+    private static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective = false, DateOnly? from = null, DateOnly? to = null,
+        DateTimeOffset? now = null, DateOnly? issuedOn = null)
         => ReceiptDecision.Issue(payments, collective, from, to, Samples.Appeal(), new PrintedUse(false, null, null), new ReceiptNumbering("2021-000001", 2021, 1),
-            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, Samples.Now);
+            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, now ?? Samples.Now, issuedOn ?? ReceiptSamples.IssuedOn);
+
+    [Fact]
+    public void a_receipt_is_dated_by_the_german_calendar_day_it_is_given_not_by_the_utc_day_of_the_moment()
+    {
+        // 00:30 on New Year's Day in Aachen is still 31 December in UTC.
+        var issued = Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(5_000))],
+            now: new DateTimeOffset(2021, 12, 31, 23, 30, 0, TimeSpan.Zero), issuedOn: new DateOnly(2022, 1, 1));
+        issued.IssueDate.ShouldBe(new DateOnly(2022, 1, 1));
+    }
 
     [Fact]
     public void one_payment_is_a_single_receipt_whose_line_carries_the_payment()

@@ -39,7 +39,7 @@ public static class ReceiptDecision
     /// payment, total = receipt amount, period = first to last payment unless given) for several or when asked for.
     /// </summary>
     public static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective, DateOnly? periodFrom, DateOnly? periodTo, Appeal appeal,
-        PrintedUse use, ReceiptNumbering numbering, ReceiptHolder holder, ReceiptTerms terms, string? replacesNumber, DateTimeOffset now)
+        PrintedUse use, ReceiptNumbering numbering, ReceiptHolder holder, ReceiptTerms terms, string? replacesNumber, DateTimeOffset now, DateOnly issuedOn)
     {
         Invariant.That(payments.Count > 0, "A receipt states at least one payment.");
         Invariant.That(payments.Count <= LinesMax, "A receipt states a bounded number of payments.");
@@ -53,7 +53,7 @@ public static class ReceiptDecision
         if (from is { } f && to is { } t) Invariant.That(lines.All(l => l.Date >= f && l.Date <= t), "Every payment lies within the receipt's period.");
 
         return new ReceiptIssued(numbering.Number, numbering.Year, numbering.Sequence, kind, appeal.AppealId, lines, total, terms.InWords(total), lines[0].Date,
-            from, to, holder.DonorId, holder.ProtectedDonor, appeal.Issuer, terms.PurposeText, terms.Place, DateOnly.FromDateTime(now.UtcDateTime),
+            from, to, holder.DonorId, holder.ProtectedDonor, appeal.Issuer, terms.PurposeText, terms.Place, issuedOn,
             appeal.ReceiptSignatory, false, terms.TemplateVersion, replacesNumber, now, use, terms.MachineNote);
     }
 
