@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Shared;
+using FlutHilfe.TestSupport;
 
 namespace FlutHilfe.Bench;
 

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -22,7 +24,15 @@ public sealed record AllocationView(
 
 public static class AllocationLookup
 {
-    /// <summary>The allocation (its inline snapshot), or a 404 refusal. Endpoints read it to check who may act before the command runs.</summary>
-    public static async Task<Allocation> LoadAsync(IQuerySession session, Guid allocationId, CancellationToken ct)
-        => await session.LoadAsync<Allocation>(allocationId, ct) ?? throw DomainException.NotFound($"No allocation {allocationId}.");
+    /// <summary>
+    /// The allocation (its inline snapshot) when <paramref name="user"/> may act on it: its own municipality's clerk, and
+    /// with <paramref name="staffMayToo"/> treasury and audit; else a 404 or 403 refusal. Endpoints check this before the
+    /// command runs (commands carry no caller).
+    /// </summary>
+    public static async Task<Allocation> LoadForAsync(IQuerySession session, Guid allocationId, ClaimsPrincipal user, bool staffMayToo, CancellationToken ct)
+    {
+        var allocation = await session.LoadAsync<Allocation>(allocationId, ct) ?? throw DomainException.NotFound($"No allocation {allocationId}.");
+        Access.RequireMunicipality(user, allocation.MunicipalityId, staffMayToo);
+        return allocation;
+    }
 }

@@ -1,3 +1,4 @@
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -28,43 +29,40 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
 
     /// <summary>
     /// A little history on a fresh database, through the same decisions the API uses: pledges, a bank statement
-    /// paying most of them, an allocation to Stolberg and one spending item. Runs once, with the appeal.
+    /// paying most of them (<c>DemoStatement.camt053.xml</c>, imported like an upload), an allocation to Stolberg and one
+    /// spending item. Runs once, with the appeal.
     /// </summary>
     private async Task SeedHistoryAsync(CancellationToken ct)
     {
-        var day = new DateOnly(2021, 11, 22);
-        var appeal = FreudeSchenken(clock.GetUtcNow());
         var gifts = new (long Cents, string? Municipality, string? Purpose, string? Donor)[]
         {
             (5_000, "stolberg", "kita-schulmaterial", "Jürgen Müller"), (2_500, null, null, null), (10_000, "stolberg", null, "Bärbel Weiß"),
             (124_600, "eschweiler", null, "Förderverein Grundschule Weisweiler"), (3_000, null, "weihnachtsfeiern", null), (750, "zuelpich", null, null),
         };
-        var credits = new List<Domain.BankStatements.Importing.GeneratedCredit>();
         await using (var session = store.LightweightSession())
         {
             var current = await session.LoadAsync<Appeal>(AppealStream.IdFor(AppealId), ct) ?? throw new InvalidOperationException("The demo appeal is missing.");
             var now = clock.GetUtcNow();
-            foreach (var (cents, municipality, purpose, donor) in gifts)
+            foreach (var ((cents, municipality, purpose, donor), number) in gifts.Select((g, i) => (g, i + 1)))
             {
                 var profile = donor is null ? null : new Domain.Donors.DonorProfile(Guid.CreateVersion7(now), donor, "Kaiserplatz 1", "52062", "Aachen", "DE", null, now);
                 var events = Domain.Donations.DonationDecider.Decide(
                     new Domain.Donations.PledgeDonation(Guid.CreateVersion7(now), AppealId, new Money(cents), [new Domain.Donations.Earmark(municipality, purpose, new Money(cents))],
-                        profile is not null, profile, Domain.Donations.Pledging.PaymentReference.New(), "", now),
+                        profile is not null, profile, DemoReference(number), "", now),
                     current);
                 var pledged = (Domain.Donations.Pledging.DonationPledged)events[0];
                 session.Events.StartStream<Domain.Donations.Donation>(pledged.DonationId, events);
                 if (profile is not null) Infrastructure.PersonalData.DonorProfiles.StoreNew(session, profile);
-                if (cents != 750) credits.Add(new(cents, day, StructuredReference: pledged.Reference.Value, DebtorName: donor ?? "Anonym"));
             }
-            credits.Add(new(4_200, day, DebtorName: "Unbekannt", UnstructuredRemittance: "Spende Flutopfer Kinder"));
             await session.SaveChangesAsync(ct);
         }
 
         await using (var session = store.LightweightSession())
         {
-            var statement = Domain.BankStatements.Importing.CamtWriter.Write053v08("DEMO-2021-11-22", appeal.Account.Iban.Value, credits);
-            var file = Domain.BankStatements.Importing.CamtParser.Parse(new MemoryStream(statement));
-            await new BankStatements.Importing.StatementImport(session, clock.GetUtcNow()).RunAsync([("demo.xml", file)], ct);
+            await using var statement = typeof(DemoSeeder).Assembly.GetManifestResourceStream(StatementResource)
+                ?? throw new InvalidOperationException($"The demo statement {StatementResource} is not embedded.");
+            var file = CamtParser.Parse(statement);
+            await new BankStatements.Importing.StatementImport(session, clock.GetUtcNow()).RunAsync([("DemoStatement.camt053.xml", file)], ct);
             await session.SaveChangesAsync(ct);
         }
 
@@ -89,6 +87,11 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private const string StatementResource = "FlutHilfe.Api.DemoData.DemoStatement.camt053.xml";
+
+    /// <summary>The demo pledges' references are fixed (RF.. 2021 1122 0000 000n), so the committed statement can pay them.</summary>
+    private static CreditorReference DemoReference(int number) => CreditorReference.Create($"20211122{number:D8}");
 
     public static OpenAppeal FreudeSchenken(DateTimeOffset openedAt) => new(
         AppealId,

@@ -34,19 +34,13 @@ public static class Reconciliation
     /// Appends the payment's events and each donation's (the workflow commits them together), and answers what the new
     /// money sets off for receipts: a receipt that stated a withdrawn or returned payment is cancelled, new money may be due.
     /// </summary>
-    public static (Reconciled, OutgoingMessages) Append(MatchOutcome outcome, IEventStream<Payment> payment, IEnumerable<IEventStream<Donation>> donations)
+    public static (Reconciled, OutgoingMessages) Append(MatchOutcome outcome, IEventStream<Payment> payment, DonationStreams donations)
     {
         payment.AppendMany(outcome.PaymentEvents);
+        var after = donations.Append(outcome.Donations);
         var messages = new OutgoingMessages();
-        var after = new List<Donation>();
-        foreach (var stream in donations)
-        {
-            var events = outcome.EventsFor(stream.Id);
-            stream.AppendMany(events);
-            var donation = stream.Aggregate.After(events, DonationDecider.Evolve)!;
-            messages.AddRange(ReceiptTriggers.After(donation, events));
-            after.Add(donation);
-        }
-        return (new Reconciled(payment.Aggregate!, payment.Aggregate.After(outcome.PaymentEvents, PaymentDecider.Evolve)!, after), messages);
+        foreach (var change in outcome.Donations) messages.AddRange(ReceiptTriggers.After(after[change.DonationId], change.Events));
+        var paymentAfter = payment.Aggregate.After(outcome.PaymentEvents, PaymentDecider.Evolve)!;
+        return (new Reconciled(payment.Aggregate!, paymentAfter, donations.Streams.Select(s => after.GetValueOrDefault(s.Id)).OfType<Donation>().ToList()), messages);
     }
 }

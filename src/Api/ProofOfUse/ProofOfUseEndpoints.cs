@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using FlutHilfe.Api.Allocations;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Documents.ProofOfUse;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
-using FlutHilfe.Projections.ProofOfUse;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -71,8 +71,7 @@ public static class ProofOfUseEndpoints
     /// <summary>The view and the appeal it was read against (the documents need the issuer and purpose names too).</summary>
     private static async Task<(ProofOfUseView View, Appeal Appeal)> BuildWithAppeal(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var a = await AllocationLookup.LoadAsync(session, allocationId, ct);
-        Access.RequireMunicipality(user, a.MunicipalityId);
+        var a = await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: true, ct);
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(a.AppealId), ct) ?? throw new InvalidOperationException($"Allocation {allocationId} has no appeal.");
         var today = ProofOfUseCalendar.Day(clock.GetUtcNow());
         var overdue = AllocationDecider.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? ProofOfUseCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);

@@ -48,7 +48,7 @@ public sealed record MunicipalityBalance : IReadModel<MunicipalityBalance, IAllo
             FundsAllocated x => b with
             {
                 Allocated = b.Allocated + x.Amount,
-                PerPurpose = Add(b.PerPurpose, x.PurposeId ?? AnyPurpose, p => p with { Allocated = p.Allocated + x.Amount }),
+                PerPurpose = b.PerPurpose.With(x.PurposeId ?? AnyPurpose, PurposeAmounts.Zero, p => p with { Allocated = p.Allocated + x.Amount }),
                 Allocations = [.. b.Allocations, new AllocationSummary(x.AllocationId, x.PurposeId, x.Amount, Money.Zero, Money.Zero, Money.Zero, "open", 0, x.DecisionReference, x.DecidedOn)],
             },
             AllocationWithdrawn x => WithAllocation(b with { Allocated = b.Allocated - x.Amount }, x.AllocationId,
@@ -84,14 +84,7 @@ public sealed record MunicipalityBalance : IReadModel<MunicipalityBalance, IAllo
         var allocation = b.Allocations.FirstOrDefault(a => a.AllocationId == allocationId);
         if (allocation is null) return b;
         var result = b with { Allocations = b.Allocations.Select(a => a.AllocationId == allocationId ? change(a) : a).ToList() };
-        return perPurpose is null ? result : result with { PerPurpose = Add(result.PerPurpose, allocation.PurposeId ?? AnyPurpose, p => perPurpose(p, allocation)) };
-    }
-
-    private static Dictionary<string, PurposeAmounts> Add(IReadOnlyDictionary<string, PurposeAmounts> perPurpose, string key, Func<PurposeAmounts, PurposeAmounts> change)
-    {
-        var copy = new Dictionary<string, PurposeAmounts>(perPurpose);
-        copy[key] = change(copy.GetValueOrDefault(key) ?? PurposeAmounts.Zero);
-        return copy;
+        return perPurpose is null ? result : result with { PerPurpose = result.PerPurpose.With(allocation.PurposeId ?? AnyPurpose, PurposeAmounts.Zero, p => perPurpose(p, allocation)) };
     }
 }
 

@@ -25,3 +25,15 @@ public abstract class ReadModelProjection<TDoc, TRoute> : MultiStreamProjection<
 
     public override TDoc? Evolve(TDoc? snapshot, string id, IEvent e) => TDoc.Fold(snapshot, id, e);
 }
+
+public static class ReadModelMaps
+{
+    /// <summary>A copy of the map with one entry changed (started from <paramref name="empty"/> when missing): read models stay immutable.</summary>
+    public static IReadOnlyDictionary<TKey, TValue> With<TKey, TValue>(this IReadOnlyDictionary<TKey, TValue> map, TKey key, TValue empty, Func<TValue, TValue> change)
+        where TKey : notnull
+    {
+        var copy = new Dictionary<TKey, TValue>(map);
+        copy[key] = change(copy.TryGetValue(key, out var value) ? value : empty);
+        return copy;
+    }
+}

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
+using FlutHilfe.TestSupport;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events;
-using netDumbster.smtp;
 using Npgsql;
+using netDumbster.smtp;
 
 namespace FlutHilfe.Api.Tests.Projections;
 

@@ -2,16 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Api.Receipts.Cancelling;
 using FlutHilfe.Api.Receipts.Delivering;
 using FlutHilfe.Api.Receipts.Issuing;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.TestSupport;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using netDumbster.smtp;
 using Wolverine;
+using netDumbster.smtp;
 
 namespace FlutHilfe.Api.Tests.Receipts;
 

@@ -1,4 +1,3 @@
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
@@ -128,19 +127,6 @@ public class MatchingSpecs
     [Fact]
     public void booking_as_donation_checks_the_earmarks()
         => Should.Throw<DomainException>(() => PaymentSamples.BookAsDonation(Credit(2500), Guid.CreateVersion7(), Reference, [new Earmark("koeln", null, new Money(2500))], Samples.Appeal(), null, Samples.Now)).Field.ShouldBe("earmarks[0].municipalityId");
-
-    [Theory]
-    [InlineData(CreditDebit.Credit, false, null, PaymentKind.Credit)]
-    [InlineData(CreditDebit.Credit, false, "AC04", PaymentKind.ReturnedTransfer)]
-    [InlineData(CreditDebit.Debit, false, null, PaymentKind.Debit)]
-    [InlineData(CreditDebit.Debit, false, "MD06", PaymentKind.Return)]
-    [InlineData(CreditDebit.Debit, true, null, PaymentKind.Return)]
-    public void recording_classifies_bookings(CreditDebit direction, bool reversal, string? returnReason, PaymentKind expected)
-    {
-        var tx = new CamtTransaction(1, 100, false, null, null, null, null, null, null, null, null, null, null, null, null, returnReason, null, null);
-        var entry = new CamtEntry(1, 100, "EUR", direction, reversal, "BOOK", Day, Day, null, null, null, null, null, [tx], false, null);
-        Recording.Classify(entry, tx).ShouldBe(expected);
-    }
 
     [Fact]
     public void scaling_always_adds_up_to_the_whole()

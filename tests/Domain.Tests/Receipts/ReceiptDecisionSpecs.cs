@@ -15,11 +15,22 @@ namespace FlutHilfe.Domain.Tests.Receipts;
 public class ReceiptDecisionSpecs
 {
     private static readonly Guid P1 = Guid.CreateVersion7(), P2 = Guid.CreateVersion7();
-    private static readonly ReceiptTerms Terms = new("der Jugendhilfe", "Aachen", ReceiptTemplate.Default.Version, "maschinell");
+    // The words come from the documents adapter (Documents.Tests checks the German); here: that the total is the one spelled.
+    private static readonly ReceiptTerms Terms = new("der Jugendhilfe", "Aachen", ReceiptTemplate.Default.Version, "maschinell", amount => $"[{amount.Cents} Cent]");
 
-    private static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective = false, DateOnly? from = null, DateOnly? to = null)
+    private static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective = false, DateOnly? from = null, DateOnly? to = null,
+        DateTimeOffset? now = null, DateOnly? issuedOn = null)
         => ReceiptDecision.Issue(payments, collective, from, to, Samples.Appeal(), new PrintedUse(false, null, null), new ReceiptNumbering("2021-000001", 2021, 1),
-            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, Samples.Now);
+            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, now ?? Samples.Now, issuedOn ?? ReceiptSamples.IssuedOn);
+
+    [Fact]
+    public void a_receipt_is_dated_by_the_german_calendar_day_it_is_given_not_by_the_utc_day_of_the_moment()
+    {
+        // 00:30 on New Year's Day in Aachen is still 31 December in UTC.
+        var issued = Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(5_000))],
+            now: new DateTimeOffset(2021, 12, 31, 23, 30, 0, TimeSpan.Zero), issuedOn: new DateOnly(2022, 1, 1));
+        issued.IssueDate.ShouldBe(new DateOnly(2022, 1, 1));
+    }
 
     [Fact]
     public void one_payment_is_a_single_receipt_whose_line_carries_the_payment()
@@ -28,7 +39,7 @@ public class ReceiptDecisionSpecs
         issued.Kind.ShouldBe(ReceiptKind.Single);
         issued.Lines.ShouldBe([new ReceiptLine(DonationId, Day, new Money(5_000), P1)]);
         issued.DonationDate.ShouldBe(Day);
-        issued.AmountInWords.ShouldBe("fünfzig Euro");
+        issued.AmountInWords.ShouldBe("[5000 Cent]");
         issued.MachineNote.ShouldBe("maschinell");
     }
 
@@ -38,6 +49,7 @@ public class ReceiptDecisionSpecs
         var issued = Issue([new ReceiptablePayment(DonationId, P2, Day.AddDays(5), new Money(2_000)), new ReceiptablePayment(DonationId, P1, Day, new Money(3_000))]);
         issued.Kind.ShouldBe(ReceiptKind.Collective);
         issued.Amount.ShouldBe(new Money(5_000));
+        issued.AmountInWords.ShouldBe("[5000 Cent]", "the words spell the total, not a line");
         (issued.PeriodFrom, issued.PeriodTo).ShouldBe((Day, Day.AddDays(5)));
         issued.Lines.Select(l => l.PaymentId).ShouldBe([P1, P2]);
     }

@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
@@ -57,6 +59,16 @@ public sealed class Spec<TState>(Func<TState?, object, TState?> evolve, Func<obj
         var state = State;
         return new Decision(() => decision(state));
     }
+
+    /// <summary>
+    /// A decision that answers more than events: what a handler goes on with (the payments of a collective receipt, a
+    /// receipt's replacement, a receipt request with the donor's profile).
+    /// </summary>
+    public Answer<TResult> When<TResult>(Func<TState?, TResult> decision) where TResult : notnull
+    {
+        var state = State;
+        return new Answer<TResult>(() => decision(state));
+    }
 }
 
 /// <summary>What a decision answered: its events, or its refusal (decided only when asked for, so a refusal can be asserted).</summary>
@@ -66,7 +78,13 @@ public sealed class Decision(Func<IReadOnlyList<object>> decide) : IReadOnlyList
 
     private IReadOnlyList<object> Events => _events ??= decide();
 
-    public void Then(params object[] expected) => Events.ShouldBe(expected);
+    /// <summary>The decided events, compared by type and value (lists inside events included), in order.</summary>
+    public void Then(params object[] expected) => Events.Select(Describe).ShouldBe(expected.Select(Describe));
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>An event as its type and JSON: records holding lists compare by their items, and a failure shows both sides.</summary>
+    private static string Describe(object e) => $"{e.GetType().Name} {JsonSerializer.Serialize(e, e.GetType(), Json)}";
 
     /// <summary>A repeated command (or one that changes nothing) decides nothing.</summary>
     public void ThenNothing() => Events.ShouldBeEmpty();
@@ -86,4 +104,24 @@ public sealed class Decision(Func<IReadOnlyList<object>> decide) : IReadOnlyList
     public IEnumerator<object> GetEnumerator() => Events.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>What a decision answered beyond events, or its refusal (decided only when asked for).</summary>
+public sealed class Answer<TResult>(Func<TResult> decide) where TResult : notnull
+{
+    /// <summary>The answer, for assertions on it; returns it so a spec can go on from there.</summary>
+    public TResult Then(Action<TResult> expect)
+    {
+        var answer = decide();
+        expect(answer);
+        return answer;
+    }
+
+    public DomainException ThenRefused(RefusalKind kind, string? field = null)
+    {
+        var refusal = Should.Throw<DomainException>(() => decide());
+        refusal.Kind.ShouldBe(kind);
+        if (field is not null) refusal.Field.ShouldBe(field);
+        return refusal;
+    }
 }

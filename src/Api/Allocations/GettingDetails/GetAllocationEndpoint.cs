@@ -13,8 +13,6 @@ public static class GetAllocationEndpoint
     [EndpointSummary("One allocation with its spending items (own clerk, treasurer, auditor)")]
     public static async Task<AllocationView> Get(Guid allocationId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
     {
-        var allocation = await AllocationLookup.LoadAsync(session, allocationId, ct);
-        Access.RequireMunicipality(user, allocation.MunicipalityId);
-        return AllocationView.From(allocation);
+        return AllocationView.From(await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: true, ct));
     }
 }

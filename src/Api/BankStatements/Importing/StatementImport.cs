@@ -1,8 +1,8 @@
 using FlutHilfe.Api.Notices;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Shared;
@@ -116,7 +116,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             var key = StatementContinuity.KeyFor(statement.AccountId, statement.StatementId);
             if (known.Any(k => k.Id == key)) continue;
 
-            var recorded = StatementContinuity.Record(statement, appeal.AppealId, known, now);
+            var recorded = StatementContinuity.Record(Recording.Statement(statement), appeal.AppealId, known, now);
             session.Events.StartStream<BankStatement>(key, recorded);
             known.Add(StatementContinuity.Evolve(null, recorded)!);
             _statementsRecorded++;

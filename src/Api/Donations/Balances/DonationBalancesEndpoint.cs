@@ -1,5 +1,4 @@
 using FlutHilfe.Api.Infrastructure.Auth;
-using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -52,7 +51,7 @@ public static class DonationBalancesEndpoint
         if (number < 1 || number > 100_000) throw DomainException.Invalid("page", "page must be between 1 and 100000.");
         var size = pageSize ?? 50;
         if (size < 1 || size > PageSizeMax) throw DomainException.Invalid("pageSize", $"pageSize must be between 1 and {PageSizeMax}.");
-        if (await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) is null) throw DomainException.NotFound($"No appeal {appealId}.");
+        await Appeals.AppealLookup.LoadAsync(session, appealId, ct);
 
         var query = session.Query<Donation>().Where(d => d.AppealId == appealId);
         query = kind switch

@@ -1,5 +1,6 @@
 using FlutHilfe.Api.Donations.Pledging;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.Documents.GiroCodes;
 using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
@@ -101,7 +102,7 @@ public static class DonorViewEndpoints
         if (donation.ReceiptWanted && due.WaitUntil is { } day)
         {
             return "Ihre Zuwendungsbestätigung stellen wir aus, sobald der zugesagte Betrag vollständig eingegangen ist, "
-                   + $"spätestens am {ReceiptPdf.Date(day)} über die bis dahin eingegangenen Zahlungen.";
+                   + $"spätestens am {GermanDate.Format(day)} über die bis dahin eingegangenen Zahlungen.";
         }
         return need switch
         {
@@ -109,7 +110,7 @@ public static class DonorViewEndpoints
             ProofNeed.ReceiptNeeded when !donation.ReceiptWanted =>
                 "Für diese Spende genügt Ihr Kontoauszug dem Finanzamt nicht als Nachweis: Für Zuwendungen über 300 €"
                 + (appeal.IsDisasterSpecialAccount && appeal.SimplifiedProof is { } w
-                    ? $", die nicht im Katastrophenzeitraum vom {ReceiptPdf.Date(w.From)} bis {ReceiptPdf.Date(w.To)} eingezahlt wurden,"
+                    ? $", die nicht im Katastrophenzeitraum vom {GermanDate.Format(w.From)} bis {GermanDate.Format(w.To)} eingezahlt wurden,"
                     : "")
                 + " verlangt es eine Zuwendungsbestätigung (§ 50 Abs. 4 EStDV). Sie haben noch keine angefordert: "
                 + "Bitte fordern Sie sie mit Ihrer Postanschrift an (receiptRequestUrl).",

@@ -69,7 +69,7 @@ public static class MatchPaymentHandler
     public static (Reconciled, OutgoingMessages) Handle(MatchPayment command,
         [WriteAggregate(nameof(MatchPayment.PaymentId), Required = false)] IEventStream<Payment> payment,
         [WriteAggregate(nameof(MatchPayment.DonationId), Required = false)] IEventStream<Donation> donation)
-        => Reconciliation.Append(PaymentDecider.Decide(command, payment.Aggregate, donation.Aggregate), payment, [donation]);
+        => Reconciliation.Append(PaymentDecider.Decide(command, payment.Aggregate, donation.Aggregate), payment, new DonationStreams([donation]));
 }
 
 /// <summary>
@@ -83,7 +83,7 @@ public static class SplitPaymentHandler
 
     public static (Reconciled, OutgoingMessages) Handle(SplitPayment command,
         [WriteAggregate(nameof(SplitPayment.PaymentId), Required = false)] IEventStream<Payment> payment, DonationStreams donations)
-        => Reconciliation.Append(PaymentDecider.Decide(command, payment.Aggregate, donations.Existing), payment, donations.Streams);
+        => Reconciliation.Append(PaymentDecider.Decide(command, payment.Aggregate, donations.Existing), payment, donations);
 }
 
 /// <summary>One payment and every donation it is booked on (one for a match, several for a split), read from the payment.</summary>
@@ -95,5 +95,5 @@ public static class UnmatchPaymentHandler
 
     public static (Reconciled, OutgoingMessages) Handle(UnmatchPayment command,
         [WriteAggregate(nameof(UnmatchPayment.PaymentId), Required = false)] IEventStream<Payment> payment, DonationStreams donations)
-        => Reconciliation.Append(PaymentDecider.Decide(command, payment.Aggregate, donations.Existing), payment, donations.Streams);
+        => Reconciliation.Append(PaymentDecider.Decide(command, payment.Aggregate, donations.Existing), payment, donations);
 }

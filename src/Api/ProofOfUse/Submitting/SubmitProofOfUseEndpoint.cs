@@ -36,8 +36,7 @@ public static class SubmitProofOfUseEndpoint
     {
         var report = Text.Require(request.NarrativeReport, "narrativeReport", 20_000);
         var declaration = (request.Declaration ?? throw DomainException.Invalid("declaration", "The proof of use needs the signed declaration.")).ToDeclaration();
-        var allocation = await AllocationLookup.LoadAsync(session, allocationId, ct);
-        Access.RequireMunicipality(user, allocation.MunicipalityId, staffMayToo: false);
+        await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: false, ct);
         var command = new SubmitProofOfUse(allocationId, report, Access.Subject(user), declaration, clock.GetUtcNow());
         return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
     }

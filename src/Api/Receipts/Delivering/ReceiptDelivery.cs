@@ -1,8 +1,10 @@
 using FlutHilfe.Api.Infrastructure.PersonalData;
+using FlutHilfe.Documents.Receipts;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
 using Marten;
 using MailKit.Net.Smtp;
 using MimeKit;
@@ -40,6 +42,11 @@ public static class DeliverReceiptHandler
     /// Renders and stores the PDF once, then mails it once (a <see cref="ReceiptMailed"/> fact marks it sent).
     /// Runs from the durable outbox: a crash before the commit makes it run again.
     /// </summary>
+    /// <remarks>
+    /// Not on the aggregate workflow (<c>[WriteAggregate]</c>), on purpose: the workflow would fetch the receipt's stream
+    /// before the slow rendering and mailing, and a cancellation committed meanwhile would fail this commit after the mail
+    /// went out, so the retry would mail again. Fetched for writing here, right before the one append, the window is small.
+    /// </remarks>
     public static async Task Handle(DeliverReceipt command, IDocumentSession session, ReceiptSettings settings, SmtpSettings smtp, TimeProvider clock,
         ILogger<DeliverReceipt> logger, CancellationToken ct)
     {
@@ -80,7 +87,7 @@ public static class ReceiptMail
             TextBody = $"""
                 Guten Tag{(name is null ? "" : " " + name)},
 
-                vielen Dank für Ihre Spende über {issued.Amount} vom {ReceiptPdf.Date(issued.DonationDate)}.
+                vielen Dank für Ihre Spende über {issued.Amount} vom {GermanDate.Format(issued.DonationDate)}.
                 Im Anhang finden Sie Ihre Zuwendungsbestätigung Nr. {issued.Number} für das Finanzamt.
 
                 Mit freundlichen Grüßen

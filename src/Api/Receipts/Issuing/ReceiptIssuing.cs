@@ -1,3 +1,4 @@
+using FlutHilfe.Documents.Calendar;
 using FlutHilfe.Api.Donations;
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Receipts.Delivering;
@@ -40,7 +41,7 @@ public static class ReceiptIssuing
         var numbers = await ReceiptNumbers.ReserveAsync(session, now, batches.Count, ct);
         var printed = new PrintedDonor(profile.Name!, profile.Street!, profile.PostalCode!, profile.City!, profile.Country);
         var holder = new ReceiptHolder(profile.Id, await DonorKeys.ProtectAsync(session, profile.Id, printed, ct));
-        var command = new IssueReceipts(batches, collective, periodFrom, periodTo, numbers, holder, settings.TermsFor(appeal.AppealId), now);
+        var command = new IssueReceipts(batches, collective, periodFrom, periodTo, numbers, holder, settings.TermsFor(appeal.AppealId), now, Today(now));
 
         var changes = ReceiptDecider.Decide(command, donations, appeal);
         foreach (var (number, issued) in changes.Receipts) session.Events.StartStream<Receipt>(ReceiptStream.IdFor(number), issued);
@@ -55,10 +56,11 @@ public static class ReceiptIssuing
     public static async Task<Appeal> AppealOfAsync(IQuerySession session, string appealId, CancellationToken ct)
         => await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) ?? throw new InvalidOperationException($"Appeal {appealId} is missing.");
 
-    /// <summary>The moment a scheduled look happens: the start (UTC) of the day the grace period ends.</summary>
-    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>The moment a scheduled look happens: the start (German time) of the day the grace period ends.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => GermanCalendar.StartOf(day);
 
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
+    /// <summary>The German calendar day: receipts are dated, numbered and waited for by it.</summary>
+    public static DateOnly Today(DateTimeOffset now) => GermanCalendar.Day(now);
 }
 
 /// <summary>Background: the donation's stream is loaded for writing by the workflow; what is due is issued, or looked at again later.</summary>

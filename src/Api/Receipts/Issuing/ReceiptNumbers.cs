@@ -18,11 +18,11 @@ public sealed class ReceiptCounter
 
 public static class ReceiptNumbers
 {
-    /// <summary>The next <paramref name="count"/> numbers of this year, taken in one write of the counter.</summary>
+    /// <summary>The next <paramref name="count"/> numbers of this (German calendar) year, taken in one write of the counter.</summary>
     public static async Task<IReadOnlyList<ReceiptNumbering>> ReserveAsync(IDocumentSession session, DateTimeOffset now, int count, CancellationToken ct)
     {
         Invariant.That(count is > 0 and <= 100, "A transaction takes between 1 and 100 receipt numbers.");
-        var year = now.Year;
+        var year = ReceiptIssuing.Today(now).Year;
         var counter = await session.LoadAsync<ReceiptCounter>(year.ToString(System.Globalization.CultureInfo.InvariantCulture), ct)
                       ?? new ReceiptCounter { Id = year.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var first = counter.Last + 1;

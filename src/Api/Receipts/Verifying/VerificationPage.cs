@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using FlutHilfe.Api.Receipts.Delivering;

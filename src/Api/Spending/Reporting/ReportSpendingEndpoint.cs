@@ -30,8 +30,7 @@ public static class ReportSpendingEndpoint
         TimeProvider clock, CancellationToken ct)
     {
         // Who may act, and what the voucher and the eligible window are, is settled at the edge; the handler decides.
-        var allocation = await AllocationLookup.LoadAsync(session, allocationId, ct);
-        Access.RequireMunicipality(user, allocation.MunicipalityId, staffMayToo: false);
+        var allocation = await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: false, ct);
         var document = request.DocumentId is { } documentId ? await AttachableDocument(session, documentId, allocation.MunicipalityId, ct) : null;
         var now = clock.GetUtcNow();
         var command = new ReportSpending(

@@ -24,8 +24,7 @@ public static class WithdrawSpendingEndpoint
     {
         var reason = Text.Require(request.Reason, "reason", 500);
         var index = await session.LoadAsync<SpendingItemIndex>(itemId, ct) ?? throw DomainException.NotFound($"No spending item {itemId}.");
-        var allocation = await AllocationLookup.LoadAsync(session, index.AllocationId, ct);
-        Access.RequireMunicipality(user, allocation.MunicipalityId, staffMayToo: false);
+        await AllocationLookup.LoadForAsync(session, index.AllocationId, user, staffMayToo: false, ct);
         return AllocationView.From(await bus.InvokeAsync<Allocation>(new WithdrawSpending(index.AllocationId, itemId, reason, clock.GetUtcNow()), ct));
     }
 }

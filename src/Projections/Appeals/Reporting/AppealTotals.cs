@@ -48,11 +48,7 @@ public sealed record AppealTotals : IReadModel<AppealTotals, IAppealEvent>
     }
 
     private static AppealTotals Municipality(AppealTotals t, string municipalityId, Func<MunicipalityTotals, MunicipalityTotals> change)
-    {
-        var copy = new Dictionary<string, MunicipalityTotals>(t.PerMunicipality);
-        copy[municipalityId] = change(copy.GetValueOrDefault(municipalityId) ?? new MunicipalityTotals(Money.Zero, Money.Zero, Money.Zero));
-        return t with { PerMunicipality = copy };
-    }
+        => t with { PerMunicipality = t.PerMunicipality.With(municipalityId, new MunicipalityTotals(Money.Zero, Money.Zero, Money.Zero), change) };
 }
 
 /// <summary>Kept by the async daemon; every event of an appeal is routed to its totals, the fold counts what it knows.</summary>

@@ -41,11 +41,7 @@ public sealed record TransparencyReport : IReadModel<TransparencyReport, IAlloca
     }
 
     private static TransparencyReport Change(TransparencyReport r, string municipalityId, Func<PublicMunicipality, PublicMunicipality> change)
-    {
-        var copy = new Dictionary<string, PublicMunicipality>(r.Municipalities);
-        copy[municipalityId] = change(copy.GetValueOrDefault(municipalityId) ?? new PublicMunicipality([], []));
-        return r with { Municipalities = copy };
-    }
+        => r with { Municipalities = r.Municipalities.With(municipalityId, new PublicMunicipality([], []), change) };
 }
 
 /// <summary>Kept by the async daemon from the events of every allocation of an appeal.</summary>
