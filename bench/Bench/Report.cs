@@ -130,7 +130,7 @@ internal static class BenchmarkDoc
         "Projection rebuild", "Cold start", "Freshness of the public figures",
     ];
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static string Section(ScenarioResult r, string machine, string commit)
     {

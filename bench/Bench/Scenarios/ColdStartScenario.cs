@@ -10,7 +10,7 @@ namespace FlutHilfe.Bench.Scenarios;
 /// </summary>
 internal static class ColdStartScenario
 {
-    private sealed record Sample(double HealthMs, double PledgeMs, double DemoAfterHealthMs);
+    public sealed record Sample(double HealthMs, double PledgeMs, double DemoAfterHealthMs);
 
     public static async Task RunAsync(SuiteContext c, ScenarioResult r, CancellationToken ct)
     {
@@ -23,7 +23,8 @@ internal static class ColdStartScenario
             empty = await MeasureAsync(c, schema, "service-coldstart-0.log", ct);
         }
         var samples = new List<Sample>();
-        for (var i = 1; i <= s.ColdRuns; i++) samples.Add(await MeasureAsync(c, schema, $"service-coldstart-{i}.log", ct));
+        if (s.Quick && c.SharedStart is { } shared) samples.Add(shared);
+        else for (var i = 1; i <= s.ColdRuns; i++) samples.Add(await MeasureAsync(c, schema, $"service-coldstart-{i}.log", ct));
 
         var pledge = Stats.Median(samples.Select(x => x.PledgeMs).ToList());
         var demo = Stats.Median(samples.Select(x => x.DemoAfterHealthMs).ToList());
@@ -34,8 +35,10 @@ internal static class ColdStartScenario
 
         r.Line($"`dotnet FlutHilfe.Api.dll` (the Release build, `ASPNETCORE_ENVIRONMENT=Development`: Wolverine and Marten generate their code at start-up) "
                + "started by the tool; /health polled every 20 ms, then one pledge sent until it answers 201, then the public totals polled until they count "
-               + $"a pledge (the demo data); the process is killed. Median of {samples.Count} restarts on the schema `{schema}`"
-               + (empty is null ? "." : ", after one start on an empty schema (reported, not counted)."));
+               + "a pledge (the demo data); the process is killed. "
+               + (s.Quick && c.SharedStart is not null
+                   ? "Quick mode: the start of the service the other scenarios shared, on an empty schema."
+                   : $"Median of {samples.Count} restarts on the schema `{schema}`" + (empty is null ? "." : ", after one start on an empty schema (reported, not counted).")));
         r.Line();
         r.Line("| run | → /health 200 ms | → first pledge 201 ms | /health 200 → demo figures ms |");
         r.Line("|---|---:|---:|---:|");
@@ -52,10 +55,18 @@ internal static class ColdStartScenario
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromMinutes(3));
         await service.WaitHealthyAsync(TimeSpan.FromMinutes(3), cts.Token);
+        return await AfterHealthyAsync(service, c.Settings.Appeal, cts.Token);
+    }
+
+    /// <summary>For a service that just answered /health 200: the first 201 pledge, then the demo figures in the totals.</summary>
+    public static async Task<Sample> AfterHealthyAsync(ServiceProcess service, string appeal, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromMinutes(3));
         var health = service.HealthyAfter!.Value.TotalMilliseconds;
         var healthAt = Stopwatch.GetTimestamp();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var endpoint = Requests.Pledges(service.Url, c.Settings.Appeal);
+        var endpoint = Requests.Pledges(service.Url, appeal);
         while (true)
         {
             using var request = Requests.Pledge(endpoint, new PledgeBody(2500, null, null, false));
@@ -67,7 +78,7 @@ internal static class ColdStartScenario
         }
         var pledge = Stopwatch.GetElapsedTime(service.StartedTimestamp).TotalMilliseconds;
         // The demo pledges, and the one just sent: the totals count at least one once the daemon has caught up.
-        while (await Requests.TotalsPledgesAsync(client, service.Url, c.Settings.Appeal, cts.Token) == 0) await Task.Delay(Health.PollInterval, cts.Token);
+        while (await Requests.TotalsPledgesAsync(client, service.Url, appeal, cts.Token) == 0) await Task.Delay(Health.PollInterval, cts.Token);
         var demo = Stopwatch.GetElapsedTime(healthAt).TotalMilliseconds;
         Log.Info($"  /health {health:F0} ms, first pledge {pledge:F0} ms, demo figures {demo:F0} ms after /health");
         return new Sample(health, pledge, demo);

@@ -66,7 +66,7 @@ internal static class ImportScenario
                 first.Json?.GetProperty("matched").GetInt32() ?? 0, 0);
             if (first.Ok)
             {
-                await ProcMemory.WaitIdleAsync(pid, TimeSpan.FromMinutes(2), ct);
+                await ProcMemory.WaitIdleAsync(pid, s.Quick ? TimeSpan.Zero : TimeSpan.FromMinutes(2), ct);
                 ProcMemory.ResetPeak(pid);
                 var again = await PostAsync(lease.Url, file, token, cap, ct);
                 var againPeak = ProcMemory.Read(pid).HwmKiB;

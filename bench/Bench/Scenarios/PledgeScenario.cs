@@ -150,7 +150,10 @@ internal static class PledgeScenario
     {
         var s = c.Settings;
         // PostgreSQL flushes a backend's statistics at most once a second, when it goes idle: wait before reading.
-        var flush = TimeSpan.FromSeconds(2.5);
+        var flush = TimeSpan.FromSeconds(1.5);
+        // The async daemon still works through the rounds' pledges: let the service settle, so the idle window is idle.
+        var (idle, waited) = await ProcMemory.WaitIdleAsync(lease.Service.Pid, s.Quick ? TimeSpan.Zero : TimeSpan.FromSeconds(60), ct);
+        Log.Info($"  service {(idle ? "idle" : "still busy")} after {waited.TotalSeconds:F0} s; profiling {s.ProfilePledges} pledges");
         await Task.Delay(flush, ct);
         var s0 = await SnapAsync(c.Connection, schema, lease.Service.Pid, ct);
         await Task.Delay(s.ProfileIdle, ct);
