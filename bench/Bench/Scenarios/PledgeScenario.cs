@@ -99,7 +99,7 @@ internal static class PledgeScenario
         r.Line($"Pledge latency over all rounds ({latencies.Length:N0} answers 201): p50 {Stats.F(P(50))} ms, p90 {Stats.F(P(90))} ms, "
                + $"p99 {Stats.F(P(99))} ms, max {Stats.F(latencies.Length > 0 ? latencies[^1] : double.NaN)} ms; statuses {string.Join("; ", results.Select(x => x.StatusText))}.");
         r.Line($"Body mix as `PledgeBodies` (a third earmarked, 40 % with donor details and `receiptWanted`), a fresh `Idempotency-Key` each. "
-               + $"Baseline: `{pgbench.LastOrDefault()?.Command}` with the script `insert into …pledge_events (id, data) values (gen_random_uuid(), '<the JSON of a stored DonationPledged>'::jsonb)`.");
+               + $"Baseline: `{pgbench.LastOrDefault()?.Command}` with the script `insert into …pledge_events (id, data) values (gen_random_uuid(), convert_from(decode('<the JSON of a stored DonationPledged, base64>', 'base64'), 'UTF8')::jsonb)`.");
         r.Line();
         r.Line($"**None lost, none twice:** {ack:N0} pledges answered 201 in the rounds ({distinct:N0} distinct donation ids); "
                + $"{found:N0} of them have exactly one `donation_pledged` event, {twice} have more than one, {snapshots:N0} have their donation snapshot; "
