@@ -125,14 +125,14 @@ internal static class ImportScenario
         }
         foreach (var x in rows)
         {
-            r.Measures.Add(new Measure("4", $"import of {x.Transactions:N0} (half paying pledges)", x.Answered ? x.Seconds : double.NaN, x.Answered ? "s" : $"({x.Status})",
-                x.CopySeconds, "raw COPY of as many rows, s", x.Answered ? x.CopySeconds / x.Seconds : null,
+            r.Measures.Add(new Measure("4", $"import of {x.Transactions:N0} (half paying pledges)" + (x.Answered ? "" : $": {x.Status}"), x.Answered ? x.Seconds : double.NaN, "s",
+                x.CopySeconds, "raw COPY of as many rows", x.Answered ? x.CopySeconds / x.Seconds : null,
                 x.Transactions >= 100_000 ? "≤ 60 s" : "", x.Transactions >= 100_000 ? x.Answered && x.Seconds <= 60 : null));
             if (x.Transactions >= 100_000 || s.Quick)
             {
-                r.Measures.Add(new Measure("4", $"peak service memory, import of {x.Transactions:N0}", x.PeakKiB is { } k ? k / 1024.0 : double.NaN, "MiB",
+                r.Measures.Add(new Measure("4", $"peak service memory, import of {x.Transactions:N0}" + (x.Answered ? "" : " (when stopped, still importing)"), x.PeakKiB is { } k ? k / 1024.0 : double.NaN, "MiB",
                     Target: "< 1 GiB", Met: x.PeakKiB is { } p ? x.Answered && p < 1024 * 1024 : null));
-                r.Measures.Add(new Measure("4", $"re-import of {x.Transactions:N0} (all duplicates)", x.ReSeconds ?? double.NaN, x.ReSeconds is null ? "(not run)" : "s",
+                r.Measures.Add(new Measure("4", $"re-import of {x.Transactions:N0} (all duplicates)" + (x.ReSeconds is null ? ": not run (the import did not answer)" : ""), x.ReSeconds ?? double.NaN, "s",
                     Target: "≤ 10 s", Met: x.ReSeconds is { } rs ? rs <= 10 : (x.Transactions >= 100_000 ? false : null)));
             }
         }
