@@ -4,9 +4,11 @@ using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Receipts;
-using FlutHilfe.Projections.Appeals;
+using FlutHilfe.Domain.Shared;
+using FlutHilfe.Projections.Appeals.Reporting;
 using FlutHilfe.Projections.Funds;
 using FlutHilfe.Projections.Municipalities;
+using FlutHilfe.Projections.Snapshots;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -31,35 +33,37 @@ public static class EventStoreModel
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        // Every event type is known up front (snapshots route by interface, not by Apply methods).
+        options.Events.AddEventTypes(DomainEvents.All);
     }
 
     public static void AddFlutHilfeProjections(this StoreOptions options)
     {
         // Appeals are read on every pledge: keep the folded state next to the stream, in the same transaction.
-        options.Projections.Snapshot<Appeal>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new StreamSnapshot<Appeal>(AppealDecider.Evolve), ProjectionLifecycle.Inline);
 
         // The donation snapshot is written with each donation event: payments are matched by reference
         // and the donor view reads it. The unique index makes a clashing reference refuse the pledge.
-        options.Projections.Snapshot<Donation>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new StreamSnapshot<Donation>(DonationDecider.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<Donation>().UniqueIndex(d => d.Reference);
         // Reconciliation proposals and the treasury's balance list look donations up by donor and by amount.
         options.Schema.For<Donation>().Index(d => d.DonorId).Index(d => d.OutstandingCents).Index(d => d.PledgedCents);
 
         // One stream per bank transaction, id derived from its composite key: a re-import collides.
-        options.Projections.Snapshot<Payment>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new StreamSnapshot<Payment>(PaymentDecider.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<Payment>().Index(p => p.Status);
         // A return finds the payment it gives back by EndToEndId, or by amount (proposals for unmatched returns).
         options.Schema.For<Payment>().Index(p => p.EndToEndId).Index(p => p.AmountCents);
 
         // One stream per bank statement (id from account and Stmt/Id): continuity is checked against the recorded ones.
-        options.Projections.Snapshot<BankStatement>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new StreamSnapshot<BankStatement>(StatementContinuity.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<BankStatement>().Index(s => s.AccountIban);
 
         // Confirmed money per fund, in the same transaction as each payment fact (allocations rely on it).
         options.Projections.Add<FundBalanceProjection>(ProjectionLifecycle.Inline);
 
         // Spending is serialized on its allocation's stream; the snapshot answers reads and proofs of use.
-        options.Projections.Snapshot<Allocation>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new StreamSnapshot<Allocation>(AllocationDecider.Evolve), ProjectionLifecycle.Inline);
 
         // Read-only views, kept by the async daemon.
         options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);
@@ -68,7 +72,7 @@ public static class EventStoreModel
         options.Schema.For<MunicipalityBalance>().Index(b => b.MunicipalityId);
 
         // Receipts: one stream per number (a number can never be given twice).
-        options.Projections.Snapshot<Receipt>(SnapshotLifecycle.Inline);
+        options.Projections.Add(new StreamSnapshot<Receipt>(ReceiptDecider.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<Receipt>().Index(r => r.Year);
     }
 }

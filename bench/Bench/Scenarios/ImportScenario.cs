@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.TestSupport;
 using FlutHilfe.Domain.Shared;
 using Npgsql;
 using NpgsqlTypes;

@@ -12,6 +12,7 @@ using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Shared;
 using FlutHilfe.Projections;
 using FlutHilfe.Projections.Appeals;
+using FlutHilfe.Projections.Appeals.Reporting;
 using FlutHilfe.Projections.Funds;
 using FlutHilfe.Projections.Municipalities;
 using JasperFx.Events;
@@ -140,7 +141,8 @@ internal static class RebuildScenario
     /// <summary>Reads the events the appeal totals handle, deserializes each, folds them with <see cref="AppealTotals.Fold"/>.</summary>
     public static async Task<Dictionary<string, AppealTotals>> ReadAndFoldAsync(string connection, string schema, CancellationToken ct)
     {
-        var types = AppealTotals.EventTypes.ToDictionary(TypeName, t => (Type: t, Wrap: Wrapper(t)), StringComparer.Ordinal);
+        var types = typeof(IAppealEvent).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IAppealEvent).IsAssignableFrom(t))
+            .ToDictionary(TypeName, t => (Type: t, Wrap: Wrapper(t)), StringComparer.Ordinal);
         var docs = new Dictionary<string, AppealTotals>(StringComparer.Ordinal);
         await using var conn = new NpgsqlConnection(connection);
         await conn.OpenAsync(ct);
@@ -152,7 +154,7 @@ internal static class RebuildScenario
             var (type, wrap) = types[reader.GetString(0)];
             var data = JsonSerializer.Deserialize(reader.GetString(1), type, Json)!;
             var e = wrap(data);
-            foreach (var id in AppealTotals.IdsFor(data)) docs[id] = AppealTotals.Fold(docs.GetValueOrDefault(id), id, e);
+            foreach (var id in AppealTotals.IdsFor((IAppealEvent)data)) docs[id] = AppealTotals.Fold(docs.GetValueOrDefault(id), id, e)!;
         }
         return docs;
     }
@@ -225,7 +227,7 @@ internal static class RebuildScenario
             roll is >= 20 and < 60 ? Guid.CreateVersion7() : null, roll is >= 20 and < 60, Convert.ToHexStringLower(SHA256.HashData(token)), pledgedAt);
         var bookingDate = DateOnly.FromDateTime(pledgedAt.UtcDateTime).AddDays(1 + rng.Next(5));
         var received = new DonationPaymentReceived(id, appeal, Guid.CreateVersion7(), amount, bookingDate, bookingDate,
-            ReceivingDecision.Scale(earmarks, amount), pledgedAt.AddDays(3));
+            DonationDecider.Scale(earmarks, amount), pledgedAt.AddDays(3));
         return (pledged, received);
     }
 }

@@ -3,8 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using FlutHilfe.Documents.Receipts;
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.TestSupport;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
 using FlutHilfe.Domain.Shared;
@@ -158,7 +159,7 @@ internal static class ReceiptScenario
         var issuer = new Issuer("Region Aachen Zweckverband", new PostalAddress("Dennewartstraße 25–27", "52068", "Aachen", "DE"));
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         ReceiptIssued Issued(int seq) => new(ReceiptNumber.Format(today.Year, seq), today.Year, seq, ReceiptKind.Single, "freude-schenken-2021",
-            [new ReceiptLine(Guid.NewGuid(), today, amount)], amount, amount.ToGermanWords(), today, null, null, Guid.NewGuid(), "", issuer,
+            [new ReceiptLine(Guid.NewGuid(), today, amount)], amount, GermanAmount.InWords(amount), today, null, null, Guid.NewGuid(), "", issuer,
             "der Jugendhilfe sowie der Hilfe für durch Naturkatastrophen Geschädigte", "Aachen", today, "Geschäftsführung", false,
             "bench", null, DateTimeOffset.UtcNow);
         var donor = new PrintedDonor("Zoë Krämer-Üzümcü", "Mühlenstraße 19", "53879", "Euskirchen", "DE");

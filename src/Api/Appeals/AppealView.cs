@@ -25,7 +25,7 @@ public sealed record AppealView(
     GiftUse? GiftUse = null)
 {
     public static AppealView From(Appeal a) => new(
-        a.Slug, a.Title, a.Description,
+        a.AppealId, a.Title, a.Description,
         new IssuerView(a.Issuer.Name, a.Issuer.Address),
         new AccountView(a.Account.Iban.Value, a.Account.Iban.ToString(), a.Account.Bic?.Value, a.Account.Holder),
         a.IsDisasterSpecialAccount, a.SimplifiedProof, a.Purposes, a.Municipalities, a.ReceiptSignatory,
@@ -38,6 +38,9 @@ public sealed record AccountView(string Iban, string IbanPrint, string? Bic, str
 
 public static class AppealLookup
 {
+    /// <summary>A public id (slug) from a URL: one that cannot be an appeal's is a 404, like an unknown one.</summary>
+    public static string Require(string appealId) => Slug.IsValid(appealId) ? appealId : throw DomainException.NotFound($"No appeal '{appealId}'.");
+
     /// <summary>The appeal behind a public id (slug), or a 404 refusal.</summary>
     public static async Task<Appeal> LoadAsync(IQuerySession session, string appealId, CancellationToken ct)
         => (Slug.IsValid(appealId) ? await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) : null)

@@ -1,6 +1,5 @@
-using FlutHilfe.Api.Appeals.Opening;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Opening;
 using FlutHilfe.Domain.Shared;
 using Marten;
 
@@ -19,7 +18,8 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         if (!configuration.GetValue("DemoData:Seed", false)) return;
 
         await using var session = store.LightweightSession();
-        await OpenAppealEndpoint.Open(FreudeSchenken(), session, clock, cancellationToken);
+        var appeal = await session.Events.FetchForWriting<Appeal>(AppealStream.IdFor(AppealId), cancellationToken);
+        appeal.AppendMany(AppealDecider.Decide(FreudeSchenken(clock.GetUtcNow()), appeal.Aggregate));
         var changed = session.PendingChanges.Streams().Any(s => s.Events.Count > 0);
         await session.SaveChangesAsync(cancellationToken);
         logger.LogInformation(changed ? "Demo appeal {Appeal} seeded" : "Demo appeal {Appeal} already present", AppealId);
@@ -29,42 +29,40 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
 
     /// <summary>
     /// A little history on a fresh database, through the same decisions the API uses: pledges, a bank statement
-    /// paying most of them, an allocation to Stolberg and one spending item. Runs once, with the appeal.
+    /// paying most of them (<c>DemoStatement.camt053.xml</c>, imported like an upload), an allocation to Stolberg and one
+    /// spending item. Runs once, with the appeal.
     /// </summary>
     private async Task SeedHistoryAsync(CancellationToken ct)
     {
-        var day = new DateOnly(2021, 11, 22);
-        var appeal = FreudeSchenken();
         var gifts = new (long Cents, string? Municipality, string? Purpose, string? Donor)[]
         {
             (5_000, "stolberg", "kita-schulmaterial", "Jürgen Müller"), (2_500, null, null, null), (10_000, "stolberg", null, "Bärbel Weiß"),
             (124_600, "eschweiler", null, "Förderverein Grundschule Weisweiler"), (3_000, null, "weihnachtsfeiern", null), (750, "zuelpich", null, null),
         };
-        var credits = new List<Domain.BankStatements.Importing.GeneratedCredit>();
         await using (var session = store.LightweightSession())
         {
             var current = await session.LoadAsync<Appeal>(AppealStream.IdFor(AppealId), ct) ?? throw new InvalidOperationException("The demo appeal is missing.");
             var now = clock.GetUtcNow();
-            foreach (var (cents, municipality, purpose, donor) in gifts)
+            foreach (var ((cents, municipality, purpose, donor), number) in gifts.Select((g, i) => (g, i + 1)))
             {
                 var profile = donor is null ? null : new Domain.Donors.DonorProfile(Guid.CreateVersion7(now), donor, "Kaiserplatz 1", "52062", "Aachen", "DE", null, now);
-                var events = Domain.Donations.Pledging.PledgingDecision.Decide(
-                    new Domain.Donations.Pledging.PledgeDonation(AppealId, new Money(cents), [new Domain.Donations.Earmark(municipality, purpose, new Money(cents))], profile is not null, profile is not null),
-                    current, Guid.CreateVersion7(now), Domain.Donations.Pledging.PaymentReference.New(), profile?.Id, "", now);
+                var events = Domain.Donations.DonationDecider.Decide(
+                    new Domain.Donations.PledgeDonation(Guid.CreateVersion7(now), AppealId, new Money(cents), [new Domain.Donations.Earmark(municipality, purpose, new Money(cents))],
+                        profile is not null, profile, DemoReference(number), "", now),
+                    current);
                 var pledged = (Domain.Donations.Pledging.DonationPledged)events[0];
                 session.Events.StartStream<Domain.Donations.Donation>(pledged.DonationId, events);
                 if (profile is not null) Infrastructure.PersonalData.DonorProfiles.StoreNew(session, profile);
-                if (cents != 750) credits.Add(new(cents, day, StructuredReference: pledged.Reference.Value, DebtorName: donor ?? "Anonym"));
             }
-            credits.Add(new(4_200, day, DebtorName: "Unbekannt", UnstructuredRemittance: "Spende Flutopfer Kinder"));
             await session.SaveChangesAsync(ct);
         }
 
         await using (var session = store.LightweightSession())
         {
-            var statement = Domain.BankStatements.Importing.CamtWriter.Write053v08("DEMO-2021-11-22", appeal.Account.Iban.Value, credits);
-            var file = Domain.BankStatements.Importing.CamtParser.Parse(new MemoryStream(statement));
-            await new BankStatements.Importing.StatementImport(session, clock.GetUtcNow()).RunAsync([("demo.xml", file)], ct);
+            await using var statement = typeof(DemoSeeder).Assembly.GetManifestResourceStream(StatementResource)
+                ?? throw new InvalidOperationException($"The demo statement {StatementResource} is not embedded.");
+            var file = CamtParser.Parse(statement);
+            await new BankStatements.Importing.StatementImport(session, clock.GetUtcNow()).RunAsync([("DemoStatement.camt053.xml", file)], ct);
             await session.SaveChangesAsync(ct);
         }
 
@@ -73,16 +71,16 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
             var current = await session.LoadAsync<Appeal>(AppealStream.IdFor(AppealId), ct) ?? throw new InvalidOperationException("The demo appeal is missing.");
             var funds = await session.Query<Projections.Funds.FundBalance>().Where(f => f.AppealId == AppealId).ToListAsync(ct);
             var now = clock.GetUtcNow();
-            var allocated = (Domain.Funds.Allocating.FundsAllocated)Domain.Funds.Allocating.AllocatingDecision.Decide(
-                new Domain.Funds.Allocating.AllocateFunds(Guid.CreateVersion7(now), AppealId, "stolberg", "kita-schulmaterial", new Money(6_000), "SI/2021/088", new DateOnly(2021, 12, 10), []),
-                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available)).ToList(), now)[0];
-            var allocation = Domain.Allocations.Allocation.Create(allocated);
-            var disbursed = Domain.Allocations.AllocationDecisions.Decide(new Domain.Allocations.DisburseFunds(allocation.Id, Guid.CreateVersion7(now), new Money(6_000), new DateOnly(2021, 12, 13), "UEB-2021-0815"), allocation, now);
-            allocation = disbursed.Aggregate(allocation, (a, e) => Domain.Allocations.AllocationEvolution.Apply(a, e)!);
-            var spent = Domain.Allocations.AllocationDecisions.Decide(new Domain.Allocations.ReportSpending(allocation.Id, Guid.CreateVersion7(now), new DateOnly(2021, 12, 15),
-                "Spielwaren Becker GmbH", true, "Bastelmaterial für die Kita", "kita-schulmaterial", new Money(1_999), "STO-2021-0042", "Kita Sonnenschein", null, "demo"), allocation, now);
-            session.Events.StartStream<Domain.Allocations.Allocation>(allocation.Id, [allocated, .. disbursed, .. spent]);
-            session.Store(new Spending.SpendingItemIndex(((Domain.Allocations.SpendingReported)spent[0]).ItemId, allocation.Id));
+            var allocated = (Domain.Funds.Allocating.FundsAllocated)Domain.Allocations.AllocationDecider.Decide(
+                new Domain.Allocations.AllocateFunds(Guid.CreateVersion7(now), AppealId, "stolberg", "kita-schulmaterial", new Money(6_000), "SI/2021/088", new DateOnly(2021, 12, 10), [], now),
+                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available)).ToList())[0];
+            var allocation = Domain.Allocations.AllocationDecider.Evolve(null, allocated);
+            var disbursed = Domain.Allocations.AllocationDecider.Decide(new Domain.Allocations.DisburseFunds(allocated.AllocationId, Guid.CreateVersion7(now), new Money(6_000), new DateOnly(2021, 12, 13), "UEB-2021-0815", now), allocation);
+            allocation = allocation.After(disbursed, Domain.Allocations.AllocationDecider.Evolve);
+            var spent = Domain.Allocations.AllocationDecider.Decide(new Domain.Allocations.ReportSpending(allocated.AllocationId, Guid.CreateVersion7(now), new DateOnly(2021, 12, 15),
+                "Spielwaren Becker GmbH", true, "Bastelmaterial für die Kita", "kita-schulmaterial", new Money(1_999), "STO-2021-0042", "Kita Sonnenschein", null, "demo", now), allocation);
+            session.Events.StartStream<Domain.Allocations.Allocation>(allocated.AllocationId, [allocated, .. disbursed, .. spent]);
+            session.Store(new Spending.SpendingItemIndex(((Domain.Allocations.SpendingReported)spent[0]).ItemId, allocated.AllocationId));
             await session.SaveChangesAsync(ct);
         }
         logger.LogInformation("Demo history seeded: {Pledges} pledges, one bank statement, one allocation to Stolberg", gifts.Length);
@@ -90,7 +88,12 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public static OpenAppeal FreudeSchenken() => new(
+    private const string StatementResource = "FlutHilfe.Api.DemoData.DemoStatement.camt053.xml";
+
+    /// <summary>The demo pledges' references are fixed (RF.. 2021 1122 0000 000n), so the committed statement can pay them.</summary>
+    private static CreditorReference DemoReference(int number) => CreditorReference.Create($"20211122{number:D8}");
+
+    public static OpenAppeal FreudeSchenken(DateTimeOffset openedAt) => new(
         AppealId,
         "Freude schenken",
         "Spendenaufruf für Kinder in den vom Hochwasser im Juli 2021 besonders betroffenen Kommunen. "
@@ -129,6 +132,7 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         "Region Aachen Zweckverband, Geschäftsführung",
         new DateOnly(2022, 12, 31),
         new Money(100_000_000),
+        openedAt,
         DisasterDate: new DateOnly(2021, 7, 14),
         // The Zweckverband does not spend the money itself: it passes it on to the municipalities (public-law bodies),
         // so the receipts print the "weitergeleitet" alternative; earmarked gifts name their municipality.

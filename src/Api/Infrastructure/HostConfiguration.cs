@@ -40,17 +40,17 @@ public static class HostConfiguration
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton(configuration.GetSection("Idempotency").Get<IdempotencySettings>() ?? new IdempotencySettings());
         builder.Services.AddHostedService<IdempotencyCleanup>();
-        builder.Services.AddSingleton<Health.HealthDatabase>();
-        builder.Services.AddSingleton(Receipts.ReceiptSettings.From(configuration));
-        builder.Services.AddHostedService<Receipts.ReceiptConfigurationCheck>();
-        builder.Services.AddSingleton(configuration.GetSection("Smtp").Get<Receipts.SmtpSettings>() ?? new Receipts.SmtpSettings());
-        builder.Services.AddHostedService<DemoData.DemoSeeder>();
+        // Commands are invoked in process (IMessageBus.InvokeAsync) by the HTTP endpoints (and the pages): a refusal
+        // reaches the caller as an exception and becomes a problem there. Wolverine would also log every failed invocation
+        // as an error, under the command's type name and with its fields, some personal; the caller logs instead.
+        builder.Logging.AddFilter((category, level) => level != LogLevel.Error || category?.StartsWith(InvokedCommands, StringComparison.Ordinal) != true);
 
         builder.Services.AddMarten(options =>
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;
                 options.ConfigureFlutHilfeModel();
+                foreach (var feature in Features.All) feature.ConfigureStore(options);
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
@@ -76,15 +76,16 @@ public static class HostConfiguration
                 .Then.ScheduleRetry(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60))
                 .Then.MoveToErrorQueue();
 
-            // Receipt numbers come from one counter per year: issuing them one at a time per node avoids the
-            // lost races (and their retries) that parallel handlers would run into on every number.
-            options.LocalQueue("receipts").Sequential();
-            options.PublishMessage<Receipts.IssueReceipt>().ToLocalQueue("receipts");
-            options.PublishMessage<Receipts.CancelReceipt>().ToLocalQueue("receipts");
+            foreach (var feature in Features.All) feature.ConfigureMessaging(options);
         });
 
         builder.Services.AddWolverineHttp();
+        // After Wolverine, so that hosted services of features (the demo seeder) start when the message bus runs.
+        foreach (var feature in Features.All) feature.AddServices(builder.Services, configuration);
     }
+
+    /// <summary>The namespace of the domain's commands, which only ever run in process.</summary>
+    private const string InvokedCommands = "FlutHilfe.Domain.";
 
     public static void ConfigureJson(System.Text.Json.JsonSerializerOptions options)
     {

@@ -1,8 +1,5 @@
-using FlutHilfe.Api.Documents;
 using FlutHilfe.Api.Infrastructure.Idempotency;
 using FlutHilfe.Api.Infrastructure.PersonalData;
-using FlutHilfe.Api.Receipts;
-using FlutHilfe.Api.Spending;
 using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Projections;
@@ -10,7 +7,7 @@ using Marten;
 
 namespace FlutHilfe.Api.Infrastructure;
 
-/// <summary>Every document, event and projection the store knows, in one place.</summary>
+/// <summary>The event store, its projections and the infrastructure's own documents; features add theirs in their <c>Configuration</c>.</summary>
 public static class MartenModel
 {
     public static void ConfigureFlutHilfeModel(this StoreOptions options)
@@ -19,14 +16,6 @@ public static class MartenModel
         options.AddFlutHilfeProjections();
 
         options.Schema.For<IdempotencyRecord>().Index(r => r.ExpiresAt);
-        options.Schema.For<SpendingItemIndex>();
-        options.Schema.For<StoredDocument>();
-
-        // The yearly receipt counter is written in the same transaction as the receipt, with optimistic
-        // concurrency, so numbers are gapless.
-        options.Schema.For<ReceiptCounter>().UseOptimisticConcurrency(true);
-        options.Schema.For<StoredReceiptPdf>();
-        options.Schema.For<TreasurerNotice>();
 
         // Personal data lives outside the event log so it can be erased (DESIGN §9).
         options.Schema.For<DonorKey>();

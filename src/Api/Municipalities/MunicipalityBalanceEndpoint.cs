@@ -30,10 +30,9 @@ public static class MunicipalityBalanceEndpoint
         if (!Slug.IsValid(municipalityId)) throw DomainException.NotFound($"No municipality '{municipalityId}'.");
         Access.RequireMunicipality(user, municipalityId);
         var instant = AsOf.Parse(asOf, clock);
-        var balances = instant is { } at
-            ? (await AsOfReplay.ReplayAsync<MunicipalityBalance>(session, at, MunicipalityBalance.EventTypes, MunicipalityBalance.IdsFor,
-                MunicipalityBalance.Fold, id => id.EndsWith("|" + municipalityId, StringComparison.Ordinal), ct)).Values.ToList()
-            : await session.Query<MunicipalityBalance>().Where(b => b.MunicipalityId == municipalityId).ToListAsync(ct);
+        var balances = await AsOfReplay.CurrentOrAsOfAsync<MunicipalityBalance, IAllocationEvent>(session, instant,
+            id => id.EndsWith("|" + municipalityId, StringComparison.Ordinal),
+            async (s, c) => await s.Query<MunicipalityBalance>().Where(b => b.MunicipalityId == municipalityId).ToListAsync(c), ct);
 
         var appeals = balances.OrderBy(b => b.AppealId, StringComparer.Ordinal).Select(b => new AppealBalanceView(
             b.AppealId,

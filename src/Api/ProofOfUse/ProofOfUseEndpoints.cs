@@ -1,31 +1,15 @@
 using System.Security.Claims;
 using FlutHilfe.Api.Allocations;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Documents.ProofOfUse;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
-using FlutHilfe.Projections.ProofOfUse;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.ProofOfUse;
-
-public sealed record SubmitProofRequest(string? NarrativeReport, DeclarationInput? Declaration = null);
-
-/// <summary>The clerk's declaration: each confirmation must be given explicitly (true), with place, date, name and function of the signatory.</summary>
-public sealed record DeclarationInput(bool? UsedOnlyForPurpose, bool? NecessaryEconomicalThrifty, bool? FiguresAgreeWithBooks, string? Place, DateOnly? Date,
-    string? SignatoryName, string? SignatoryFunction)
-{
-    public ProofDeclaration ToDeclaration() => new(
-        UsedOnlyForPurpose == true, NecessaryEconomicalThrifty == true, FiguresAgreeWithBooks == true,
-        Text.Require(Place, "declaration.place", 100),
-        Date ?? throw DomainException.Invalid("declaration.date", "declaration.date is required."),
-        Text.Require(SignatoryName, "declaration.signatoryName", 140),
-        Text.Require(SignatoryFunction, "declaration.signatoryFunction", 140));
-}
-
-public sealed record ReviewRequest(string? Remarks);
 
 /// <summary>One item of the Belegliste. <c>BeforeDecision</c>: dated before the allocation decision; <c>Prefinanced</c>: reported before the money was disbursed.</summary>
 public sealed record ProofVoucher(int Position, Guid ItemId, DateOnly Date, string Payee, string Reason, string PurposeId, string PurposeName,
@@ -41,33 +25,6 @@ public sealed record ProofOfUseView(
 
 public static class ProofOfUseEndpoints
 {
-    [WolverinePost("/api/allocations/{allocationId}/proof-of-use", OperationId = "submitProofOfUse")]
-    [Authorize(Roles = Roles.Municipality)]
-    [EndpointSummary("Submit the proof of use with its narrative report (the allocation's municipal clerk)")]
-    public static async Task<AllocationView> Submit(Guid allocationId, SubmitProofRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-    {
-        var report = Text.Require(request.NarrativeReport, "narrativeReport", 20_000);
-        var declaration = (request.Declaration ?? throw DomainException.Invalid("declaration", "The proof of use needs the signed declaration.")).ToDeclaration();
-        var allocation = await AllocationEndpoints.Load(session, allocationId, ct);
-        Access.RequireMunicipality(user, allocation.MunicipalityId, staffMayToo: false);
-        return await AllocationEndpoints.Change(session, allocationId,
-            a => AllocationDecisions.Decide(new SubmitProofOfUse(allocationId, report, Access.Subject(user), declaration), a, clock.GetUtcNow()), ct);
-    }
-
-    [WolverinePost("/api/allocations/{allocationId}/proof-of-use/accept", OperationId = "acceptProofOfUse")]
-    [Authorize(Roles = Roles.Treasurer)]
-    [EndpointSummary("Accept a submitted proof of use (treasurer)")]
-    public static Task<AllocationView> Accept(Guid allocationId, ReviewRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-        => AllocationEndpoints.Change(session, allocationId, a => AllocationDecisions.Decide(
-            new ReviewProofOfUse(allocationId, true, Text.Optional(request.Remarks, "remarks", 4000), Access.Subject(user)), a, clock.GetUtcNow()), ct);
-
-    [WolverinePost("/api/allocations/{allocationId}/proof-of-use/reject", OperationId = "rejectProofOfUse")]
-    [Authorize(Roles = Roles.Treasurer)]
-    [EndpointSummary("Reject a submitted proof of use with remarks; the clerk corrects and resubmits (treasurer)")]
-    public static Task<AllocationView> Reject(Guid allocationId, ReviewRequest request, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-        => AllocationEndpoints.Change(session, allocationId, a => AllocationDecisions.Decide(
-            new ReviewProofOfUse(allocationId, false, Text.Require(request.Remarks, "remarks", 4000), Access.Subject(user)), a, clock.GetUtcNow()), ct);
-
     [WolverineGet("/api/allocations/{allocationId}/proof-of-use", OperationId = "getProofOfUse")]
     [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
     [EndpointSummary("The proof of use as JSON (own clerk, treasurer, auditor)")]
@@ -114,11 +71,10 @@ public static class ProofOfUseEndpoints
     /// <summary>The view and the appeal it was read against (the documents need the issuer and purpose names too).</summary>
     private static async Task<(ProofOfUseView View, Appeal Appeal)> BuildWithAppeal(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var a = await AllocationEndpoints.Load(session, allocationId, ct);
-        Access.RequireMunicipality(user, a.MunicipalityId);
+        var a = await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: true, ct);
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(a.AppealId), ct) ?? throw new InvalidOperationException($"Allocation {allocationId} has no appeal.");
         var today = ProofOfUseCalendar.Day(clock.GetUtcNow());
-        var overdue = AllocationDecisions.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? ProofOfUseCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);
+        var overdue = AllocationDecider.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? ProofOfUseCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);
         var position = 0;
         var vouchers = a.Items.Select(i => new ProofVoucher(++position, i.ItemId, i.Date, i.Payee, i.Reason, i.PurposeId,
             appeal.FindPurpose(i.PurposeId)?.Name ?? i.PurposeId, i.Amount.Cents, i.VoucherNumber, i.Facility, i.Document?.Sha256,

@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using FlutHilfe.Documents.Receipts;
+using FlutHilfe.Api.Receipts.Verifying;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Api.Receipts;
 
@@ -31,7 +34,7 @@ public sealed class ReceiptSettings
     public const string DevelopmentBaseUrl = "http://127.0.0.1:5080";
 
     public ReceiptTerms TermsFor(string appealId)
-        => new(PurposeTextPerAppeal.GetValueOrDefault(appealId) ?? PurposeText, Place, Template.Version, MachineNote);
+        => new(PurposeTextPerAppeal.GetValueOrDefault(appealId) ?? PurposeText, Place, Template.Version, MachineNote, GermanAmount.InWords);
 
     /// <summary>The wording in force; its version is stored with every receipt.</summary>
     public ReceiptTemplate Template => ReceiptTemplate.Default;
@@ -39,7 +42,7 @@ public sealed class ReceiptSettings
     /// <summary>The note on machine-made receipts, with the tax office and the date it was notified (frozen into every receipt).</summary>
     public string MachineNote
         => "Diese Zuwendungsbestätigung wurde maschinell erstellt und ist ohne Unterschrift gültig. Die Verwendung maschinell erstellter "
-           + $"Zuwendungsbestätigungen wurde dem {TaxOffice}{(TaxOfficeNoticeDate is { } date ? " am " + ReceiptPdf.Date(date) : "")} angezeigt.";
+           + $"Zuwendungsbestätigungen wurde dem {TaxOffice}{(TaxOfficeNoticeDate is { } date ? " am " + GermanDate.Format(date) : "")} angezeigt.";
 
     public string VerificationCode(string number)
     {

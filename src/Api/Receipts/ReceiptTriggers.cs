@@ -1,3 +1,5 @@
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Receipts.Covering;
@@ -21,12 +23,12 @@ public static class ReceiptTriggers
         {
             foreach (var number in ReceiptCoverage.Voided(donation))
             {
-                yield return new CancelReceipt(number, returned ? BankReturnReason : WithdrawnReason, NotifyTreasurer: true, Reissue: true);
+                yield return new CancelVoidedReceipt(number, returned ? BankReturnReason : WithdrawnReason, NotifyTreasurer: true, Reissue: true);
             }
         }
         if (events.OfType<DonationPaymentReceived>().Any() && donation.ReceiptWanted && ReceiptCoverage.Open(donation).Count > 0)
         {
-            yield return new IssueReceipt(donation.Id);
+            yield return new IssueDueReceipts(donation.Id);
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed record SpendingItem(
     public bool BeforeDecision(DateOnly decidedOn) => Date < decidedOn;
 }
 
-/// <summary>State of one allocation, folded from its own stream (spending is serialized here).</summary>
+/// <summary>State of one allocation, folded from its own stream by <see cref="AllocationDecider.Evolve"/> (spending is serialized here).</summary>
 public sealed record Allocation
 {
     public Guid Id { get; init; }
@@ -67,64 +67,4 @@ public sealed record Allocation
     public Money Open => Net - Spent - ReturnedUnused;
 
     public bool Permits(string purposeId) => PurposeId is null || PurposeId == purposeId;
-
-    public static Allocation Create(FundsAllocated e) => new()
-    {
-        Id = e.AllocationId,
-        AppealId = e.AppealId,
-        MunicipalityId = e.MunicipalityId,
-        PurposeId = e.PurposeId,
-        Allocated = e.Amount,
-        Draws = e.Draws,
-        DecisionReference = e.DecisionReference,
-        DecidedOn = e.DecidedOn,
-        AllocatedAt = e.AllocatedAt,
-    };
-
-    public Allocation Apply(AllocationWithdrawn e) => this with { Withdrawn = Withdrawn + e.Amount, Draws = Subtract(Draws, e.Draws) };
-
-    public Allocation Apply(FundsDisbursed e) => this with { Disbursed = Disbursed + e.Amount, DisbursementIds = [.. DisbursementIds, e.DisbursementId] };
-
-    public Allocation Apply(UnusedFundsReturned e) => this with { ReturnedUnused = ReturnedUnused + e.Amount, Draws = Subtract(Draws, e.Draws), ReturnIds = [.. ReturnIds, e.ReturnId] };
-
-    public Allocation Apply(SpendingReported e) => this with
-    {
-        Items = [.. Items, new SpendingItem(e.ItemId, e.Date, e.Payee, e.PayeeIsOrganisation, e.Reason, e.PurposeId, e.Amount, e.VoucherNumber, e.Facility, e.Document,
-            e.ReportedAt, false, null, Prefinanced: Disbursed < Spent + e.Amount)],
-    };
-
-    public Allocation Apply(SpendingWithdrawn e) => this with
-    {
-        Items = Items.Select(i => i.ItemId == e.ItemId ? i with { Withdrawn = true, WithdrawalReason = e.Reason } : i).ToList(),
-    };
-
-    public Allocation Apply(ProofOfUseSubmitted e) => this with
-    {
-        ProofStatus = ProofStatus.Submitted, NarrativeReport = e.NarrativeReport, SubmittedAt = e.SubmittedAt, ReviewRemarks = null, Declaration = e.Declaration,
-    };
-
-    public Allocation Apply(ProofOfUseAccepted e) => this with { ProofStatus = ProofStatus.Accepted, ReviewRemarks = e.Remarks };
-
-    public Allocation Apply(ProofOfUseRejected e) => this with { ProofStatus = ProofStatus.Rejected, ReviewRemarks = e.Remarks };
-
-    private static IReadOnlyList<FundDraw> Subtract(IReadOnlyList<FundDraw> draws, IReadOnlyList<FundDraw> taken)
-        => draws.Select(d => d with { Amount = d.Amount - taken.Where(t => t.FundKey == d.FundKey).Aggregate(Money.Zero, (s, t) => s + t.Amount) })
-            .ToList();
-}
-
-public static class AllocationEvolution
-{
-    public static Allocation? Apply(Allocation? a, object e) => e switch
-    {
-        FundsAllocated x => Allocation.Create(x),
-        AllocationWithdrawn x => a!.Apply(x),
-        FundsDisbursed x => a!.Apply(x),
-        UnusedFundsReturned x => a!.Apply(x),
-        SpendingReported x => a!.Apply(x),
-        SpendingWithdrawn x => a!.Apply(x),
-        ProofOfUseSubmitted x => a!.Apply(x),
-        ProofOfUseAccepted x => a!.Apply(x),
-        ProofOfUseRejected x => a!.Apply(x),
-        _ => a,
-    };
 }

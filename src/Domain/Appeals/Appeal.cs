@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FlutHilfe.Domain.Appeals.Closing;
 using FlutHilfe.Domain.Appeals.Extending;
 using FlutHilfe.Domain.Appeals.Opening;
@@ -6,13 +7,16 @@ using FlutHilfe.Domain.Shared;
 namespace FlutHilfe.Domain.Appeals;
 
 /// <summary>
-/// State of one appeal, folded from its stream. Immutable: every event yields a new instance.
+/// State of one appeal, folded from its stream by <see cref="AppealDecider.Evolve"/>. Immutable: every event yields a new instance.
 /// Also the public read model (a Marten inline snapshot): it holds no personal data.
 /// </summary>
 public sealed record Appeal
 {
+    /// <summary>The stream id: a name-based UUID of <see cref="AppealId"/> (<see cref="AppealStream.IdFor"/>), used only by the event store.</summary>
     public Guid Id { get; init; }
-    public string Slug { get; init; } = "";
+    /// <summary>The public id (the slug in every URL, JSON <c>appealId</c> in events and answers). Stored as <c>slug</c> in snapshots.</summary>
+    [JsonPropertyName("slug")]
+    public string AppealId { get; init; } = "";
     public string Title { get; init; } = "";
     public string Description { get; init; } = "";
     public Issuer Issuer { get; init; } = null!;
@@ -32,32 +36,6 @@ public sealed record Appeal
     public bool IsClosed { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
 
-    public static Appeal Create(AppealOpened e) => new()
-    {
-        Id = AppealStream.IdFor(e.AppealId),
-        Slug = e.AppealId,
-        Title = e.Title,
-        Description = e.Description,
-        Issuer = e.Issuer,
-        Account = e.Account,
-        IsDisasterSpecialAccount = e.IsDisasterSpecialAccount,
-        SimplifiedProof = e.SimplifiedProof,
-        Purposes = e.Purposes,
-        Municipalities = e.Municipalities,
-        ReceiptSignatory = e.ReceiptSignatory,
-        ProofOfUseDeadline = e.ProofOfUseDeadline,
-        PledgeLimit = e.PledgeLimit,
-        OpenedAt = e.OpenedAt,
-        DisasterDate = e.DisasterDate,
-        GiftUse = e.GiftUse ?? GiftUse.UsedDirectly,
-    };
-
-    public Appeal Apply(MunicipalityAdded e) => this with { Municipalities = [.. Municipalities, e.Municipality] };
-
-    public Appeal Apply(PurposeAdded e) => this with { Purposes = [.. Purposes, e.Purpose] };
-
-    public Appeal Apply(AppealClosed e) => this with { IsClosed = true, ClosedAt = e.ClosedAt };
-
     public Municipality? FindMunicipality(string id) => Municipalities.FirstOrDefault(m => m.Id == id);
 
     public Purpose? FindPurpose(string id) => Purposes.FirstOrDefault(p => p.Id == id);
@@ -69,5 +47,6 @@ public sealed record Appeal
 
 public static class AppealStream
 {
-    public static Guid IdFor(string appealSlug) => DeterministicId.For("appeal", appealSlug);
+    /// <summary>The stream id of the appeal with this public id.</summary>
+    public static Guid IdFor(string appealId) => DeterministicId.For("appeal", appealId);
 }

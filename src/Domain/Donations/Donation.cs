@@ -26,7 +26,7 @@ public sealed record Earmark(string? MunicipalityId, string? PurposeId, Money Am
 public sealed record DonationPayment(Guid PaymentId, Money Amount, DateOnly BookingDate, IReadOnlyList<Earmark> Allocation);
 
 /// <summary>
-/// State of one donation, folded from its own stream (the hot path touches no other stream).
+/// State of one donation, folded from its own stream by <see cref="DonationDecider.Evolve"/> (the hot path touches no other stream).
 /// Also stored as an inline snapshot so payments can be matched by reference.
 /// </summary>
 public sealed record Donation
@@ -92,83 +92,6 @@ public sealed record Donation
         .Select(g => new Earmark(g.Key.MunicipalityId, g.Key.PurposeId, g.Aggregate(Money.Zero, (s, a) => s + a.Amount)))
         .ToList();
 
-    public static Donation Create(DonationPledged e) => new()
-    {
-        Id = e.DonationId,
-        AppealId = e.AppealId,
-        Reference = e.Reference.Value,
-        Pledged = e.Amount,
-        PledgedCents = e.Amount.Cents,
-        Earmarks = e.Earmarks,
-        DonorId = e.DonorId,
-        ReceiptWanted = e.ReceiptWanted,
-        DonorTokenHash = e.DonorTokenHash,
-        PledgedAt = e.PledgedAt,
-    };
-
-    public static Donation Create(DonationBookedFromPayment e) => new()
-    {
-        Id = e.DonationId,
-        AppealId = e.AppealId,
-        Reference = e.Reference.Value,
-        Pledged = e.Amount,
-        PledgedCents = e.Amount.Cents,
-        Earmarks = e.Earmarks,
-        PledgedAt = e.BookedAt,
-        WasPledged = false,
-    };
-
-    public Donation Apply(DonationPaymentReceived e)
-        => this with { Payments = [.. Payments, new DonationPayment(e.PaymentId, e.Amount, e.BookingDate, e.Allocation)] };
-
-    public Donation Apply(DonationPaymentWithdrawn e)
-        => this with { Payments = Payments.Where(p => p.PaymentId != e.PaymentId).ToList() };
-
-    public Donation Apply(DonationPaymentReturned e)
-        => this with
-        {
-            ReturnedByBank = ReturnedByBank + e.Amount,
-            Returns = [.. Returns, new DonationPayment(e.ReturnPaymentId, e.Amount, e.BookingDate, e.Allocation)],
-            ReturnAttributions = [.. ReturnAttributions, .. ReceiptCoverage.AttributeReturn(this, e.ReturnPaymentId, e.Amount)],
-        };
-
-    public Donation Apply(ReceiptAssigned e)
-    {
-        var covered = ReceiptCoverage.CoveredBy(this, e);
-        return this with
-        {
-            ReceiptNumber = e.Number,
-            ReceiptHistory = [.. ReceiptHistory, e.Number],
-            PaymentReceipts = [.. PaymentReceipts, .. covered],
-        };
-    }
-
-    public Donation Apply(ReceiptWithdrawn e)
-    {
-        var receipts = PaymentReceipts.Select(r => r.Number == e.Number ? r with { Valid = false } : r).ToList();
-        var latestValid = receipts.LastOrDefault(r => r.Valid)?.Number;
-        // Data folded before receipts covered payments has no coverage: the one receipt number was the whole story.
-        var current = receipts.Count == 0 ? (ReceiptNumber == e.Number ? null : ReceiptNumber) : latestValid;
-        return this with { PaymentReceipts = receipts, ReceiptNumber = current };
-    }
-
-    public Donation Apply(ReceiptRequested e) => this with { ReceiptWanted = true, DonorId = e.DonorId };
-
     public bool HasPayment(Guid paymentId) => Payments.Any(p => p.PaymentId == paymentId);
     public bool HasReturn(Guid returnPaymentId) => Returns.Any(p => p.PaymentId == returnPaymentId);
-}
-
-/// <summary>Evolve as a plain function, for deciders that fold events they just decided.</summary>
-public static class DonationEvolution
-{
-    public static Donation Apply(Donation donation, object e) => e switch
-    {
-        DonationPaymentReceived r => donation.Apply(r),
-        DonationPaymentWithdrawn w => donation.Apply(w),
-        DonationPaymentReturned r => donation.Apply(r),
-        ReceiptAssigned a => donation.Apply(a),
-        ReceiptWithdrawn w => donation.Apply(w),
-        ReceiptRequested r => donation.Apply(r),
-        _ => donation,
-    };
 }

@@ -70,12 +70,12 @@ public sealed record BankTransactionRecorded(
     /// each once. Absent on facts recorded before several references were kept.</summary>
     IReadOnlyList<string>? NamedReferences = null,
     /// <summary>What marked a return or returned transfer: RvslInd, RtrInf, BkTxCd/Domn or BkTxCd/Prtry.</summary>
-    string? ReturnSignal = null);
+    string? ReturnSignal = null) : IEventOf<Payment>, IAppealEvent;
 
 /// <param name="ReturnOf">For a return: the payment it gives back, when it was found.</param>
-public sealed record PaymentMatched(Guid PaymentId, Guid DonationId, MatchMethod Method, string? MatchedBy, DateTimeOffset MatchedAt, Guid? ReturnOf = null);
+public sealed record PaymentMatched(Guid PaymentId, Guid DonationId, MatchMethod Method, string? MatchedBy, DateTimeOffset MatchedAt, Guid? ReturnOf = null) : IEventOf<Payment>;
 
-public sealed record PaymentUnmatched(Guid PaymentId, Guid DonationId, string Reason, string? UnmatchedBy, DateTimeOffset UnmatchedAt);
+public sealed record PaymentUnmatched(Guid PaymentId, Guid DonationId, string Reason, string? UnmatchedBy, DateTimeOffset UnmatchedAt) : IEventOf<Payment>;
 
 /// <summary>One donation's share of a payment booked on several donations.</summary>
 public sealed record PaymentPart(Guid DonationId, Money Amount);
@@ -84,12 +84,13 @@ public sealed record PaymentPart(Guid DonationId, Money Amount);
 /// A payment booked on several donations at once (a transfer naming several pledges, or the return of such a
 /// transfer). Each donation stream gets its own fact for its part; the parts add up to the payment.
 /// </summary>
-public sealed record PaymentSplit(Guid PaymentId, IReadOnlyList<PaymentPart> Parts, MatchMethod Method, string? SplitBy, DateTimeOffset SplitAt, Guid? ReturnOf = null);
+public sealed record PaymentSplit(Guid PaymentId, IReadOnlyList<PaymentPart> Parts, MatchMethod Method, string? SplitBy, DateTimeOffset SplitAt, Guid? ReturnOf = null)
+    : IEventOf<Payment>;
 
 /// <summary>A split undone as a whole: every part leaves its donation and the payment waits in the queue again.</summary>
-public sealed record PaymentSplitUndone(Guid PaymentId, IReadOnlyList<PaymentPart> Parts, string Reason, string? UndoneBy, DateTimeOffset UndoneAt);
+public sealed record PaymentSplitUndone(Guid PaymentId, IReadOnlyList<PaymentPart> Parts, string Reason, string? UndoneBy, DateTimeOffset UndoneAt) : IEventOf<Payment>;
 
-/// <summary>State of one bank transaction and its match; also the reconciliation queue's read model.</summary>
+/// <summary>State of one bank transaction and its match, folded by <see cref="PaymentDecider.Evolve"/>; also the reconciliation queue's read model.</summary>
 public sealed record Payment
 {
     public Guid Id { get; init; }
@@ -125,60 +126,6 @@ public sealed record Payment
     public DateTimeOffset RecordedAt { get; init; }
 
     public bool IsSplit => Parts.Count > 1;
-
-    public static Payment Create(BankTransactionRecorded e) => new()
-    {
-        Id = e.PaymentId,
-        AppealId = e.AppealId,
-        TransactionKey = e.TransactionKey,
-        StatementId = e.StatementId,
-        Kind = e.Kind,
-        Reversal = e.Reversal,
-        Amount = e.Amount,
-        AmountCents = e.Amount.Cents,
-        BookingDate = e.BookingDate,
-        ValueDate = e.ValueDate,
-        EndToEndId = e.EndToEndId,
-        StructuredReference = e.StructuredReference,
-        ReferenceInText = e.ReferenceInText,
-        NamedReferences = e.NamedReferences ?? LegacyReferences(e),
-        ReturnReasonCode = e.ReturnReasonCode,
-        ReturnSignal = e.ReturnSignal,
-        BankTransactionCode = e.BankTransactionCode,
-        BatchTransactionCount = e.BatchTransactionCount,
-        Status = e.Kind == PaymentKind.Debit ? PaymentStatus.NotApplicable : PaymentStatus.Unmatched,
-        RecordedAt = e.RecordedAt,
-    };
-
-    public Payment Apply(PaymentMatched e) => this with
-    {
-        Status = PaymentStatus.Matched, DonationId = e.DonationId, MatchParts = [new PaymentPart(e.DonationId, Amount)], Method = e.Method, ReturnOf = e.ReturnOf,
-    };
-
-    public Payment Apply(PaymentUnmatched e) => this with { Status = PaymentStatus.Unmatched, DonationId = null, MatchParts = [], Method = null, ReturnOf = null };
-
-    public Payment Apply(PaymentSplit e) => this with { Status = PaymentStatus.Matched, DonationId = null, MatchParts = e.Parts, Method = e.Method, ReturnOf = e.ReturnOf };
-
-    public Payment Apply(PaymentSplitUndone e) => this with { Status = PaymentStatus.Unmatched, DonationId = null, MatchParts = [], Method = null, ReturnOf = null };
-
-    /// <summary>Facts recorded before <see cref="BankTransactionRecorded.NamedReferences"/> existed kept one of each kind.</summary>
-    private static IReadOnlyList<string> LegacyReferences(BankTransactionRecorded e)
-        => new[] { e.StructuredReference, e.ReferenceInText }
-            .Select(r => CreditorReference.TryParse(r, out var parsed, out _) ? parsed.Value : null)
-            .OfType<string>().Distinct().ToList();
-}
-
-/// <summary>Evolve as a plain function, for deciders that fold events they just decided.</summary>
-public static class PaymentEvolution
-{
-    public static Payment Apply(Payment payment, object e) => e switch
-    {
-        PaymentMatched m => payment.Apply(m),
-        PaymentUnmatched u => payment.Apply(u),
-        PaymentSplit s => payment.Apply(s),
-        PaymentSplitUndone u => payment.Apply(u),
-        _ => payment,
-    };
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public enum ReceiptState
 /// </summary>
 public sealed record ReceiptLine(Guid DonationId, DateOnly Date, Money Amount, Guid? PaymentId = null);
 
-/// <summary>State of one receipt number: its frozen facts and its fate. Also the register's read model.</summary>
+/// <summary>State of one receipt number, folded by <see cref="ReceiptDecider.Evolve"/>: its frozen facts and its fate. Also the register's read model.</summary>
 public sealed record Receipt
 {
     public Guid Id { get; init; }
@@ -43,27 +43,6 @@ public sealed record Receipt
     public string? ReplacesNumber { get; init; }
     public bool Mailed { get; init; }
     public Guid DonorId { get; init; }
-
-    public static Receipt Create(ReceiptIssued e) => new()
-    {
-        Id = ReceiptStream.IdFor(e.Number),
-        Number = e.Number,
-        Year = e.Year,
-        Sequence = e.Sequence,
-        Kind = e.Kind,
-        AppealId = e.AppealId,
-        Amount = e.Amount,
-        Lines = e.Lines,
-        PeriodFrom = e.PeriodFrom,
-        PeriodTo = e.PeriodTo,
-        IssueDate = e.IssueDate,
-        ReplacesNumber = e.ReplacesNumber,
-        DonorId = e.DonorId,
-    };
-
-    public Receipt Apply(ReceiptCancelled e) => this with { State = ReceiptState.Cancelled, CancellationReason = e.Reason, CancelledAt = e.CancelledAt };
-
-    public Receipt Apply(ReceiptMailed e) => this with { Mailed = true };
 }
 
 public static class ReceiptStream

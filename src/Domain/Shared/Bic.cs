@@ -1,12 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace FlutHilfe.Domain.Shared;
 
 /// <summary>A BIC (ISO 9362): 4 letters bank, 2 letters country, 2 alphanumerics location, optional 3 alphanumerics branch.</summary>
-[JsonConverter(typeof(BicJsonConverter))]
-public readonly record struct Bic
+[JsonConverter(typeof(ParsedValueJsonConverter<Bic>))]
+public readonly record struct Bic : IParsedValue<Bic>
 {
+    static string IParsedValue<Bic>.Noun => "A BIC";
+
     private readonly string? _value;
 
     private Bic(string value) => _value = value;
@@ -19,7 +20,7 @@ public readonly record struct Bic
     public static bool TryParse(string? input, out Bic bic, out string? error)
     {
         bic = default;
-        string value = string.Concat((input ?? "").Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
+        string value = IParsedValue<Bic>.Compact(input);
         error = Validate(value);
         if (error is not null) return false;
         bic = new Bic(value);
@@ -42,17 +43,4 @@ public readonly record struct Bic
             return "The location and branch codes of a BIC contain only letters and digits.";
         return null;
     }
-}
-
-public sealed class BicJsonConverter : JsonConverter<Bic>
-{
-    public override Bic Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException("A BIC must be a JSON string.");
-        return Bic.TryParse(reader.GetString(), out var bic, out var error) ? bic : throw new JsonException(error);
-    }
-
-    public override void Write(Utf8JsonWriter writer, Bic value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
 }

@@ -1,13 +1,14 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace FlutHilfe.Domain.Shared;
 
 /// <summary>An ISO 11649 creditor reference: "RF", two check digits, 1 to 21 alphanumerics.</summary>
-[JsonConverter(typeof(CreditorReferenceJsonConverter))]
-public readonly record struct CreditorReference
+[JsonConverter(typeof(ParsedValueJsonConverter<CreditorReference>))]
+public readonly record struct CreditorReference : IParsedValue<CreditorReference>
 {
+    static string IParsedValue<CreditorReference>.Noun => "A creditor reference";
+
     private const int MinLength = 5, MaxLength = 25, MaxBaseLength = 21;
     private const string Base36Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static readonly UInt128 Low104Bits = (UInt128.One << 104) - 1;
@@ -22,7 +23,7 @@ public readonly record struct CreditorReference
     public static CreditorReference Create(string baseReference)
     {
         ArgumentNullException.ThrowIfNull(baseReference);
-        string normalized = Normalize(baseReference);
+        string normalized = IParsedValue<CreditorReference>.Compact(baseReference);
         if (normalized.Length is 0 or > MaxBaseLength || !normalized.All(char.IsAsciiLetterOrDigit))
             throw new ArgumentException(
                 $"A creditor reference base has 1 to {MaxBaseLength} letters or digits.", nameof(baseReference));
@@ -51,7 +52,7 @@ public readonly record struct CreditorReference
     public static bool TryParse(string? input, out CreditorReference reference, out string? error)
     {
         reference = default;
-        string value = Normalize(input ?? "");
+        string value = IParsedValue<CreditorReference>.Compact(input);
         error = Validate(value);
         if (error is not null) return false;
         reference = new CreditorReference(value);
@@ -86,9 +87,6 @@ public readonly record struct CreditorReference
 
     /// <summary>Print form in groups of four, e.g. "RF18 5390 0754 7034".</summary>
     public string ToPrintString() => Grouping.InFours(Value);
-
-    private static string Normalize(string input) =>
-        string.Concat(input.Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
 
     private static string? Validate(string value)
     {
@@ -139,19 +137,4 @@ public readonly record struct CreditorReference
         }
         return digits.ToString();
     }
-}
-
-public sealed class CreditorReferenceJsonConverter : JsonConverter<CreditorReference>
-{
-    public override CreditorReference Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException("A creditor reference must be a JSON string.");
-        return CreditorReference.TryParse(reader.GetString(), out var reference, out var error)
-            ? reference
-            : throw new JsonException(error);
-    }
-
-    public override void Write(Utf8JsonWriter writer, CreditorReference value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
 }

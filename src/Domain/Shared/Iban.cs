@@ -1,12 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace FlutHilfe.Domain.Shared;
 
 /// <summary>An IBAN in electronic form (no spaces, upper case), validated by length and ISO 7064 mod 97-10.</summary>
-[JsonConverter(typeof(IbanJsonConverter))]
-public readonly record struct Iban
+[JsonConverter(typeof(ParsedValueJsonConverter<Iban>))]
+public readonly record struct Iban : IParsedValue<Iban>
 {
+    static string IParsedValue<Iban>.Noun => "An IBAN";
+
     private const int MinLength = 15, MaxLength = 34;
 
     // Only the countries we expect donors and municipalities from; others get the generic 15–34 range.
@@ -28,7 +29,7 @@ public readonly record struct Iban
     public static bool TryParse(string? input, out Iban iban, out string? error)
     {
         iban = default;
-        string value = Normalize(input);
+        string value = IParsedValue<Iban>.Compact(input);
         error = Validate(value);
         if (error is not null) return false;
         iban = new Iban(value);
@@ -40,9 +41,6 @@ public readonly record struct Iban
 
     /// <summary>Print form in groups of four, e.g. "DE89 3704 0044 0532 0130 00".</summary>
     public override string ToString() => Grouping.InFours(Value);
-
-    private static string Normalize(string? input) =>
-        string.Concat((input ?? "").Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
 
     private static string? Validate(string value)
     {
@@ -65,17 +63,4 @@ public readonly record struct Iban
 
         return Mod97.OfRearranged(value) == 1 ? null : "The IBAN check digits do not match; please check for a typo.";
     }
-}
-
-public sealed class IbanJsonConverter : JsonConverter<Iban>
-{
-    public override Iban Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException("An IBAN must be a JSON string.");
-        return Iban.TryParse(reader.GetString(), out var iban, out var error) ? iban : throw new JsonException(error);
-    }
-
-    public override void Write(Utf8JsonWriter writer, Iban value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Value);
 }

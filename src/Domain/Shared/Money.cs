@@ -1,14 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
-using Humanizer;
 
 namespace FlutHilfe.Domain.Shared;
 
 /// <summary>An amount in euro cents. Arithmetic is checked: an overflow throws instead of wrapping.</summary>
 [JsonConverter(typeof(MoneyJsonConverter))]
-public readonly partial record struct Money(long Cents) : IComparable<Money>
+public readonly record struct Money(long Cents) : IComparable<Money>
 {
     public static readonly Money Zero = new(0);
 
@@ -22,8 +20,6 @@ public readonly partial record struct Money(long Cents) : IComparable<Money>
         NumberGroupSizes = [3],
         NegativeSign = "-",
     };
-
-    private static readonly CultureInfo GermanWordsCulture = new("de");
 
     public static Money FromCents(long cents) => new(cents);
 
@@ -57,40 +53,6 @@ public readonly partial record struct Money(long Cents) : IComparable<Money>
         decimal euros = Cents / 100m;
         return euros.ToString("0.##", CultureInfo.InvariantCulture);
     }
-
-    /// <summary>
-    /// Amount in German words for receipts, e.g. "eintausendzweihundertsechsundvierzig Euro",
-    /// "ein Euro und fünfzig Cent", "null Euro und fünf Cent".
-    /// </summary>
-    public string ToGermanWords()
-    {
-        if (Cents < 0)
-            return "minus " + (-this).ToGermanWords();
-
-        long euros = Cents / 100, cents = Cents % 100;
-        string text = NumberBeforeNoun(euros) + " Euro";
-        return cents == 0 ? text : $"{text} und {NumberBeforeNoun(cents)} Cent";
-    }
-
-    // Humanizer gives the counting form ("eins", "einhunderteinstausend", "einhunderteins Millionen").
-    // Before a noun German needs "ein": "ein Euro", "einhunderteintausend"; and "eine" before the
-    // feminine Million/Milliarde/Billion, as Humanizer already does for a lone "eine Million".
-    private static string NumberBeforeNoun(long value)
-    {
-        string words = value.ToWords(GermanWordsCulture);
-        words = EinsBeforeTausend().Replace(words, "ein");
-        words = EinsBeforeBigNumber().Replace(words, "eine");
-        return EinsAtEnd().Replace(words, "ein");
-    }
-
-    [GeneratedRegex("eins(?=tausend)")]
-    private static partial Regex EinsBeforeTausend();
-
-    [GeneratedRegex("eins(?= (Milli|Billi))")]
-    private static partial Regex EinsBeforeBigNumber();
-
-    [GeneratedRegex("eins$")]
-    private static partial Regex EinsAtEnd();
 }
 
 /// <summary>Money is a JSON integer of cents; a fraction or a string is refused, never rounded.</summary>

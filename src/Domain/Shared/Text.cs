@@ -38,6 +38,14 @@ public static class Text
         return value[..end];
     }
 
+    /// <summary>Identifiers from a bank (references, codes, statement ids) are kept at most this long, the ISO 20022
+    /// <c>Max35Text</c>. Keys derived from them are taken from the full text, so cutting does not change them.</summary>
+    public const int BankIdentifierLengthMax = 35;
+
+    /// <summary>A bank identifier cut to <see cref="BankIdentifierLengthMax"/> (null stays null).</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? BankIdentifier(string? value) => value is null ? null : Cut(value, BankIdentifierLengthMax);
+
     /// <summary>A capped copy of imported text and the length it had (null stays null).</summary>
     public static (string? Text, int? Length) Capped(string? value, int lengthMax)
         => value is null ? (null, null) : (Cut(value, lengthMax), value.Length);

@@ -4,8 +4,8 @@ using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
+using FlutHilfe.Projections.Replaying;
 using JasperFx.Events;
-using Marten.Events.Projections;
 
 namespace FlutHilfe.Projections.Funds;
 
@@ -13,7 +13,7 @@ namespace FlutHilfe.Projections.Funds;
 /// Money per appeal and fund (DESIGN §3): available = confirmed − refunded − allocated + returned.
 /// Kept inline, in the same transaction as each payment fact, so allocations can rely on it.
 /// </summary>
-public sealed record FundBalance
+public sealed record FundBalance : IReadModel<FundBalance, IFundEvent>
 {
     /// <summary><c>{appealId}|{fundKey}</c></summary>
     public string Id { get; init; } = "";
@@ -37,28 +37,13 @@ public sealed record FundBalance
 
     public static string IdFor(string appealId, Fund fund) => $"{appealId}|{fund.Key}";
 
-    public static readonly Type[] EventTypes =
-    [
-        typeof(DonationPaymentReceived), typeof(DonationPaymentWithdrawn), typeof(DonationPaymentReturned),
-        typeof(FundsAllocated), typeof(AllocationWithdrawn), typeof(UnusedFundsReturned),
-    ];
-
     /// <summary>Which fund balances an event touches.</summary>
-    public static IReadOnlyList<string> IdsFor(object data) => data switch
-    {
-        DonationPaymentReceived e => Ids(e.AppealId, e.Allocation.Select(a => a.Fund)),
-        DonationPaymentWithdrawn e => Ids(e.AppealId, e.Allocation.Select(a => a.Fund)),
-        DonationPaymentReturned e => Ids(e.AppealId, e.Allocation.Select(a => a.Fund)),
-        FundsAllocated e => Ids(e.AppealId, e.Draws.Select(d => d.Fund)),
-        AllocationWithdrawn e => Ids(e.AppealId, e.Draws.Select(d => d.Fund)),
-        UnusedFundsReturned e => Ids(e.AppealId, e.Draws.Select(d => d.Fund)),
-        _ => [],
-    };
+    public static IReadOnlyList<string> IdsFor(IFundEvent e) => e.Funds().Select(f => IdFor(e.AppealId, f)).Distinct().ToList();
 
     /// <summary>The fold, shared by the inline projection and the as-of replay.</summary>
     // No assertion on Available here: the allocation decision refuses overdrafts under the appeal lock, but a bank
     // return is an external fact that may land between that check and this projection and legitimately overdraw.
-    public static FundBalance Fold(FundBalance? snapshot, string id, IEvent e)
+    public static FundBalance? Fold(FundBalance? snapshot, string id, IEvent e)
     {
         var b = snapshot ?? New(id);
         return e.Data switch
@@ -69,11 +54,9 @@ public sealed record FundBalance
             FundsAllocated a => b with { Allocated = b.Allocated + Share(a.Draws, b) },
             AllocationWithdrawn w => b with { Allocated = b.Allocated - Share(w.Draws, b) },
             UnusedFundsReturned r => b with { Returned = b.Returned + Share(r.Draws, b) },
-            _ => b,
+            _ => snapshot,
         };
     }
-
-    private static IReadOnlyList<string> Ids(string appealId, IEnumerable<Fund> funds) => funds.Select(f => IdFor(appealId, f)).Distinct().ToList();
 
     private static FundBalance New(string id)
     {
@@ -95,17 +78,5 @@ public sealed record FundBalance
         => allocation.Where(a => a.Fund.Key == b.FundKey).Aggregate(Money.Zero, (sum, a) => sum + a.Amount);
 }
 
-public sealed partial class FundBalanceProjection : MultiStreamProjection<FundBalance, string>
-{
-    public FundBalanceProjection()
-    {
-        Identities<DonationPaymentReceived>(FundBalance.IdsFor);
-        Identities<DonationPaymentWithdrawn>(FundBalance.IdsFor);
-        Identities<DonationPaymentReturned>(FundBalance.IdsFor);
-        Identities<FundsAllocated>(FundBalance.IdsFor);
-        Identities<AllocationWithdrawn>(FundBalance.IdsFor);
-        Identities<UnusedFundsReturned>(FundBalance.IdsFor);
-    }
-
-    public override FundBalance? Evolve(FundBalance? snapshot, string id, IEvent e) => FundBalance.Fold(snapshot, id, e);
-}
+/// <summary>Kept inline: every event that moves money into or out of a fund updates that fund's balance.</summary>
+public sealed partial class FundBalanceProjection : ReadModelProjection<FundBalance, IFundEvent>;

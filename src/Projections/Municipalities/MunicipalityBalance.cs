@@ -1,8 +1,8 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
+using FlutHilfe.Projections.Replaying;
 using JasperFx.Events;
-using Marten.Events.Projections;
 
 namespace FlutHilfe.Projections.Municipalities;
 
@@ -20,7 +20,7 @@ public sealed record AllocationSummary(Guid AllocationId, string? PurposeId, Mon
 /// What one municipality received and accounted for in one appeal: allocated (net of withdrawals), disbursed,
 /// spent, returned, open — in total, per purpose and per allocation. Read-only: maintained by the async daemon.
 /// </summary>
-public sealed record MunicipalityBalance
+public sealed record MunicipalityBalance : IReadModel<MunicipalityBalance, IAllocationEvent>
 {
     /// <summary><c>{appealId}|{municipalityId}</c></summary>
     public string Id { get; init; } = "";
@@ -48,7 +48,7 @@ public sealed record MunicipalityBalance
             FundsAllocated x => b with
             {
                 Allocated = b.Allocated + x.Amount,
-                PerPurpose = Add(b.PerPurpose, x.PurposeId ?? AnyPurpose, p => p with { Allocated = p.Allocated + x.Amount }),
+                PerPurpose = b.PerPurpose.With(x.PurposeId ?? AnyPurpose, PurposeAmounts.Zero, p => p with { Allocated = p.Allocated + x.Amount }),
                 Allocations = [.. b.Allocations, new AllocationSummary(x.AllocationId, x.PurposeId, x.Amount, Money.Zero, Money.Zero, Money.Zero, "open", 0, x.DecisionReference, x.DecidedOn)],
             },
             AllocationWithdrawn x => WithAllocation(b with { Allocated = b.Allocated - x.Amount }, x.AllocationId,
@@ -65,30 +65,12 @@ public sealed record MunicipalityBalance
             ProofOfUseSubmitted x => WithAllocation(b, x.AllocationId, a => a with { ProofStatus = "submitted" }, null),
             ProofOfUseAccepted x => WithAllocation(b, x.AllocationId, a => a with { ProofStatus = "accepted" }, null),
             ProofOfUseRejected x => WithAllocation(b, x.AllocationId, a => a with { ProofStatus = "rejected" }, null),
-            _ => b,
+            _ => snapshot,
         };
     }
 
-    /// <summary>Which balances an event touches.</summary>
-    public static IReadOnlyList<string> IdsFor(object data) => data switch
-    {
-        FundsAllocated x => [IdFor(x.AppealId, x.MunicipalityId)],
-        AllocationWithdrawn x => [IdFor(x.AppealId, x.MunicipalityId)],
-        FundsDisbursed x => [IdFor(x.AppealId, x.MunicipalityId)],
-        UnusedFundsReturned x => [IdFor(x.AppealId, x.MunicipalityId)],
-        SpendingReported x => [IdFor(x.AppealId, x.MunicipalityId)],
-        SpendingWithdrawn x => [IdFor(x.AppealId, x.MunicipalityId)],
-        ProofOfUseSubmitted x => [IdFor(x.AppealId, x.MunicipalityId)],
-        ProofOfUseAccepted x => [IdFor(x.AppealId, x.MunicipalityId)],
-        ProofOfUseRejected x => [IdFor(x.AppealId, x.MunicipalityId)],
-        _ => [],
-    };
-
-    public static readonly Type[] EventTypes =
-    [
-        typeof(FundsAllocated), typeof(AllocationWithdrawn), typeof(FundsDisbursed), typeof(UnusedFundsReturned),
-        typeof(SpendingReported), typeof(SpendingWithdrawn), typeof(ProofOfUseSubmitted), typeof(ProofOfUseAccepted), typeof(ProofOfUseRejected),
-    ];
+    /// <summary>Which balance an event touches: its municipality's in its appeal.</summary>
+    public static IReadOnlyList<string> IdsFor(IAllocationEvent e) => [IdFor(e.AppealId, e.MunicipalityId)];
 
     private static MunicipalityBalance New(string id)
     {
@@ -102,31 +84,9 @@ public sealed record MunicipalityBalance
         var allocation = b.Allocations.FirstOrDefault(a => a.AllocationId == allocationId);
         if (allocation is null) return b;
         var result = b with { Allocations = b.Allocations.Select(a => a.AllocationId == allocationId ? change(a) : a).ToList() };
-        return perPurpose is null ? result : result with { PerPurpose = Add(result.PerPurpose, allocation.PurposeId ?? AnyPurpose, p => perPurpose(p, allocation)) };
-    }
-
-    private static Dictionary<string, PurposeAmounts> Add(IReadOnlyDictionary<string, PurposeAmounts> perPurpose, string key, Func<PurposeAmounts, PurposeAmounts> change)
-    {
-        var copy = new Dictionary<string, PurposeAmounts>(perPurpose);
-        copy[key] = change(copy.GetValueOrDefault(key) ?? PurposeAmounts.Zero);
-        return copy;
+        return perPurpose is null ? result : result with { PerPurpose = result.PerPurpose.With(allocation.PurposeId ?? AnyPurpose, PurposeAmounts.Zero, p => perPurpose(p, allocation)) };
     }
 }
 
-public sealed partial class MunicipalityBalanceProjection : MultiStreamProjection<MunicipalityBalance, string>
-{
-    public MunicipalityBalanceProjection()
-    {
-        Identities<FundsAllocated>(MunicipalityBalance.IdsFor);
-        Identities<AllocationWithdrawn>(MunicipalityBalance.IdsFor);
-        Identities<FundsDisbursed>(MunicipalityBalance.IdsFor);
-        Identities<UnusedFundsReturned>(MunicipalityBalance.IdsFor);
-        Identities<SpendingReported>(MunicipalityBalance.IdsFor);
-        Identities<SpendingWithdrawn>(MunicipalityBalance.IdsFor);
-        Identities<ProofOfUseSubmitted>(MunicipalityBalance.IdsFor);
-        Identities<ProofOfUseAccepted>(MunicipalityBalance.IdsFor);
-        Identities<ProofOfUseRejected>(MunicipalityBalance.IdsFor);
-    }
-
-    public override MunicipalityBalance? Evolve(MunicipalityBalance? snapshot, string id, IEvent e) => MunicipalityBalance.Fold(snapshot, id, e);
-}
+/// <summary>Kept by the async daemon from the events of every allocation.</summary>
+public sealed partial class MunicipalityBalanceProjection : ReadModelProjection<MunicipalityBalance, IAllocationEvent>;

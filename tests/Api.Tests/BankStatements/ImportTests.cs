@@ -1,9 +1,10 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Payments;
+using FlutHilfe.TestSupport;
 using Marten;
 using Npgsql;
 

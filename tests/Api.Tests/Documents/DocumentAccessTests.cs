@@ -51,8 +51,8 @@ public class DocumentAccessTests(AppFixture app) : IClassFixture<AppFixture>, IA
         await app.OpenAppealAsync();
         await app.PledgeAsync(new { amountCents = 5_000 });
         var pledge = await app.PledgeAsync(new { amountCents = 5_000 });
-        await app.ImportAsync(FlutHilfe.Domain.BankStatements.Importing.CamtWriter.Write053v08("D-1", Requests.AppealIban,
-            [new FlutHilfe.Domain.BankStatements.Importing.GeneratedCredit(5_000, new DateOnly(2021, 11, 20), StructuredReference: pledge.GetProperty("reference").GetString())]));
+        await app.ImportAsync(FlutHilfe.TestSupport.CamtWriter.Write053v08("D-1", Requests.AppealIban,
+            [new FlutHilfe.TestSupport.GeneratedCredit(5_000, new DateOnly(2021, 11, 20), StructuredReference: pledge.GetProperty("reference").GetString())]));
         var allocation = await (await app.Host.Scenario(s =>
         {
             s.Post.Json(new { municipalityId = "stolberg", amountCents = 3_000, decisionReference = "SI/1", decidedOn = "2021-12-10" }).ToUrl("/api/appeals/freude-schenken-2021/allocations");

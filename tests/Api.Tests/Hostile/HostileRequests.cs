@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.TestSupport;
 
 namespace FlutHilfe.Api.Tests.Hostile;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -117,6 +117,33 @@ public class KnownHostileInputTests(LoggedFixture app) : IClassFixture<LoggedFix
         });
         (await result.ReadAsJsonAsync<JsonElement>()).GetProperty("field").GetString().ShouldBe(field, name);
         (await new HostileRun(app, _world).FingerprintAsync()).ShouldBe(before, name);
+    }
+
+    [Fact]
+    public async Task a_refusal_decided_by_a_command_handler_is_a_problem_and_neither_an_error_nor_personal_data_in_the_log()
+    {
+        var before = await new HostileRun(app, _world).FingerprintAsync();
+        app.Logs.Entries.Clear();
+        // Both pass the edge; the deciders refuse them inside the command handlers, which run in process (InvokeAsync).
+        var pledge = await (await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { amountCents = 5000, receiptWanted = true, donor = new { name = "Erika Mustermann", email = "erika@example.org" } })
+                .ToUrl("/api/appeals/freude-schenken-2021/donations");
+            s.StatusCodeShouldBe(422);
+            s.ContentTypeShouldBe("application/problem+json");
+        })).ReadAsJsonAsync<JsonElement>();
+        pledge.GetProperty("field").GetString().ShouldBe("donor");
+        var match = await (await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { donationId = Guid.CreateVersion7() }).ToUrl($"/api/payments/{Payment}/match");
+            s.WithBearer(app.Token("treasurer"));
+            s.StatusCodeShouldBe(422);
+        })).ReadAsJsonAsync<JsonElement>();
+        match.GetProperty("field").GetString().ShouldBe("donationId");
+
+        app.Logs.Entries.Where(e => e.Level >= LogLevel.Error || e.Exception is not null).ShouldBeEmpty();
+        app.Logs.Entries.ShouldNotContain(e => e.Message.Contains("Mustermann", StringComparison.Ordinal) || e.Message.Contains("erika@", StringComparison.Ordinal));
+        (await new HostileRun(app, _world).FingerprintAsync()).ShouldBe(before);
     }
 
     [Fact]

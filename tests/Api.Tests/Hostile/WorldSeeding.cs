@@ -1,8 +1,8 @@
+using System.Text.Json;
+using FlutHilfe.TestSupport;
 using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events;
-using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
 
 namespace FlutHilfe.Api.Tests.Hostile;
 

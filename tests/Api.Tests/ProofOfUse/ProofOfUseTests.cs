@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlutHilfe.Api.Tests.ProofOfUse;

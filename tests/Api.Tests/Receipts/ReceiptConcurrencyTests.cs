@@ -1,8 +1,11 @@
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.TestSupport;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
@@ -146,7 +149,7 @@ public class ReceiptConcurrencyTests(MultiNodeReceiptFixture app) : IClassFixtur
 
         // Node A issues from its durable queue (the payment's outbox message); node B is invoked at the same time.
         await PayAsync(reference, 6_000);
-        await InvokeAsync(second.Services, new IssueReceipt(id));
+        await InvokeAsync(second.Services, new IssueDueReceipts(id));
 
         app.Gate.Arrived.ShouldBeGreaterThanOrEqualTo(2);
         var receipts = await EventuallyAsync(r => r.Count >= 1);

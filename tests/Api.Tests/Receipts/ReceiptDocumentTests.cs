@@ -1,9 +1,14 @@
 using System.Text.Json;
 using Alba;
 using FlutHilfe.Api.Receipts;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.Documents.Receipts;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
+using FlutHilfe.TestSupport;
 using JasperFx.CommandLine;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
@@ -230,7 +235,7 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
         front.ShouldContain("neunundneunzig Cent");
         var pages = PdfPages.Text(layouts["collective-60"]);
         pages.Count.ShouldBeGreaterThan(2);
-        pages[1].ShouldContain($"Anlage zur Sammelbestätigung vom {ReceiptPdf.Date(DateOnly.FromDateTime(DateTime.UtcNow))}");
+        pages[1].ShouldContain($"Anlage zur Sammelbestätigung vom {GermanDate.Format(FlutHilfe.Documents.Calendar.GermanCalendar.Day(DateTimeOffset.UtcNow))}");
         pages[^1].ShouldContain("Gesamtsumme");
         pages[0].ShouldContain("Gesamtbetrag der Zuwendung – in Ziffern –");
         pages[0].ShouldContain("– in Buchstaben –");

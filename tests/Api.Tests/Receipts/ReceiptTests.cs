@@ -2,13 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using FlutHilfe.Api.Receipts;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Api.Receipts.Delivering;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.TestSupport;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using netDumbster.smtp;
 using Wolverine;
+using netDumbster.smtp;
 
 namespace FlutHilfe.Api.Tests.Receipts;
 
@@ -239,7 +243,7 @@ public class ReceiptTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, I
             s.WithBearer(treasurer);
             s.StatusCodeShouldBe(409);
         });
-        await Invoke(app.Host.Services, new IssueReceipt(b.Id));
+        await Invoke(app.Host.Services, new IssueDueReceipts(b.Id));
         (await Register()).GetProperty("issued").GetInt32().ShouldBe(1);
     }
 

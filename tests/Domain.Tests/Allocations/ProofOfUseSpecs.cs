@@ -19,11 +19,9 @@ public class ProofOfUseSpecs
 
     private static FundsDisbursed Disbursed(long cents) => new(Id, "freude-schenken-2021", "stolberg", Guid.CreateVersion7(), new Money(cents), DecidedOn.AddDays(2), "U", Samples.Now);
 
-    private static Spec<Allocation> Spec() => new(AllocationEvolution.Apply);
-
     private static ReportSpending Item(string day, long cents = 1_000, string voucher = "V1")
         => new(Id, Guid.CreateVersion7(), DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), "Spielwaren Becker GmbH", true, "Material",
-            "kita-schulmaterial", new Money(cents), voucher, "Kita", null, "clerk", Window);
+            "kita-schulmaterial", new Money(cents), voucher, "Kita", null, "clerk", Samples.Now, Window);
 
     [Theory]
     [InlineData(nameof(ProofDeclaration.UsedOnlyForPurpose), "declaration.usedOnlyForPurpose")]
@@ -37,15 +35,15 @@ public class ProofOfUseSpecs
             nameof(ProofDeclaration.NecessaryEconomicalThrifty) => Declaration with { NecessaryEconomicalThrifty = false },
             _ => Declaration with { FiguresAgreeWithBooks = false },
         };
-        Spec().Given(Allocated()).ThenRefused(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht", "c", declaration), a!, Samples.Now), RefusalKind.Invalid, field);
+        Spec.Allocation().Given(Allocated()).When(new SubmitProofOfUse(Id, "Bericht", "c", declaration, Samples.Now)).ThenRefused(RefusalKind.Invalid, field);
     }
 
     [Fact]
     public void a_proof_without_declaration_is_refused_and_the_declaration_is_kept_with_the_submission()
     {
-        var spec = Spec().Given(Allocated());
-        spec.ThenRefused(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht", "c"), a!, Samples.Now), RefusalKind.Invalid, "declaration");
-        var submitted = spec.When(a => AllocationDecisions.Decide(new SubmitProofOfUse(Id, "Bericht", "c", Declaration), a!, Samples.Now))
+        var spec = Spec.Allocation().Given(Allocated());
+        spec.When(new SubmitProofOfUse(Id, "Bericht", "c", null, Samples.Now)).ThenRefused(RefusalKind.Invalid, "declaration");
+        var submitted = spec.When(new SubmitProofOfUse(Id, "Bericht", "c", Declaration, Samples.Now))
             .ShouldHaveSingleItem().ShouldBeOfType<ProofOfUseSubmitted>();
         submitted.Declaration.ShouldBe(Declaration);
         spec.Given(submitted).State!.Declaration.ShouldBe(Declaration);
@@ -59,37 +57,37 @@ public class ProofOfUseSpecs
     [InlineData("Open", null, "2023-01-01", true)]
     [InlineData("Rejected", "2022-06-01", "2023-01-01", true)]
     public void a_proof_is_overdue_when_submitted_after_the_deadline_or_still_missing_after_it(string status, string? submittedOn, string today, bool overdue)
-        => AllocationDecisions.IsOverdue(Enum.Parse<ProofStatus>(status), submittedOn is null ? null : DateOnly.Parse(submittedOn, System.Globalization.CultureInfo.InvariantCulture),
+        => AllocationDecider.IsOverdue(Enum.Parse<ProofStatus>(status), submittedOn is null ? null : DateOnly.Parse(submittedOn, System.Globalization.CultureInfo.InvariantCulture),
             new DateOnly(2022, 12, 31), DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(overdue);
 
     [Theory]
     [InlineData("2021-07-13")]
     [InlineData("2023-01-01")]
     public void items_outside_the_eligible_window_are_refused_naming_the_date(string day)
-        => Spec().Given(Allocated()).ThenRefused(a => AllocationDecisions.Decide(Item(day), a!, Samples.Now), RefusalKind.Invalid, "date");
+        => Spec.Allocation().Given(Allocated()).When(Item(day)).ThenRefused(RefusalKind.Invalid, "date");
 
     [Fact]
     public void the_first_and_the_last_eligible_day_are_accepted()
     {
-        Spec().Given(Allocated()).When(a => AllocationDecisions.Decide(Item("2021-07-14"), a!, Samples.Now)).ShouldHaveSingleItem();
-        Spec().Given(Allocated()).When(a => AllocationDecisions.Decide(Item("2022-12-31"), a!, Samples.Now)).ShouldHaveSingleItem();
+        Spec.Allocation().Given(Allocated()).When(Item("2021-07-14")).ShouldHaveSingleItem();
+        Spec.Allocation().Given(Allocated()).When(Item("2022-12-31")).ShouldHaveSingleItem();
     }
 
     [Fact]
     public void an_item_before_the_decision_is_accepted_and_flagged()
     {
-        var spec = Spec().Given(Allocated(), Disbursed(10_000));
-        spec.Given(spec.When(a => AllocationDecisions.Decide(Item("2021-11-30"), a!, Samples.Now)).ToArray());
-        spec.Given(spec.When(a => AllocationDecisions.Decide(Item("2021-12-10", voucher: "V2"), a!, Samples.Now)).ToArray());
+        var spec = Spec.Allocation().Given(Allocated(), Disbursed(10_000));
+        spec.Given(spec.When(Item("2021-11-30")).ToArray());
+        spec.Given(spec.When(Item("2021-12-10", voucher: "V2")).ToArray());
         spec.State!.Items.Select(i => i.BeforeDecision(DecidedOn)).ShouldBe([true, false]);
     }
 
     [Fact]
     public void items_on_money_not_yet_disbursed_are_allowed_but_marked_as_prefinanced()
     {
-        var spec = Spec().Given(Allocated(), Disbursed(1_500));
-        spec.Given(spec.When(a => AllocationDecisions.Decide(Item("2021-12-15", 1_000), a!, Samples.Now)).ToArray());
-        spec.Given(spec.When(a => AllocationDecisions.Decide(Item("2021-12-16", 1_000, "V2"), a!, Samples.Now)).ToArray());
+        var spec = Spec.Allocation().Given(Allocated(), Disbursed(1_500));
+        spec.Given(spec.When(Item("2021-12-15", 1_000)).ToArray());
+        spec.Given(spec.When(Item("2021-12-16", 1_000, "V2")).ToArray());
         spec.State!.Items.Select(i => i.Prefinanced).ShouldBe([false, true]);
     }
 }

@@ -1,5 +1,4 @@
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Opening;
 using FlutHilfe.Domain.Shared;
 using FlutHilfe.Domain.Tests.Support;
 
@@ -20,18 +19,16 @@ public class AppealDataSpecs
     [Fact]
     public void appeals_opened_without_them_use_the_money_directly_and_have_no_lower_bound()
     {
-        var appeal = Appeal.Create(Samples.AppealOpened() with { DisasterDate = null, GiftUse = null });
+        var appeal = Spec.Appeal().Given(Samples.AppealOpened() with { DisasterDate = null, GiftUse = null }).State!;
         appeal.GiftUse.ShouldBe(GiftUse.UsedDirectly);
         appeal.DisasterDate.ShouldBeNull();
     }
 
     [Fact]
     public void money_passed_on_needs_a_recipient()
-        => Should.Throw<DomainException>(() => OpeningDecision.Decide(Samples.OpenAppeal() with { GiftUse = new GiftUse(true, "", null) }, null, Samples.Now))
-            .Field.ShouldBe("giftUse.recipient");
+        => Spec.Appeal().When(Samples.OpenAppeal() with { GiftUse = new GiftUse(true, "", null) }).ThenRefused(RefusalKind.Invalid, "giftUse.recipient");
 
     [Fact]
     public void the_disaster_cannot_come_after_the_proof_of_use_deadline()
-        => Should.Throw<DomainException>(() => OpeningDecision.Decide(Samples.OpenAppeal() with { DisasterDate = new DateOnly(2023, 1, 1) }, null, Samples.Now))
-            .Field.ShouldBe("disasterDate");
+        => Spec.Appeal().When(Samples.OpenAppeal() with { DisasterDate = new DateOnly(2023, 1, 1) }).ThenRefused(RefusalKind.Invalid, "disasterDate");
 }

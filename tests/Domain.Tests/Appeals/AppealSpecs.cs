@@ -9,12 +9,10 @@ namespace FlutHilfe.Domain.Tests.Appeals;
 
 public class AppealSpecs
 {
-    private static Spec<Appeal> Spec() => new(Samples.Evolve);
-
     [Fact]
     public void opening_a_new_appeal_records_every_fact()
     {
-        var events = Spec().When(s => OpeningDecision.Decide(Samples.OpenAppeal(), s, Samples.Now));
+        var events = Spec.Appeal().When(Samples.OpenAppeal());
         var opened = events.ShouldHaveSingleItem().ShouldBeOfType<AppealOpened>();
         opened.AppealId.ShouldBe("freude-schenken-2021");
         opened.OpenedAt.ShouldBe(Samples.Now);
@@ -23,58 +21,69 @@ public class AppealSpecs
 
     [Fact]
     public void opening_it_again_decides_nothing()
-        => Spec().Given(Samples.AppealOpened()).Then(s => OpeningDecision.Decide(Samples.OpenAppeal(), s, Samples.Now));
+        => Spec.Appeal().Given(Samples.AppealOpened()).When(Samples.OpenAppeal()).ThenNothing();
 
     [Fact]
     public void opening_another_appeal_under_the_same_id_is_a_conflict()
-        => Spec().Given(Samples.AppealOpened())
-            .ThenRefused(s => OpeningDecision.Decide(Samples.OpenAppeal() with { Title = "Anders" }, s, Samples.Now), RefusalKind.Conflict);
+        => Spec.Appeal().Given(Samples.AppealOpened()).When(Samples.OpenAppeal() with { Title = "Anders" }).ThenRefused(RefusalKind.Conflict);
 
     [Fact]
     public void a_window_that_ends_before_it_starts_is_refused()
-        => Spec().ThenRefused(s => OpeningDecision.Decide(
-            Samples.OpenAppeal() with { SimplifiedProof = new SimplifiedProofWindow(new DateOnly(2021, 12, 31), new DateOnly(2021, 7, 1)) },
-            s, Samples.Now), RefusalKind.Invalid, "simplifiedProof.to");
+        => Spec.Appeal()
+            .When(Samples.OpenAppeal() with { SimplifiedProof = new SimplifiedProofWindow(new DateOnly(2021, 12, 31), new DateOnly(2021, 7, 1)) })
+            .ThenRefused(RefusalKind.Invalid, "simplifiedProof.to");
 
     [Fact]
     public void a_window_without_special_account_is_refused()
-        => Spec().ThenRefused(s => OpeningDecision.Decide(Samples.OpenAppeal() with { IsDisasterSpecialAccount = false }, s, Samples.Now),
-            RefusalKind.Invalid, "simplifiedProof");
+        => Spec.Appeal().When(Samples.OpenAppeal() with { IsDisasterSpecialAccount = false }).ThenRefused(RefusalKind.Invalid, "simplifiedProof");
 
     [Fact]
     public void duplicate_municipalities_are_refused()
-        => Spec().ThenRefused(s => OpeningDecision.Decide(
-            Samples.OpenAppeal() with { Municipalities = [new Municipality("stolberg", "A", null), new Municipality("stolberg", "B", null)] },
-            s, Samples.Now), RefusalKind.Invalid, "municipalities");
+        => Spec.Appeal()
+            .When(Samples.OpenAppeal() with { Municipalities = [new Municipality("stolberg", "A", null), new Municipality("stolberg", "B", null)] })
+            .ThenRefused(RefusalKind.Invalid, "municipalities");
 
     [Theory]
     [InlineData(0)]
     [InlineData(100_000_000_000)]
     public void a_pledge_limit_outside_the_epc_range_is_refused(long cents)
-        => Spec().ThenRefused(s => OpeningDecision.Decide(Samples.OpenAppeal(new Money(cents)), s, Samples.Now), RefusalKind.Invalid, "pledgeLimitCents");
+        => Spec.Appeal().When(Samples.OpenAppeal(new Money(cents))).ThenRefused(RefusalKind.Invalid, "pledgeLimitCents");
 
     [Fact]
     public void adding_a_municipality_twice_is_idempotent_and_with_other_details_a_conflict()
     {
         var roetgen = new Municipality("roetgen", "Roetgen", null);
-        var spec = Spec().Given(Samples.AppealOpened());
-        var added = spec.When(s => ExtendingDecision.Decide(new AddMunicipality("freude-schenken-2021", roetgen), s!, Samples.Now));
-        added.ShouldBe([new MunicipalityAdded("freude-schenken-2021", roetgen, Samples.Now)]);
+        var add = new AddMunicipality("freude-schenken-2021", roetgen, Samples.Now);
+        var spec = Spec.Appeal().Given(Samples.AppealOpened());
+        spec.When(add).Then(new MunicipalityAdded("freude-schenken-2021", roetgen, Samples.Now));
 
-        spec.Given(added[0]);
-        spec.Then(s => ExtendingDecision.Decide(new AddMunicipality("freude-schenken-2021", roetgen), s!, Samples.Now));
-        spec.ThenRefused(s => ExtendingDecision.Decide(new AddMunicipality("freude-schenken-2021", roetgen with { Name = "X" }), s!, Samples.Now), RefusalKind.Conflict);
+        spec.Given(new MunicipalityAdded("freude-schenken-2021", roetgen, Samples.Now));
+        spec.When(add).ThenNothing();
+        spec.When(add with { Municipality = roetgen with { Name = "X" } }).ThenRefused(RefusalKind.Conflict);
         spec.State!.Municipalities.Select(m => m.Id).ShouldBe(["stolberg", "eschweiler", "roetgen"]);
     }
 
     [Fact]
     public void closing_twice_closes_once()
     {
-        var spec = Spec().Given(Samples.AppealOpened());
-        var closed = spec.When(s => ClosingDecision.Decide(new CloseAppeal("freude-schenken-2021", "Ende"), s!, Samples.Now));
-        closed.ShouldHaveSingleItem().ShouldBeOfType<AppealClosed>();
-        spec.Given(closed[0]).Then(s => ClosingDecision.Decide(new CloseAppeal("freude-schenken-2021", "Ende"), s!, Samples.Now));
+        var close = new CloseAppeal("freude-schenken-2021", "Ende", Samples.Now);
+        var spec = Spec.Appeal().Given(Samples.AppealOpened());
+        spec.When(close).Then(new AppealClosed("freude-schenken-2021", "Ende", Samples.Now));
+        spec.Given(new AppealClosed("freude-schenken-2021", "Ende", Samples.Now)).When(close).ThenNothing();
         spec.State!.IsClosed.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void a_purpose_is_added_once_and_an_unknown_appeal_is_not_found()
+    {
+        var feiern = new Purpose("ausflug", "Ausflug", null);
+        var add = new AddPurpose("freude-schenken-2021", feiern, Samples.Now);
+        Spec.Appeal().When(add).ThenRefused(RefusalKind.NotFound);
+        Spec.Appeal().When(new CloseAppeal("freude-schenken-2021", "Ende", Samples.Now)).ThenRefused(RefusalKind.NotFound);
+        var spec = Spec.Appeal().Given(Samples.AppealOpened());
+        spec.When(add).Then(new PurposeAdded("freude-schenken-2021", feiern, Samples.Now));
+        spec.Given(new PurposeAdded("freude-schenken-2021", feiern, Samples.Now)).When(add).ThenNothing();
+        spec.When(add with { Purpose = feiern with { Name = "Anders" } }).ThenRefused(RefusalKind.Conflict, "id");
     }
 
     [Theory]

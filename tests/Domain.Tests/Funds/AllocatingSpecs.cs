@@ -1,3 +1,4 @@
+using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
@@ -15,12 +16,15 @@ public class AllocatingSpecs
     private static readonly Fund Feiern = new(null, "weihnachtsfeiern");
 
     private static AllocateFunds Allocate(long cents, string municipality = "stolberg", string? purpose = null, params Fund[] sources)
-        => new(Guid.CreateVersion7(), "freude-schenken-2021", municipality, purpose, new Money(cents), "SI/2021/088", new DateOnly(2021, 12, 10), sources);
+        => new(Guid.CreateVersion7(), "freude-schenken-2021", municipality, purpose, new Money(cents), "SI/2021/088", new DateOnly(2021, 12, 10), sources, Samples.Now);
 
     private static FundHolding Holds(Fund fund, long cents) => new(fund, new Money(cents));
 
-    private static FundsAllocated Decide(AllocateFunds c, params FundHolding[] holdings)
-        => (FundsAllocated)AllocatingDecision.Decide(c, Samples.Appeal(), holdings, Samples.Now).Single();
+    /// <summary>An allocation decides on the appeal (locked) and what its funds hold; it starts the allocation's stream.</summary>
+    private static Decision When(AllocateFunds c, params FundHolding[] holdings)
+        => Spec.Appeal().Given(Samples.AppealOpened()).When(appeal => AllocationDecider.Decide(c, appeal, holdings));
+
+    private static FundsAllocated Decide(AllocateFunds c, params FundHolding[] holdings) => (FundsAllocated)When(c, holdings).Single();
 
     /// <summary>The earmark matrix: which fund may pay for which allocation (DESIGN §3).</summary>
     [Theory]
@@ -36,7 +40,7 @@ public class AllocatingSpecs
     [InlineData("stolberg", "kita-schulmaterial", "stolberg", null, false)]
     [InlineData("stolberg", "kita-schulmaterial", "eschweiler", "kita-schulmaterial", false)]
     public void earmark_matrix(string? fundMunicipality, string? fundPurpose, string municipality, string? purpose, bool fits)
-        => AllocatingDecision.Fits(new Fund(fundMunicipality, fundPurpose), municipality, purpose).ShouldBe(fits);
+        => FundSelection.Fits(new Fund(fundMunicipality, fundPurpose), municipality, purpose).ShouldBe(fits);
 
     [Fact]
     public void the_most_specific_funds_are_drawn_first()

@@ -17,7 +17,7 @@ public class ProposingSpecs
     {
         var donor = Guid.CreateVersion7();
         var pledge = Pledged(5000, 10, donor);
-        var partlyPaid = pledge.After(MatchingDecision.Match(Bank(3000), pledge, MatchMethod.Treasurer, null, Samples.Now));
+        var partlyPaid = pledge.After(PaymentSamples.Match(Bank(3000), pledge, MatchMethod.Treasurer, null, Samples.Now));
         var sameDonorOther = Pledged(1000, 3, donor);
         var sameAmountRecent = Pledged(2000, 1);
         var sameAmountOlder = Pledged(2000, 30);
@@ -49,7 +49,7 @@ public class ProposingSpecs
     public void paid_donations_another_appeal_and_mere_date_neighbours_are_not_proposed_and_the_list_is_bounded()
     {
         var paid = Pledged(2000, 1);
-        paid = paid.After(MatchingDecision.Match(Bank(2000), paid, MatchMethod.Treasurer, null, Samples.Now));
+        paid = paid.After(PaymentSamples.Match(Bank(2000), paid, MatchMethod.Treasurer, null, Samples.Now));
         var otherAppeal = Pledged(2000, 1) with { AppealId = "andere-aktion" };
         var neighbour = Pledged(3333, 0);
         Proposing.Rank(Bank(2000), [paid, otherAppeal, neighbour], []).ShouldBeEmpty();
@@ -62,7 +62,7 @@ public class ProposingSpecs
     public void a_return_is_proposed_donations_that_received_its_amount()
     {
         var donation = Pledged(5000, 5);
-        var paid = donation.After(MatchingDecision.Match(Bank(3000), donation, MatchMethod.Treasurer, null, Samples.Now));
+        var paid = donation.After(PaymentSamples.Match(Bank(3000), donation, MatchMethod.Treasurer, null, Samples.Now));
         var pledgedOnly = Pledged(3000, 5);
         var ranked = Proposing.Rank(Bank(3000, PaymentKind.Return), [pledgedOnly, paid], []);
         ranked.ShouldHaveSingleItem().Donation.Id.ShouldBe(paid.Id);

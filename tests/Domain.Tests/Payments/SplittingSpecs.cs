@@ -21,7 +21,7 @@ public class SplittingSpecs
         var resolution = MatchingDecision.Resolve(payment, ByReference(a, b));
         resolution.Split.ShouldNotBeNull().Select(p => (p.Donation.Id, p.Amount.Cents)).ShouldBe([(a.Id, 2500L), (b.Id, 5000L)]);
 
-        var outcome = MatchingDecision.Split(payment, resolution.Split!, MatchMethod.SplitByReferences, "import", Samples.Now);
+        var outcome = PaymentSamples.Split(payment, resolution.Split!, MatchMethod.SplitByReferences, "import", Samples.Now);
         var split = outcome.PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentSplit>();
         split.Parts.ShouldBe([new PaymentPart(a.Id, new Money(2500)), new PaymentPart(b.Id, new Money(5000))]);
         outcome.Donations.Select(c => c.DonationId).ShouldBe([a.Id, b.Id]);
@@ -40,7 +40,7 @@ public class SplittingSpecs
         var a = Pledged(3000, new Earmark("stolberg", null, new Money(1000)), new Earmark("eschweiler", null, new Money(2000)));
         var b = Pledged(1000);
         var payment = Bank(4000, named: [a.Reference, b.Reference]);
-        var outcome = MatchingDecision.Split(payment, MatchingDecision.Resolve(payment, ByReference(a, b)).Split!, MatchMethod.SplitByReferences, null, Samples.Now);
+        var outcome = PaymentSamples.Split(payment, MatchingDecision.Resolve(payment, ByReference(a, b)).Split!, MatchMethod.SplitByReferences, null, Samples.Now);
         var part = (DonationPaymentReceived)outcome.Donations.Single(c => c.DonationId == a.Id).Events.Single();
         part.Allocation.Select(e => (e.MunicipalityId, e.Amount.Cents)).ShouldBe([("stolberg", 1000L), ("eschweiler", 2000L)]);
     }
@@ -86,7 +86,7 @@ public class SplittingSpecs
         var single = MatchingDecision.Resolve(Bank(1000, structured: a.Reference, named: [a.Reference]), ByReference(a, b));
         (single.Single?.Id, single.Method).ShouldBe((a.Id, MatchMethod.StructuredReference));
 
-        var paidA = a.After(MatchingDecision.Match(Bank(2500), a, MatchMethod.Treasurer, null, Samples.Now));
+        var paidA = a.After(PaymentSamples.Match(Bank(2500), a, MatchMethod.Treasurer, null, Samples.Now));
         MatchingDecision.Resolve(Bank(5000, named: [paidA.Reference, b.Reference]), ByReference(paidA, b)).WaitsForTreasurer.ShouldBeTrue();
     }
 
@@ -95,9 +95,9 @@ public class SplittingSpecs
     {
         var (a, b) = (Pledged(2500), Pledged(5000));
         var payment = Bank(7500);
-        Should.Throw<DomainException>(() => MatchingDecision.Split(payment, [(a, new Money(2500)), (b, new Money(4999))], MatchMethod.Treasurer, null, Samples.Now))
+        Should.Throw<DomainException>(() => PaymentSamples.Split(payment, [(a, new Money(2500)), (b, new Money(4999))], MatchMethod.Treasurer, null, Samples.Now))
             .Field.ShouldBe("parts");
-        Should.Throw<DomainException>(() => MatchingDecision.Split(payment, [(a, new Money(2500)), (a, new Money(5000))], MatchMethod.Treasurer, null, Samples.Now))
+        Should.Throw<DomainException>(() => PaymentSamples.Split(payment, [(a, new Money(2500)), (a, new Money(5000))], MatchMethod.Treasurer, null, Samples.Now))
             .Field.ShouldBe("parts[1].donationId");
     }
 
@@ -106,10 +106,10 @@ public class SplittingSpecs
     {
         var (a, b) = (Pledged(2500), Pledged(5000));
         var payment = Bank(7500, named: [a.Reference, b.Reference]);
-        var split = MatchingDecision.Split(payment, [(a, new Money(2500)), (b, new Money(5000))], MatchMethod.SplitByReferences, null, Samples.Now);
+        var split = PaymentSamples.Split(payment, [(a, new Money(2500)), (b, new Money(5000))], MatchMethod.SplitByReferences, null, Samples.Now);
         var (paidA, paidB, matched) = (a.After(split), b.After(split), payment.After(split));
 
-        var undo = MatchingDecision.Unmatch(matched, new Dictionary<Guid, Donation> { [a.Id] = paidA, [b.Id] = paidB }, "falsch zugeordnet", "treasurer", Samples.Now);
+        var undo = PaymentSamples.Unmatch(matched, new Dictionary<Guid, Donation> { [a.Id] = paidA, [b.Id] = paidB }, "falsch zugeordnet", "treasurer", Samples.Now);
         undo.PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentSplitUndone>().Parts.Count.ShouldBe(2);
         undo.Donations.Select(c => c.Events.ShouldHaveSingleItem().ShouldBeOfType<DonationPaymentWithdrawn>().Amount.Cents).ShouldBe([2500L, 5000L]);
         paidA.After(undo).Status.ShouldBe(DonationStatus.Pledged);
@@ -123,15 +123,15 @@ public class SplittingSpecs
     {
         var (a, b) = (Pledged(2500), Pledged(5000));
         var payment = Bank(7500);
-        var split = MatchingDecision.Split(payment, [(a, new Money(2500)), (b, new Money(5000))], MatchMethod.SplitByReferences, null, Samples.Now);
+        var split = PaymentSamples.Split(payment, [(a, new Money(2500)), (b, new Money(5000))], MatchMethod.SplitByReferences, null, Samples.Now);
         var donations = new Dictionary<Guid, Donation> { [a.Id] = a.After(split), [b.Id] = b.After(split) };
 
-        var whole = MatchingDecision.ReturnOf(Bank(7500, PaymentKind.Return), payment.After(split), donations, MatchMethod.OriginalPaymentByEndToEndId, "import", Samples.Now);
+        var whole = ReturnMatching.GiveBack(Bank(7500, PaymentKind.Return), payment.After(split), donations, MatchMethod.OriginalPaymentByEndToEndId, "import", Samples.Now);
         whole.PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentSplit>().ReturnOf.ShouldBe(payment.Id);
         whole.Donations.Select(c => ((DonationPaymentReturned)c.Events.Single()).Amount.Cents).ShouldBe([2500L, 5000L]);
         donations[a.Id].After(whole).Status.ShouldBe(DonationStatus.Returned);
 
-        var part = MatchingDecision.ReturnOf(Bank(1000, PaymentKind.Return), payment.After(split), donations, MatchMethod.OriginalPaymentByEndToEndId, "import", Samples.Now);
+        var part = ReturnMatching.GiveBack(Bank(1000, PaymentKind.Return), payment.After(split), donations, MatchMethod.OriginalPaymentByEndToEndId, "import", Samples.Now);
         part.Donations.Select(c => ((DonationPaymentReturned)c.Events.Single()).Amount.Cents).ShouldBe([333L, 667L]);
     }
 
@@ -141,9 +141,9 @@ public class SplittingSpecs
         var (a, b) = (Pledged(2500), Pledged(5000));
         var payment = Bank(7500);
         IReadOnlyList<(Donation, Money)> parts = [(a, new Money(2500)), (b, new Money(5000))];
-        var matched = payment.After(MatchingDecision.Split(payment, parts, MatchMethod.Treasurer, null, Samples.Now));
-        MatchingDecision.Split(matched, parts, MatchMethod.Treasurer, null, Samples.Now).ShouldBe(MatchOutcome.Nothing);
-        Should.Throw<DomainException>(() => MatchingDecision.Match(matched, a, MatchMethod.Treasurer, null, Samples.Now)).Kind.ShouldBe(RefusalKind.Conflict);
+        var matched = payment.After(PaymentSamples.Split(payment, parts, MatchMethod.Treasurer, null, Samples.Now));
+        PaymentSamples.Split(matched, parts, MatchMethod.Treasurer, null, Samples.Now).ShouldBe(MatchOutcome.Nothing);
+        Should.Throw<DomainException>(() => PaymentSamples.Match(matched, a, MatchMethod.Treasurer, null, Samples.Now)).Kind.ShouldBe(RefusalKind.Conflict);
     }
 
     [Fact]
@@ -151,8 +151,8 @@ public class SplittingSpecs
     {
         var a = Pledged(25000);
         var back = Bank(25000, PaymentKind.ReturnedTransfer, inText: a.Reference, named: [a.Reference]);
-        Should.Throw<DomainException>(() => MatchingDecision.Match(back, a, MatchMethod.Treasurer, null, Samples.Now)).Kind.ShouldBe(RefusalKind.Conflict);
-        Should.Throw<DomainException>(() => MatchingDecision.BookAsDonation(back, Guid.CreateVersion7(), NewReference(), [], Samples.Appeal(), null, Samples.Now))
+        Should.Throw<DomainException>(() => PaymentSamples.Match(back, a, MatchMethod.Treasurer, null, Samples.Now)).Kind.ShouldBe(RefusalKind.Conflict);
+        Should.Throw<DomainException>(() => PaymentSamples.BookAsDonation(back, Guid.CreateVersion7(), NewReference(), [], Samples.Appeal(), null, Samples.Now))
             .Kind.ShouldBe(RefusalKind.Conflict);
     }
 
@@ -161,10 +161,10 @@ public class SplittingSpecs
     {
         var donation = Pledged(500);
         var payment = Bank(500);
-        var paid = donation.After(MatchingDecision.Match(payment, donation, MatchMethod.StructuredReference, null, Samples.Now));
+        var paid = donation.After(PaymentSamples.Match(payment, donation, MatchMethod.StructuredReference, null, Samples.Now));
         var stored = payment with { Status = PaymentStatus.Matched, DonationId = donation.Id, Method = MatchMethod.StructuredReference };
 
         stored.Parts.ShouldBe([new PaymentPart(donation.Id, new Money(500))]);
-        MatchingDecision.Unmatch(stored, paid, "Irrtum", null, Samples.Now).PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentUnmatched>();
+        PaymentSamples.Unmatch(stored, paid, "Irrtum", null, Samples.Now).PaymentEvents.ShouldHaveSingleItem().ShouldBeOfType<PaymentUnmatched>();
     }
 }

@@ -15,11 +15,22 @@ namespace FlutHilfe.Domain.Tests.Receipts;
 public class ReceiptDecisionSpecs
 {
     private static readonly Guid P1 = Guid.CreateVersion7(), P2 = Guid.CreateVersion7();
-    private static readonly ReceiptTerms Terms = new("der Jugendhilfe", "Aachen", ReceiptTemplate.Default.Version, "maschinell");
+    // The words come from the documents adapter (Documents.Tests checks the German); here: that the total is the one spelled.
+    private static readonly ReceiptTerms Terms = new("der Jugendhilfe", "Aachen", ReceiptTemplate.Default.Version, "maschinell", amount => $"[{amount.Cents} Cent]");
 
-    private static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective = false, DateOnly? from = null, DateOnly? to = null)
+    private static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective = false, DateOnly? from = null, DateOnly? to = null,
+        DateTimeOffset? now = null, DateOnly? issuedOn = null)
         => ReceiptDecision.Issue(payments, collective, from, to, Samples.Appeal(), new PrintedUse(false, null, null), new ReceiptNumbering("2021-000001", 2021, 1),
-            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, Samples.Now);
+            new ReceiptHolder(Guid.CreateVersion7(), "cipher"), Terms, null, now ?? Samples.Now, issuedOn ?? ReceiptSamples.IssuedOn);
+
+    [Fact]
+    public void a_receipt_is_dated_by_the_german_calendar_day_it_is_given_not_by_the_utc_day_of_the_moment()
+    {
+        // 00:30 on New Year's Day in Aachen is still 31 December in UTC.
+        var issued = Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(5_000))],
+            now: new DateTimeOffset(2021, 12, 31, 23, 30, 0, TimeSpan.Zero), issuedOn: new DateOnly(2022, 1, 1));
+        issued.IssueDate.ShouldBe(new DateOnly(2022, 1, 1));
+    }
 
     [Fact]
     public void one_payment_is_a_single_receipt_whose_line_carries_the_payment()
@@ -28,7 +39,7 @@ public class ReceiptDecisionSpecs
         issued.Kind.ShouldBe(ReceiptKind.Single);
         issued.Lines.ShouldBe([new ReceiptLine(DonationId, Day, new Money(5_000), P1)]);
         issued.DonationDate.ShouldBe(Day);
-        issued.AmountInWords.ShouldBe("fünfzig Euro");
+        issued.AmountInWords.ShouldBe("[5000 Cent]");
         issued.MachineNote.ShouldBe("maschinell");
     }
 
@@ -38,6 +49,7 @@ public class ReceiptDecisionSpecs
         var issued = Issue([new ReceiptablePayment(DonationId, P2, Day.AddDays(5), new Money(2_000)), new ReceiptablePayment(DonationId, P1, Day, new Money(3_000))]);
         issued.Kind.ShouldBe(ReceiptKind.Collective);
         issued.Amount.ShouldBe(new Money(5_000));
+        issued.AmountInWords.ShouldBe("[5000 Cent]", "the words spell the total, not a line");
         (issued.PeriodFrom, issued.PeriodTo).ShouldBe((Day, Day.AddDays(5)));
         issued.Lines.Select(l => l.PaymentId).ShouldBe([P1, P2]);
     }
@@ -49,7 +61,7 @@ public class ReceiptDecisionSpecs
     [Fact]
     public void the_collective_endpoint_takes_only_payments_no_valid_receipt_states()
     {
-        var d = Spec().Given(Pledged(5_000), Paid(P1, 3_000, Day), Assigned("2021-000001", P1), Paid(P2, 2_000, Day.AddDays(30))).State!;
+        var d = Spec.Donation().Given(Pledged(5_000), Paid(P1, 3_000, Day), Assigned("2021-000001", P1), Paid(P2, 2_000, Day.AddDays(30))).State!;
         var payments = ReceiptDecision.CollectivePayments([d], Samples.Appeal(), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), null);
         payments.ShouldBe([new ReceiptablePayment(DonationId, P2, Day.AddDays(30), new Money(2_000))]);
 
@@ -57,7 +69,7 @@ public class ReceiptDecisionSpecs
             .Kind.ShouldBe(RefusalKind.Conflict);
         Should.Throw<DomainException>(() => ReceiptDecision.CollectivePayments([d], Samples.Appeal(), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), [Guid.CreateVersion7()]))
             .Field.ShouldBe("paymentIds");
-        var all = Spec().Given(Pledged(5_000), Paid(P1, 5_000, Day), Assigned("2021-000001", P1)).State!;
+        var all = Spec.Donation().Given(Pledged(5_000), Paid(P1, 5_000, Day), Assigned("2021-000001", P1)).State!;
         Should.Throw<DomainException>(() => ReceiptDecision.CollectivePayments([all], Samples.Appeal(), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31), null))
             .Kind.ShouldBe(RefusalKind.Conflict);
         Should.Throw<DomainException>(() => ReceiptDecision.CollectivePayments([d], Samples.Appeal(), new DateOnly(2022, 1, 1), new DateOnly(2022, 12, 31), null))
@@ -67,10 +79,11 @@ public class ReceiptDecisionSpecs
     [Fact]
     public void a_cancelled_receipt_is_replaced_by_what_stayed_of_its_payments()
     {
-        var spec = Spec().Given(Pledged(5_000), Paid(P1, 3_000, Day), Paid(P2, 2_000, Day.AddDays(1)), Assigned("2021-000001", P1, P2),
+        var spec = Spec.Donation().Given(Pledged(5_000), Paid(P1, 3_000, Day), Paid(P2, 2_000, Day.AddDays(1)), Assigned("2021-000001", P1, P2),
             Returned(Guid.CreateVersion7(), 500, Day.AddDays(3)), new ReceiptWithdrawn(DonationId, "2021-000001", "Rückbuchung", Samples.Now));
-        var cancelled = Receipt.Create(Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(3_000)), new ReceiptablePayment(DonationId, P2, Day.AddDays(1), new Money(2_000))]))
-            .Apply(new ReceiptCancelled("2021-000001", [DonationId], "Rückbuchung", null, Samples.Now));
+        var cancelled = Spec.Receipt().Given(
+            Issue([new ReceiptablePayment(DonationId, P1, Day, new Money(3_000)), new ReceiptablePayment(DonationId, P2, Day.AddDays(1), new Money(2_000))]),
+            new ReceiptCancelled("2021-000001", [DonationId], "Rückbuchung", null, Samples.Now)).State!;
         ReceiptDecision.Remaining(cancelled, new Dictionary<Guid, Donation> { [DonationId] = spec.State! })
             .Select(p => (p.PaymentId, p.Amount.Cents)).ShouldBe([(P1, 3_000L), (P2, 1_500L)]);
     }
@@ -79,7 +92,7 @@ public class ReceiptDecisionSpecs
     public void money_passed_on_names_the_earmarked_municipality_or_else_the_appeals_recipient()
     {
         var appeal = Samples.Appeal();
-        var earmarked = Spec().Given(Pledged(5_000)).State!;
+        var earmarked = Spec.Donation().Given(Pledged(5_000)).State!;
         ReceiptDecision.UseFor(appeal, [earmarked]).ShouldBe(new PrintedUse(true, "die Kommune Stolberg (Rhld.)", null));
         var general = earmarked with { Earmarks = [new Earmark(null, null, new Money(5_000))] };
         ReceiptDecision.UseFor(appeal, [general]).ShouldBe(new PrintedUse(true, "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden", null));
@@ -122,7 +135,7 @@ public class ReceiptDecisionSpecs
         assigned.PaymentIds.ShouldBeNull();
         var opened = JsonSerializer.Deserialize<AppealOpened>(JsonSerializer.Serialize(Samples.AppealOpened() with { DisasterDate = null, GiftUse = null }, StoredJson)
             .Replace(",\"disasterDate\":null", "").Replace(",\"giftUse\":null", ""), StoredJson)!;
-        var appeal = Appeal.Create(opened);
+        var appeal = Spec.Appeal().Given(opened).State!;
         appeal.GiftUse.ShouldBe(GiftUse.UsedDirectly);
         appeal.DisasterDate.ShouldBeNull();
     }

@@ -7,7 +7,7 @@ namespace FlutHilfe.Domain.Tests.Receipts;
 /// <summary>§ 50 Abs. 4 EStDV, per payment: up to 300 € or into the disaster account within 15.07.–31.12.2021 the bank statement suffices.</summary>
 public class SimplifiedProofSpecs
 {
-    private static ProofNeed Need(params object[] events) => SimplifiedProof.For(Spec().Given(events).State!, Samples.Appeal());
+    private static ProofNeed Need(params object[] events) => SimplifiedProof.For(Spec.Donation().Given(events).State!, Samples.Appeal());
 
     [Theory]
     [InlineData(30_000, "2022-01-10", ProofNeed.BankStatementSuffices)]

@@ -1,6 +1,4 @@
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Closing;
-using FlutHilfe.Domain.Appeals.Extending;
 using FlutHilfe.Domain.Appeals.Opening;
 using FlutHilfe.Domain.Shared;
 
@@ -17,20 +15,11 @@ public static class Samples
         true, new SimplifiedProofWindow(new DateOnly(2021, 7, 15), new DateOnly(2021, 12, 31)),
         [new Purpose("kita-schulmaterial", "Material", null), new Purpose("weihnachtsfeiern", "Weihnachtsfeiern", null)],
         [new Municipality("stolberg", "Stolberg (Rhld.)", null), new Municipality("eschweiler", "Eschweiler", null)],
-        "Geschäftsführung", new DateOnly(2022, 12, 31), limit ?? new Money(100_000_00),
+        "Geschäftsführung", new DateOnly(2022, 12, 31), limit ?? new Money(100_000_00), Now,
         DisasterDate: new DateOnly(2021, 7, 14),
         GiftUse: new GiftUse(true, "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden", null));
 
-    public static AppealOpened AppealOpened(Money? limit = null) => (AppealOpened)OpeningDecision.Decide(OpenAppeal(limit), null, Now).Single();
+    public static AppealOpened AppealOpened(Money? limit = null) => (AppealOpened)AppealDecider.Decide(OpenAppeal(limit), null).Single();
 
-    public static FlutHilfe.Domain.Appeals.Appeal? Evolve(FlutHilfe.Domain.Appeals.Appeal? state, object e) => e switch
-    {
-        AppealOpened o => FlutHilfe.Domain.Appeals.Appeal.Create(o),
-        MunicipalityAdded m => state!.Apply(m),
-        PurposeAdded p => state!.Apply(p),
-        AppealClosed c => state!.Apply(c),
-        _ => state,
-    };
-
-    public static FlutHilfe.Domain.Appeals.Appeal Appeal(Money? limit = null) => Evolve(null, AppealOpened(limit))!;
+    public static FlutHilfe.Domain.Appeals.Appeal Appeal(Money? limit = null) => Spec.Appeal().Given(AppealOpened(limit)).State!;
 }

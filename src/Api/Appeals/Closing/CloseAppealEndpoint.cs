@@ -1,10 +1,11 @@
-using FlutHilfe.Api.Appeals.Extending;
+using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
-using FlutHilfe.Domain.Appeals.Closing;
+using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Wolverine;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Appeals.Closing;
 
@@ -16,12 +17,17 @@ public static class CloseAppealEndpoint
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Close an appeal to new pledges (treasurer)")]
     [ProducesResponseType<AppealView>(200)]
-    public static async Task<IResult> Post(string appealId, CloseAppealRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(string appealId, CloseAppealRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
-        var stream = await AppealStreams.FetchExisting(session, appealId, ct);
-        var events = ClosingDecision.Decide(new CloseAppeal(appealId, reason), stream.Aggregate!, clock.GetUtcNow());
-        stream.AppendMany(events);
-        return Results.Ok(AppealView.From(events.Aggregate(stream.Aggregate!, (a, e) => a.Apply((AppealClosed)e))));
+        var command = new CloseAppeal(AppealLookup.Require(appealId), reason, clock.GetUtcNow());
+        return Results.Ok(AppealView.From(await bus.InvokeAsync<Appeal>(command, ct)));
     }
+}
+
+public static class CloseAppealHandler
+{
+    public static (IReadOnlyList<object>, Appeal) Handle(CloseAppeal command,
+        [WriteAggregate(nameof(CloseAppeal.AppealStreamId), Required = false)] Appeal? appeal)
+        => AppealDecider.Decide(command, appeal).WithStateAfter(appeal, AppealDecider.Evolve);
 }

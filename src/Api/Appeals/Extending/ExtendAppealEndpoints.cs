@@ -1,11 +1,11 @@
 using FlutHilfe.Api.Appeals.Opening;
+using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Extending;
-using FlutHilfe.Domain.Shared;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Wolverine;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Appeals.Extending;
 
@@ -15,33 +15,33 @@ public static class ExtendAppealEndpoints
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Add an eligible municipality to an appeal (treasurer)")]
     [ProducesResponseType<AppealView>(200)]
-    public static async Task<IResult> AddMunicipality(string appealId, MunicipalityInput request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> AddMunicipality(string appealId, MunicipalityInput request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        var stream = await AppealStreams.FetchExisting(session, appealId, ct);
-        var events = ExtendingDecision.Decide(new AddMunicipality(appealId, Inputs.Municipality(request, "")), stream.Aggregate!, clock.GetUtcNow());
-        stream.AppendMany(events);
-        return Results.Ok(AppealView.From(events.Aggregate(stream.Aggregate!, (a, e) => a.Apply((MunicipalityAdded)e))));
+        var command = new AddMunicipality(AppealLookup.Require(appealId), Inputs.Municipality(request, ""), clock.GetUtcNow());
+        return Results.Ok(AppealView.From(await bus.InvokeAsync<Appeal>(command, ct)));
     }
 
     [WolverinePost("/api/appeals/{appealId}/purposes", OperationId = "addPurpose")]
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Add a purpose to an appeal (treasurer)")]
     [ProducesResponseType<AppealView>(200)]
-    public static async Task<IResult> AddPurpose(string appealId, PurposeInput request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> AddPurpose(string appealId, PurposeInput request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        var stream = await AppealStreams.FetchExisting(session, appealId, ct);
-        var events = ExtendingDecision.Decide(new AddPurpose(appealId, Inputs.Purpose(request, "")), stream.Aggregate!, clock.GetUtcNow());
-        stream.AppendMany(events);
-        return Results.Ok(AppealView.From(events.Aggregate(stream.Aggregate!, (a, e) => a.Apply((PurposeAdded)e))));
+        var command = new AddPurpose(AppealLookup.Require(appealId), Inputs.Purpose(request, ""), clock.GetUtcNow());
+        return Results.Ok(AppealView.From(await bus.InvokeAsync<Appeal>(command, ct)));
     }
 }
 
-public static class AppealStreams
+public static class AddMunicipalityHandler
 {
-    public static async Task<JasperFx.Events.IEventStream<Appeal>> FetchExisting(IDocumentSession session, string appealId, CancellationToken ct)
-    {
-        if (!Slug.IsValid(appealId)) throw DomainException.NotFound($"No appeal '{appealId}'.");
-        var stream = await session.Events.FetchForWriting<Appeal>(AppealStream.IdFor(appealId), ct);
-        return stream.Aggregate is null ? throw DomainException.NotFound($"No appeal '{appealId}'.") : stream;
-    }
+    public static (IReadOnlyList<object>, Appeal) Handle(AddMunicipality command,
+        [WriteAggregate(nameof(AddMunicipality.AppealStreamId), Required = false)] Appeal? appeal)
+        => AppealDecider.Decide(command, appeal).WithStateAfter(appeal, AppealDecider.Evolve);
+}
+
+public static class AddPurposeHandler
+{
+    public static (IReadOnlyList<object>, Appeal) Handle(AddPurpose command,
+        [WriteAggregate(nameof(AddPurpose.AppealStreamId), Required = false)] Appeal? appeal)
+        => AppealDecider.Decide(command, appeal).WithStateAfter(appeal, AppealDecider.Evolve);
 }

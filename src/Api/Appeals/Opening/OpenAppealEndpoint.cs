@@ -1,9 +1,10 @@
+using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Opening;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Wolverine;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Appeals.Opening;
 
@@ -15,18 +16,17 @@ public static class OpenAppealEndpoint
     [ProducesResponseType<AppealView>(201)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(422)]
-    public static async Task<IResult> Post(OpenAppealRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(OpenAppealRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = await Open(request.ToCommand(), session, clock, ct);
-        return Results.Created($"/api/appeals/{appeal.Slug}", AppealView.From(appeal));
+        var appeal = await bus.InvokeAsync<Appeal>(request.ToCommand(clock.GetUtcNow()), ct);
+        return Results.Created($"/api/appeals/{appeal.AppealId}", AppealView.From(appeal));
     }
+}
 
-    /// <summary>Shared by the endpoint and the demo seeder: decide, append, return the resulting state.</summary>
-    public static async Task<Appeal> Open(OpenAppeal command, IDocumentSession session, TimeProvider clock, CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForWriting<Appeal>(AppealStream.IdFor(command.AppealId), ct);
-        var events = OpeningDecision.Decide(command, stream.Aggregate, clock.GetUtcNow());
-        stream.AppendMany(events);
-        return stream.Aggregate ?? Appeal.Create((AppealOpened)events[0]);
-    }
+/// <summary>Opens the appeal's stream (a retry of the same opening appends nothing); answers the appeal.</summary>
+public static class OpenAppealHandler
+{
+    public static (IReadOnlyList<object>, Appeal) Handle(OpenAppeal command,
+        [WriteAggregate(nameof(OpenAppeal.AppealStreamId), Required = false)] Appeal? appeal)
+        => AppealDecider.Decide(command, appeal).WithStateAfter(appeal, AppealDecider.Evolve);
 }

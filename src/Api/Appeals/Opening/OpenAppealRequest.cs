@@ -1,5 +1,4 @@
 using FlutHilfe.Domain.Appeals;
-using FlutHilfe.Domain.Appeals.Opening;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Api.Appeals.Opening;
@@ -42,7 +41,7 @@ public sealed record OpenAppealRequest(
     public const int MunicipalitiesMax = 500;
 
     /// <summary>Turns raw input into a command, naming the first offending field.</summary>
-    public OpenAppeal ToCommand()
+    public OpenAppeal ToCommand(DateTimeOffset now)
     {
         var purposes = Purposes ?? throw DomainException.Invalid("purposes", "purposes is required.");
         var municipalities = Municipalities ?? throw DomainException.Invalid("municipalities", "municipalities is required.");
@@ -63,7 +62,8 @@ public sealed record OpenAppealRequest(
             municipalities.Select((m, i) => Inputs.Municipality(m, $"municipalities[{i}]")).ToList(),
             Text.RequireLine(ReceiptSignatory, "receiptSignatory", 200),
             ProofOfUseDeadline ?? throw DomainException.Invalid("proofOfUseDeadline", "proofOfUseDeadline is required."),
-            new Money(PledgeLimitCents ?? OpeningDecision.EpcAmountMax.Cents),
+            new Money(PledgeLimitCents ?? Domain.Donations.Pledging.GiroCode.AmountMax.Cents),
+            now,
             DisasterDate,
             Inputs.GiftUse(GiftUse, "giftUse"));
     }

@@ -1,7 +1,7 @@
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
-using FlutHilfe.Projections.Appeals;
+using FlutHilfe.Projections.Appeals.Reporting;
 using FlutHilfe.Projections.Replaying;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -31,12 +31,7 @@ public static class PublicFiguresEndpoints
     [EndpointSummary("Public totals of an appeal: pledged, received, donations, allocated, spent, per municipality")]
     public static async Task<TotalsView> Totals(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = await AppealLookup.LoadAsync(session, appealId, ct);
-        var instant = AsOf.Parse(asOf, clock);
-        var totals = instant is { } at
-            ? (await AsOfReplay.ReplayAsync<AppealTotals>(session, at, AppealTotals.EventTypes, AppealTotals.IdsFor, AppealTotals.Fold, id => id == appealId, ct)).GetValueOrDefault(appealId)
-            : await session.LoadAsync<AppealTotals>(appealId, ct);
-        totals ??= new AppealTotals { Id = appealId };
+        var (appeal, instant, totals) = await LoadAsync<AppealTotals, IAppealEvent>(appealId, asOf, session, clock, id => new AppealTotals { Id = id }, ct);
         return new TotalsView(appealId, instant, totals.Pledged.Cents, totals.Pledges, totals.Received.Cents, totals.ReturnedByBank.Cents, totals.Donations,
             totals.Allocated.Cents, totals.Spent.Cents, totals.ReturnedByMunicipalities.Cents,
             totals.PerMunicipality.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MunicipalityTotalsView(
@@ -49,12 +44,7 @@ public static class PublicFiguresEndpoints
     [EndpointSummary("Where the money went: allocations and spending per municipality (public, no personal data)")]
     public static async Task<TransparencyView> Transparency(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = await AppealLookup.LoadAsync(session, appealId, ct);
-        var instant = AsOf.Parse(asOf, clock);
-        var report = instant is { } at
-            ? (await AsOfReplay.ReplayAsync<TransparencyReport>(session, at, TransparencyReport.EventTypes, TransparencyReport.IdsFor, TransparencyReport.Fold, id => id == appealId, ct)).GetValueOrDefault(appealId)
-            : await session.LoadAsync<TransparencyReport>(appealId, ct);
-        report ??= new TransparencyReport { Id = appealId };
+        var (appeal, instant, report) = await LoadAsync<TransparencyReport, IAllocationEvent>(appealId, asOf, session, clock, id => new TransparencyReport { Id = id }, ct);
         return new TransparencyView(appealId, appeal.Title, instant, report.Municipalities.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m =>
         {
             var municipality = appeal.FindMunicipality(m.Key);
@@ -66,4 +56,16 @@ public static class PublicFiguresEndpoints
         }).ToList());
     }
 
+    /// <summary>The appeal (404 when unknown) and its public read model, now or as known at <paramref name="asOf"/>; empty when nothing happened yet.</summary>
+    private static async Task<(Appeal Appeal, DateTimeOffset? AsOf, TDoc Figures)> LoadAsync<TDoc, TRoute>(string appealId, string? asOf, IQuerySession session,
+        TimeProvider clock, Func<string, TDoc> empty, CancellationToken ct)
+        where TDoc : class, IReadModel<TDoc, TRoute>
+        where TRoute : class
+    {
+        var appeal = await AppealLookup.LoadAsync(session, appealId, ct);
+        var instant = AsOf.Parse(asOf, clock);
+        var figures = await AsOfReplay.CurrentOrAsOfAsync<TDoc, TRoute>(session, instant, id => id == appealId,
+            async (s, c) => await s.LoadAsync<TDoc>(appealId, c) is { } doc ? [doc] : [], ct);
+        return (appeal, instant, figures.FirstOrDefault() ?? empty(appealId));
+    }
 }

@@ -1,5 +1,6 @@
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.BankFiles;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine;
@@ -34,7 +35,7 @@ public static class ImportStatementEndpoint
     /// No booking of ours is larger than one SEPA transfer (999.999.999,99 €). Refusing larger ones up front keeps every
     /// sum of an upload (and of the funds it feeds) far from overflowing: a 422 naming the element, not a 500.
     /// </summary>
-    private static void RefuseAmountsBeyondOneTransfer(IReadOnlyList<(string Name, Domain.BankStatements.Importing.CamtFile File)> files)
+    private static void RefuseAmountsBeyondOneTransfer(IReadOnlyList<(string Name, CamtFile File)> files)
     {
         var max = Infrastructure.Json.JsonRequestValidation.CentsMagnitudeMax;
         foreach (var (name, file) in files)

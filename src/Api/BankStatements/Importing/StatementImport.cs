@@ -1,7 +1,8 @@
+using FlutHilfe.Api.Notices;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Shared;
@@ -41,6 +42,14 @@ public sealed record ImportResult(
 /// Records every new statement and every new transaction of the uploaded files, and matches the transactions, all in
 /// the caller's session (one transaction per upload: all or nothing).
 /// </summary>
+/// <remarks>
+/// Not on Wolverine's aggregate handler workflow, on purpose: one upload touches thousands of payment streams (all new)
+/// and any number of donation streams, found only while reading the file (by reference, by EndToEndId, by payer), and a
+/// donation may be paid twice in one file, so its state must carry from one transaction to the next. The workflow loads
+/// a fixed set of streams named by the command. So this is a plan-then-apply path by hand: the same decisions
+/// (<see cref="PaymentDecider"/>, <see cref="DonationDecider"/>) and the same fold (<c>Evolve</c>) as the handlers,
+/// applied chunk by chunk to a session the endpoint commits once.
+/// </remarks>
 public sealed class StatementImport(IDocumentSession session, DateTimeOffset now)
 {
     private const int ChunkSize = 1000;
@@ -107,9 +116,9 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             var key = StatementContinuity.KeyFor(statement.AccountId, statement.StatementId);
             if (known.Any(k => k.Id == key)) continue;
 
-            var recorded = StatementContinuity.Record(statement, appeal.Slug, known, now);
+            var recorded = StatementContinuity.Record(Recording.Statement(statement), appeal.AppealId, known, now);
             session.Events.StartStream<BankStatement>(key, recorded);
-            known.Add(BankStatement.Create(recorded));
+            known.Add(StatementContinuity.Evolve(null, recorded)!);
             _statementsRecorded++;
             foreach (var warning in recorded.Warnings)
             {
@@ -144,8 +153,8 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
                 _duplicates++;
                 continue;
             }
-            var recorded = Recording.Record(item, appeal.Slug, now);
-            fresh.Add((recorded, Payment.Create(recorded.Fact)));
+            var recorded = Recording.Record(item, appeal.AppealId, now);
+            fresh.Add((recorded, PaymentDecider.Evolve(null, recorded.Fact)!));
         }
 
         await LoadDonationsByReferenceAsync(fresh.SelectMany(f => f.Payment.NamedReferences.Concat(MatchingDecision.Candidates(f.Payment).Select(c => c.Reference))), ct);
@@ -165,15 +174,19 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             session.Events.StartStream<Payment>(payment.Id, [recorded.Fact, .. outcome.PaymentEvents]);
             foreach (var change in outcome.Donations) Append(_donations[change.DonationId], change.Events);
             if (recorded.Payer is not null) session.Store(recorded.Payer);
-            _recordedHere[payment.Id] = new EarlierPayment(outcome.PaymentEvents.Aggregate(payment, PaymentEvolution.Apply), recorded.Payer);
+            _recordedHere[payment.Id] = new EarlierPayment(payment.After(outcome.PaymentEvents, PaymentDecider.Evolve)!, recorded.Payer);
         }
     }
 
     private MatchOutcome MatchCredit(Payment payment)
     {
         var resolution = MatchingDecision.Resolve(payment, _byReference);
-        if (resolution.Single is { } donation) return MatchingDecision.Match(payment, donation, resolution.Method!.Value, "import", now);
-        if (resolution.Split is { } parts) return MatchingDecision.Split(payment, parts, MatchMethod.SplitByReferences, "import", now);
+        if (resolution.Single is { } donation) return PaymentDecider.Decide(new MatchPayment(payment.Id, donation.Id, resolution.Method!.Value, "import", now), payment, donation);
+        if (resolution.Split is { } parts)
+        {
+            var split = new SplitPayment(payment.Id, parts.Select(p => new PaymentPart(p.Donation.Id, p.Amount)).ToList(), MatchMethod.SplitByReferences, "import", now);
+            return PaymentDecider.Decide(split, payment, parts.ToDictionary(p => p.Donation.Id, p => p.Donation));
+        }
         return MatchOutcome.Nothing;
     }
 
@@ -183,14 +196,14 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
         var earlier = loaded.Where(e => !_recordedHere.ContainsKey(e.Payment.Id)).Concat(_recordedHere.Values).ToList();
         if (ReturnMatching.ByEndToEndId(payment, earlier) is { } byE2e) return ReturnOf(payment, byE2e);
         var resolution = MatchingDecision.Resolve(payment, _byReference);
-        if (resolution.Single is { } donation) return MatchingDecision.Match(payment, donation, resolution.Method!.Value, "import", now);
+        if (resolution.Single is { } donation) return PaymentDecider.Decide(new MatchPayment(payment.Id, donation.Id, resolution.Method!.Value, "import", now), payment, donation);
         if (resolution.WaitsForTreasurer) return MatchOutcome.Nothing;
         if (ReturnMatching.ByPayer(payment, payer, earlier) is { } byPayer) return ReturnOf(payment, byPayer);
         return MatchOutcome.Nothing;
     }
 
     private MatchOutcome ReturnOf(Payment ret, (Payment Original, MatchMethod Method) found)
-        => MatchingDecision.ReturnOf(ret, found.Original, _donations, found.Method, "import", now);
+        => ReturnMatching.GiveBack(ret, found.Original, _donations, found.Method, "import", now);
 
     private void Count(Payment payment, MatchOutcome outcome)
     {
@@ -263,7 +276,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     {
         if (events.Count == 0) return;
         session.Events.Append(donation.Id, events);
-        var after = events.Aggregate(donation, DonationEvolution.Apply);
+        var after = donation.After(events, DonationDecider.Evolve)!;
         _donations[donation.Id] = after;
         _byReference[after.Reference] = after;
         Messages.AddRange(ReceiptTriggers.After(after, events));

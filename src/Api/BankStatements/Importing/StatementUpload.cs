@@ -1,4 +1,4 @@
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Shared;
 using Microsoft.AspNetCore.Http.Features;
 

@@ -1,6 +1,4 @@
-using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Infrastructure.Auth;
-using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -53,7 +51,7 @@ public static class DonationBalancesEndpoint
         if (number < 1 || number > 100_000) throw DomainException.Invalid("page", "page must be between 1 and 100000.");
         var size = pageSize ?? 50;
         if (size < 1 || size > PageSizeMax) throw DomainException.Invalid("pageSize", $"pageSize must be between 1 and {PageSizeMax}.");
-        if (await session.LoadAsync<Appeal>(AppealStream.IdFor(appealId), ct) is null) throw DomainException.NotFound($"No appeal {appealId}.");
+        await Appeals.AppealLookup.LoadAsync(session, appealId, ct);
 
         var query = session.Query<Donation>().Where(d => d.AppealId == appealId);
         query = kind switch
@@ -65,7 +63,7 @@ public static class DonationBalancesEndpoint
         var found = await query.OrderBy(d => d.PledgedAt).ThenBy(d => d.Reference)
             .Skip((number - 1) * size).Take(size + 1).ToListAsync(ct);
         var items = found.Take(size).Select(d => new DonationBalanceItem(
-            d.Id, d.Reference, d.DonorId, DonorViewEndpoints.StatusText(d.Status), d.Pledged.Cents, d.Received.Cents, d.ReturnedByBank.Cents,
+            d.Id, d.Reference, d.DonorId, DonationStatusText.Of(d.Status), d.Pledged.Cents, d.Received.Cents, d.ReturnedByBank.Cents,
             d.Outstanding.Cents, d.Overpaid.Cents, d.PledgedAt, d.Payments.Count == 0 ? null : d.Payments.Max(p => p.BookingDate), d.Payments.Count)).ToList();
         return new DonationBalancePage(appealId, kind, number, size, found.Count > size, items);
     }

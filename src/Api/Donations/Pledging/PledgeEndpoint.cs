@@ -1,12 +1,14 @@
 using FlutHilfe.Api.Infrastructure;
+using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Shared;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
+using Wolverine;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Donations.Pledging;
 
@@ -31,6 +33,9 @@ public sealed record EarmarkView(string? MunicipalityId, string? MunicipalityNam
         e.Amount.Cents)).ToList();
 }
 
+/// <summary>A pledge as decided: the donation and the appeal it was made to.</summary>
+public sealed record Pledged(Donation Donation, Appeal Appeal);
+
 public static class PledgeEndpoint
 {
     [WolverinePost("/api/appeals/{appealId}/donations", OperationId = "pledgeDonation")]
@@ -42,21 +47,17 @@ public static class PledgeEndpoint
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(422)]
     [ProducesResponseType<ProblemDetails>(429)]
-    public static async Task<IResult> Post(string appealId, PledgeRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(string appealId, PledgeRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        var appeal = await Appeals.AppealLookup.LoadAsync(session, appealId, ct);
-
         var now = clock.GetUtcNow();
         var donationId = Guid.CreateVersion7(now);
-        var profile = request.ToDonorProfile(Guid.CreateVersion7(now), now);
-        var command = new PledgeDonation(appeal.Slug, request.Amount, request.ToEarmarks(), request.ReceiptWanted, profile?.HasPostalAddress ?? false);
+        // The token is shown only in this answer; the donation keeps its hash.
         var (token, tokenHash) = DonorToken.New();
+        var id = Appeals.AppealLookup.Require(appealId);
+        var donor = request.ToDonorProfile(Guid.CreateVersion7(now), now);
+        var command = new PledgeDonation(donationId, id, request.Amount, request.ToEarmarks(), request.ReceiptWanted, donor, PaymentReference.New(), tokenHash, now);
+        var (donation, appeal) = await bus.InvokeAsync<Pledged>(command, ct);
 
-        var events = PledgingDecision.Decide(command, appeal, donationId, PaymentReference.New(), profile?.Id, tokenHash, now);
-        session.Events.StartStream<Donation>(donationId, events);
-        if (profile is not null) Infrastructure.PersonalData.DonorProfiles.StoreNew(session, profile);
-
-        var donation = Donation.Create((DonationPledged)events[0]);
         var query = "?token=" + Uri.EscapeDataString(token);
         return Results.Created($"/api/donations/{donationId}", new PledgeResponse(
             donationId,
@@ -70,5 +71,16 @@ public static class PledgeEndpoint
             $"/api/donations/{donationId}/qr.png{query}",
             $"/api/donations/{donationId}/qr.svg{query}",
             $"/api/donations/{donationId}{query}"));
+    }
+}
+
+/// <summary>Starts the donation's stream and stores the donor's profile in the personal-data store, in one transaction.</summary>
+public static class PledgeDonationHandler
+{
+    public static (IStartStream, IMartenOp, Pledged) Handle(PledgeDonation command,
+        [ReadAggregate(nameof(PledgeDonation.AppealStreamId), Required = false)] Appeal? appeal)
+    {
+        var (events, donation) = DonationDecider.Decide(command, appeal).WithStateAfter((Donation?)null, DonationDecider.Evolve);
+        return (MartenOps.StartStream<Donation>(command.DonationId, [.. events]), DonorProfiles.New(command.Donor), new Pledged(donation, appeal!));
     }
 }

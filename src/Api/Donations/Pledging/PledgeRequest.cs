@@ -6,7 +6,23 @@ using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Api.Donations.Pledging;
 
-public sealed record EarmarkInput(string? MunicipalityId, string? PurposeId, long? AmountCents);
+public sealed record EarmarkInput(string? MunicipalityId, string? PurposeId, long? AmountCents)
+{
+    /// <summary>Earmarks as given (a pledge, a payment booked as a donation), naming the first offending field.</summary>
+    public static IReadOnlyList<Earmark> ToEarmarks(IReadOnlyList<EarmarkInput>? earmarks)
+    {
+        if (earmarks is null) return [];
+        if (earmarks.Count > DonationDecider.EarmarksMax)
+            throw DomainException.Invalid("earmarks", $"At most {DonationDecider.EarmarksMax} earmarks.");
+        return earmarks.Select((e, i) => new Earmark(
+            Id(e.MunicipalityId, $"earmarks[{i}].municipalityId"),
+            Id(e.PurposeId, $"earmarks[{i}].purposeId"),
+            new Money(e.AmountCents ?? throw DomainException.Invalid($"earmarks[{i}].amountCents", "amountCents is required.")))).ToList();
+    }
+
+    private static string? Id(string? value, string field)
+        => string.IsNullOrWhiteSpace(value) ? null : Slug.IsValid(value) ? value : throw DomainException.Invalid(field, $"'{value}' is not a known id.");
+}
 
 public sealed record DonorInput(string? Name, string? Street, string? PostalCode, string? City, string? Country, string? Email);
 
@@ -14,16 +30,7 @@ public sealed record PledgeRequest(long? AmountCents, IReadOnlyList<EarmarkInput
 {
     public Money Amount => new(AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required."));
 
-    public IReadOnlyList<Earmark> ToEarmarks()
-    {
-        if (Earmarks is null) return [];
-        if (Earmarks.Count > Domain.Donations.Pledging.PledgingDecision.EarmarksMax)
-            throw DomainException.Invalid("earmarks", $"At most {Domain.Donations.Pledging.PledgingDecision.EarmarksMax} earmarks.");
-        return Earmarks.Select((e, i) => new Earmark(
-            Id(e.MunicipalityId, $"earmarks[{i}].municipalityId"),
-            Id(e.PurposeId, $"earmarks[{i}].purposeId"),
-            new Money(e.AmountCents ?? throw DomainException.Invalid($"earmarks[{i}].amountCents", "amountCents is required.")))).ToList();
-    }
+    public IReadOnlyList<Earmark> ToEarmarks() => EarmarkInput.ToEarmarks(Earmarks);
 
     /// <summary>Donor details for the personal-data store, or null when the donor stays anonymous.</summary>
     public DonorProfile? ToDonorProfile(Guid donorId, DateTimeOffset now)
@@ -41,9 +48,6 @@ public sealed record PledgeRequest(long? AmountCents, IReadOnlyList<EarmarkInput
             now);
         return profile is { Name: null, Street: null, PostalCode: null, City: null, Email: null } ? null : profile;
     }
-
-    private static string? Id(string? value, string field)
-        => string.IsNullOrWhiteSpace(value) ? null : Slug.IsValid(value) ? value : throw DomainException.Invalid(field, $"'{value}' is not a known id.");
 
     private static string? Email(string? value)
     {

@@ -1,5 +1,7 @@
 using FlutHilfe.Api.Donations.Pledging;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.Documents.GiroCodes;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
@@ -65,10 +67,10 @@ public static class DonorViewEndpoints
         var (donation, appeal) = await Load(donationId, token, session, ct);
         var link = Uri.EscapeDataString(token!);
         var need = SimplifiedProof.For(donation, appeal);
-        var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock), settings.PartialPaymentGraceDays);
+        var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock.GetUtcNow()), settings.PartialPaymentGraceDays);
         var requestUrl = need == ProofNeed.ReceiptNeeded && !donation.ReceiptWanted ? $"/api/donations/{donation.Id}/receipt?token={link}" : null;
         return Results.Ok(new DonorView(
-            donation.Id, appeal.Slug, appeal.Title, StatusText(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
+            donation.Id, appeal.AppealId, appeal.Title, DonationStatusText.Of(donation.Status), donation.Pledged.Cents, donation.Pledged.ToString(),
             EarmarkView.For(appeal, donation.Earmarks), donation.Reference,
             CreditorReference.Parse(donation.Reference).ToPrintString(), PaymentInstructions.For(appeal, donation),
             PaymentInstructions.EpcPayload(appeal, donation), donation.PledgedAt, donation.Received.Cents, donation.ReturnedByBank.Cents,
@@ -96,7 +98,7 @@ public static class DonorViewEndpoints
         if (donation.ReceiptWanted && due.WaitUntil is { } day)
         {
             return "Ihre Zuwendungsbestätigung stellen wir aus, sobald der zugesagte Betrag vollständig eingegangen ist, "
-                   + $"spätestens am {ReceiptPdf.Date(day)} über die bis dahin eingegangenen Zahlungen.";
+                   + $"spätestens am {GermanDate.Format(day)} über die bis dahin eingegangenen Zahlungen.";
         }
         return need switch
         {
@@ -104,7 +106,7 @@ public static class DonorViewEndpoints
             ProofNeed.ReceiptNeeded when !donation.ReceiptWanted =>
                 "Für diese Spende genügt Ihr Kontoauszug dem Finanzamt nicht als Nachweis: Für Zuwendungen über 300 €"
                 + (appeal.IsDisasterSpecialAccount && appeal.SimplifiedProof is { } w
-                    ? $", die nicht im Katastrophenzeitraum vom {ReceiptPdf.Date(w.From)} bis {ReceiptPdf.Date(w.To)} eingezahlt wurden,"
+                    ? $", die nicht im Katastrophenzeitraum vom {GermanDate.Format(w.From)} bis {GermanDate.Format(w.To)} eingezahlt wurden,"
                     : "")
                 + " verlangt es eine Zuwendungsbestätigung (§ 50 Abs. 4 EStDV). Sie haben noch keine angefordert: "
                 + "Bitte fordern Sie sie mit Ihrer Postanschrift an (receiptRequestUrl).",
@@ -140,15 +142,6 @@ public static class DonorViewEndpoints
         var (donation, appeal) = await Load(donationId, token, session, ct);
         return Results.Text(GiroCodeImage.Svg(PaymentInstructions.EpcPayload(appeal, donation)), "image/svg+xml");
     }
-
-    public static string StatusText(DonationStatus status) => status switch
-    {
-        DonationStatus.Pledged => "pledged",
-        DonationStatus.PartlyPaid => "partly paid",
-        DonationStatus.Paid => "paid",
-        DonationStatus.Returned => "returned",
-        _ => throw new ArgumentOutOfRangeException(nameof(status)),
-    };
 
     private static async Task<(Donation, Appeal)> Load(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
@@ -6,9 +5,12 @@ using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using FlutHilfe.Projections.Funds;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
+using Wolverine;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Funds.Allocating;
 
@@ -29,26 +31,13 @@ public static class AllocateEndpoint
     [ProducesResponseType<AllocationCreated>(201)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(422)]
-    public static async Task<IResult> Post(string appealId, AllocateRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(string appealId, AllocateRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var command = ToCommand(appealId, request, clock.GetUtcNow());
-        if (!Slug.IsValid(appealId)) throw DomainException.NotFound($"No appeal '{appealId}'.");
-
-        // Allocations are serialized per appeal (DESIGN §3): the row lock on the appeal's stream makes a second
-        // allocation wait until the first commits, and only then read the fund totals. Pessimistic rather than
-        // optimistic-with-retry: allocations are rare, and waiting is simpler than a retry loop around a commit.
-        var appealStream = await session.Events.FetchForExclusiveWriting<Appeal>(AppealStream.IdFor(appealId), ct);
-        var appeal = appealStream.Aggregate ?? throw DomainException.NotFound($"No appeal '{appealId}'.");
-
-        var funds = await session.Query<FundBalance>().Where(f => f.AppealId == appealId).ToListAsync(ct);
-        var holdings = funds.Select(f => new FundHolding(f.Fund, f.Available)).ToList();
-        var events = AllocatingDecision.Decide(command, appeal, holdings, clock.GetUtcNow());
-        session.Events.StartStream<Allocation>(command.AllocationId, events);
-
-        var allocated = (FundsAllocated)events[0];
-        return Results.Created($"/api/allocations/{allocated.AllocationId}", new AllocationCreated(
-            allocated.AllocationId, allocated.AppealId, allocated.MunicipalityId, allocated.PurposeId, allocated.Amount.Cents,
-            allocated.Draws.Select(d => new DrawView(d.FundKey, d.Amount.Cents)).ToList(), allocated.DecisionReference, allocated.DecidedOn));
+        Appeals.AppealLookup.Require(appealId);
+        var a = await bus.InvokeAsync<Allocation>(command, ct);
+        return Results.Created($"/api/allocations/{a.Id}", new AllocationCreated(a.Id, a.AppealId, a.MunicipalityId, a.PurposeId, a.Allocated.Cents,
+            a.Draws.Select(d => new DrawView(d.FundKey, d.Amount.Cents)).ToList(), a.DecisionReference, a.DecidedOn));
     }
 
     private static AllocateFunds ToCommand(string appealId, AllocateRequest r, DateTimeOffset now)
@@ -56,12 +45,32 @@ public static class AllocateEndpoint
         var municipality = Slug.Require(r.MunicipalityId, "municipalityId");
         var purpose = string.IsNullOrWhiteSpace(r.PurposeId) ? null : Slug.Require(r.PurposeId, "purposeId");
         var amount = new Money(r.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required."));
-        var reference = Text.RequireLine(r.DecisionReference, "decisionReference", AllocatingDecision.DecisionReferenceLengthMax);
+        var reference = Text.RequireLine(r.DecisionReference, "decisionReference", FundSelection.DecisionReferenceLengthMax);
         var decidedOn = r.DecidedOn ?? throw DomainException.Invalid("decidedOn", "decidedOn is required.");
         if (r.SourceFunds is { Count: > 20 }) throw DomainException.Invalid("sourceFunds", "At most 20 source funds.");
         var sources = (r.SourceFunds ?? []).Select((f, i) => new Fund(
             string.IsNullOrWhiteSpace(f.MunicipalityId) ? null : Slug.Require(f.MunicipalityId, $"sourceFunds[{i}].municipalityId"),
             string.IsNullOrWhiteSpace(f.PurposeId) ? null : Slug.Require(f.PurposeId, $"sourceFunds[{i}].purposeId"))).ToList();
-        return new AllocateFunds(Guid.CreateVersion7(now), appealId, municipality, purpose, amount, reference, decidedOn, sources);
+        return new AllocateFunds(Guid.CreateVersion7(now), appealId, municipality, purpose, amount, reference, decidedOn, sources, now);
+    }
+}
+
+/// <summary>
+/// Allocations are serialized per appeal (DESIGN §3): the workflow takes a row lock on the appeal's stream
+/// (<c>ConcurrencyStyle.Exclusive</c>), so a second allocation waits until the first commits, and only then reads the fund
+/// totals. Pessimistic rather than optimistic-with-retry: allocations are rare, and waiting is simpler than a retry loop.
+/// </summary>
+public static class AllocateFundsHandler
+{
+    /// <summary>Runs under the appeal's lock (it needs the locked stream): what each fund of the appeal holds now.</summary>
+    public static async Task<IReadOnlyList<FundHolding>> LoadAsync(AllocateFunds command, IEventStream<Appeal> appeal, IDocumentSession session, CancellationToken ct)
+        => (await session.Query<FundBalance>().Where(f => f.AppealId == command.AppealId).ToListAsync(ct)).Select(f => new FundHolding(f.Fund, f.Available)).ToList();
+
+    public static (IStartStream, Allocation) Handle(AllocateFunds command,
+        [WriteAggregate(nameof(AllocateFunds.AppealStreamId), Required = false, LoadStyle = Wolverine.Marten.ConcurrencyStyle.Exclusive)] IEventStream<Appeal> appeal,
+        IReadOnlyList<FundHolding> holdings)
+    {
+        var events = AllocationDecider.Decide(command, appeal.Aggregate, holdings);
+        return (MartenOps.StartStream<Allocation>(command.AllocationId, [.. events]), ((Allocation?)null).After(events, AllocationDecider.Evolve)!);
     }
 }

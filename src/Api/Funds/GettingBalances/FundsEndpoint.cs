@@ -1,5 +1,6 @@
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Domain.Shared;
 using FlutHilfe.Projections.Funds;
 using FlutHilfe.Projections.Replaying;
 using Marten;
@@ -27,10 +28,8 @@ public static class FundsEndpoint
     public static async Task<IReadOnlyList<FundView>> Get(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var instant = AsOf.Parse(asOf, clock);
-        var funds = instant is { } at
-            ? (await AsOfReplay.ReplayAsync<FundBalance>(session, at, FundBalance.EventTypes, FundBalance.IdsFor, FundBalance.Fold,
-                id => id.StartsWith(appealId + "|", StringComparison.Ordinal), ct)).Values.ToList()
-            : await session.Query<FundBalance>().Where(f => f.AppealId == appealId).ToListAsync(ct);
+        var funds = await AsOfReplay.CurrentOrAsOfAsync<FundBalance, IFundEvent>(session, instant, id => id.StartsWith(appealId + "|", StringComparison.Ordinal),
+            async (s, c) => await s.Query<FundBalance>().Where(f => f.AppealId == appealId).ToListAsync(c), ct);
         return funds.OrderBy(f => f.FundKey, StringComparer.Ordinal).Select(f => new FundView(
             f.FundKey, f.MunicipalityId, f.PurposeId, f.Confirmed.Cents, f.Refunded.Cents, f.Allocated.Cents,
             f.Returned.Cents, f.Available.Cents, f.IsOverdrawn)).ToList();

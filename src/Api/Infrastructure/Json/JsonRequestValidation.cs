@@ -20,7 +20,7 @@ namespace FlutHilfe.Api.Infrastructure.Json;
 public sealed class JsonRequestValidation(RequestDelegate next, IOptions<JsonOptions> json, IConfiguration configuration)
 {
     /// <summary>The largest amount one SEPA credit transfer or GiroCode carries: 999.999.999,99 €.</summary>
-    public static readonly long CentsMagnitudeMax = OpeningDecision.EpcAmountMax.Cents;
+    public static readonly long CentsMagnitudeMax = Domain.Donations.Pledging.GiroCode.AmountMax.Cents;
 
     private const int DepthMax = 16;
     private readonly JsonSerializerOptions _options = json.Value.SerializerOptions;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using FlutHilfe.Domain.Donors;
 using Marten;
+using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Infrastructure.PersonalData;
 
@@ -28,6 +29,14 @@ public static class DonorProfiles
         var key = new DonorKey { Id = profile.Id, Key = RandomNumberGenerator.GetBytes(32) };
         session.Insert(key);
         session.Store(Seal(profile, key));
+    }
+
+    /// <summary>The same as a side effect a command handler returns (nothing when the donor stays anonymous).</summary>
+    public static IMartenOp New(DonorProfile? profile) => profile is null ? MartenOps.Nothing() : new StoreNewDonor(profile);
+
+    private sealed record StoreNewDonor(DonorProfile Profile) : IMartenOp
+    {
+        public void Execute(IDocumentSession session) => StoreNew(session, Profile);
     }
 
     /// <summary>A changed profile of a known donor (or a new one without a key yet).</summary>

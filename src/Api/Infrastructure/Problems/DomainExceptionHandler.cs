@@ -1,5 +1,5 @@
 using FlutHilfe.Api.Infrastructure.Auth;
-using FlutHilfe.Domain.BankStatements.Importing;
+using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using JasperFx.Events;

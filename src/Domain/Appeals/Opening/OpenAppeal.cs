@@ -1,24 +1,11 @@
+using FlutHilfe.Domain.Appeals.Opening;
+using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Shared;
 
-namespace FlutHilfe.Domain.Appeals.Opening;
+namespace FlutHilfe.Domain.Appeals;
 
+/// <summary>Open an appeal (a retry with the same title and account decides nothing).</summary>
 public sealed record OpenAppeal(
-    string AppealId,
-    string Title,
-    string Description,
-    Issuer Issuer,
-    BankAccount Account,
-    bool IsDisasterSpecialAccount,
-    SimplifiedProofWindow? SimplifiedProof,
-    IReadOnlyList<Purpose> Purposes,
-    IReadOnlyList<Municipality> Municipalities,
-    string ReceiptSignatory,
-    DateOnly ProofOfUseDeadline,
-    Money PledgeLimit,
-    DateOnly? DisasterDate = null,
-    GiftUse? GiftUse = null);
-
-public sealed record AppealOpened(
     string AppealId,
     string Title,
     string Description,
@@ -33,14 +20,15 @@ public sealed record AppealOpened(
     Money PledgeLimit,
     DateTimeOffset OpenedAt,
     DateOnly? DisasterDate = null,
-    GiftUse? GiftUse = null);
-
-public static class OpeningDecision
+    GiftUse? GiftUse = null)
 {
-    /// <summary>The EPC QR code cannot carry more than 999.999.999,99 €.</summary>
-    public static readonly Money EpcAmountMax = new(99_999_999_999);
+    /// <summary>The stream the appeal is opened on.</summary>
+    public Guid AppealStreamId => AppealStream.IdFor(AppealId);
+}
 
-    public static IReadOnlyList<object> Decide(OpenAppeal command, Appeal? current, DateTimeOffset now)
+public static partial class AppealDecider
+{
+    public static IReadOnlyList<object> Decide(OpenAppeal command, Appeal? current)
     {
         if (current is not null)
         {
@@ -64,7 +52,7 @@ public static class OpeningDecision
         // emoji may be left out, but a title that has no Latin form is refused.
         SepaText.Require(command.Account.Holder, "account.holder");
         SepaText.Require(command.Title, "title", symbolsMayBeDropped: true);
-        if (!command.PledgeLimit.IsPositive || command.PledgeLimit > EpcAmountMax)
+        if (!command.PledgeLimit.IsPositive || command.PledgeLimit > GiroCode.AmountMax)
             throw DomainException.Invalid("pledgeLimitCents", "The pledge limit must be between 0,01 € and 999.999.999,99 €.");
         if (command.DisasterDate is { } disaster && disaster > command.ProofOfUseDeadline)
             throw DomainException.Invalid("disasterDate", "The disaster date lies after the proof-of-use deadline.");
@@ -77,7 +65,7 @@ public static class OpeningDecision
         [
             new AppealOpened(command.AppealId, command.Title, command.Description, command.Issuer, command.Account,
                 command.IsDisasterSpecialAccount, command.SimplifiedProof, command.Purposes, command.Municipalities,
-                command.ReceiptSignatory, command.ProofOfUseDeadline, command.PledgeLimit, now, command.DisasterDate, command.GiftUse),
+                command.ReceiptSignatory, command.ProofOfUseDeadline, command.PledgeLimit, command.OpenedAt, command.DisasterDate, command.GiftUse),
         ];
     }
 

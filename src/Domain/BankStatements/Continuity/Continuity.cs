@@ -1,11 +1,32 @@
 using System.Globalization;
-using FlutHilfe.Domain.BankStatements.Importing;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.BankStatements.Continuity;
 
-/// <summary>A balance as the statement gives it (<c>Bal/Tp/CdOrPrtry/Cd</c>, signed amount, date).</summary>
+/// <summary>A balance as the statement gives it (type code such as OPBD, PRCD or CLBD, signed amount, date).</summary>
 public sealed record StatementBalance(string TypeCode, Money Amount, DateOnly Date);
+
+/// <summary>
+/// A bank statement as the books read it, whatever file it came in (src/BankFiles reads camt.053 into it): the account,
+/// the bank's statement id and sequence numbers, the period, the balances and the entries.
+/// </summary>
+public sealed record StatementContent(
+    string AccountIban,
+    string StatementId,
+    long? ElectronicSequenceNumber,
+    long? LegalSequenceNumber,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    DateTimeOffset? CreatedAt,
+    IReadOnlyList<StatedBalance> Balances,
+    IReadOnlyList<StatedEntry> Entries);
+
+/// <summary>A balance as stated, in any currency (only EUR balances are checked): type code, signed cents, currency, date.</summary>
+public sealed record StatedBalance(string TypeCode, long AmountCents, string Currency, DateOnly Date);
+
+/// <summary>An entry as continuity needs it: booked or not (pending and informational entries are not), its signed amount
+/// (credits positive) and its booking date, else its value date.</summary>
+public sealed record StatedEntry(bool Booked, long SignedAmountCents, DateOnly? Date);
 
 /// <summary>Something the treasurer must check about a statement; never a reason to refuse it.</summary>
 /// <param name="Code">balance-mismatch, balance-missing, balance-chain-broken, electronic-sequence-gap,
@@ -16,7 +37,7 @@ public sealed record StatementWarning(string Code, string Message, string Messag
 
 /// <summary>
 /// A bank statement as a fact: which account, its sequence numbers, period, balances and the sum of its booked entries,
-/// and what was noticed when it was recorded. One stream per statement (id from account and <c>Stmt/Id</c>), so the same
+/// and what was noticed when it was recorded. One stream per statement (id from account and the bank's statement id), so the same
 /// statement imported again is recognised and recorded once.
 /// </summary>
 public sealed record BankStatementRecorded(
@@ -36,7 +57,7 @@ public sealed record BankStatementRecorded(
     int Entries,
     int BookedEntries,
     IReadOnlyList<StatementWarning> Warnings,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt) : IEventOf<BankStatement>, IAppealEvent;
 
 /// <summary>A recorded statement (inline snapshot; the list of statements per account reads it).</summary>
 public sealed record BankStatement
@@ -61,8 +82,17 @@ public sealed record BankStatement
 
     /// <summary>Opening + booked entries = closing (null when a balance is missing).</summary>
     public bool? Balanced => Opening is null || Closing is null ? null : Opening.Amount + BookedTotal == Closing.Amount;
+}
 
-    public static BankStatement Create(BankStatementRecorded e) => new()
+/// <summary>A run of missing sequence numbers, inclusive.</summary>
+public sealed record SequenceGap(long From, long To);
+
+public static class StatementContinuity
+{
+    /// <summary>The fold of a statement's stream: a statement is recorded once and never changes, so its one event makes its state.</summary>
+    public static BankStatement? Evolve(BankStatement? statement, object @event) => @event is BankStatementRecorded e ? Recorded(e) : statement;
+
+    private static BankStatement Recorded(BankStatementRecorded e) => new()
     {
         Id = e.StatementKey,
         AppealId = e.AppealId,
@@ -82,13 +112,7 @@ public sealed record BankStatement
         Warnings = e.Warnings,
         RecordedAt = e.RecordedAt,
     };
-}
 
-/// <summary>A run of missing sequence numbers, inclusive.</summary>
-public sealed record SequenceGap(long From, long To);
-
-public static class StatementContinuity
-{
     public static readonly string[] OpeningTypes = ["OPBD", "PRCD"];
     public const string ClosingType = "CLBD";
 
@@ -98,15 +122,15 @@ public static class StatementContinuity
     /// The fact for a parsed statement, with the warnings that follow from the statement itself and from the statements
     /// already recorded for the same account (<paramref name="known"/>, in any order; earlier ones of the same upload included).
     /// </summary>
-    public static BankStatementRecorded Record(CamtStatement statement, string appealId, IReadOnlyCollection<BankStatement> known, DateTimeOffset now)
+    public static BankStatementRecorded Record(StatementContent statement, string appealId, IReadOnlyCollection<BankStatement> known, DateTimeOffset now)
     {
-        var booked = statement.Entries.Where(Recording.IsBooked).ToList();
+        var booked = statement.Entries.Where(e => e.Booked).ToList();
         var bookedTotal = new Money(booked.Sum(e => checked(e.SignedAmountCents)));
         var opening = Balance(statement, OpeningTypes);
         var closing = Balance(statement, [ClosingType]);
         var year = SequenceYear(statement, closing, booked);
-        var account = statement.AccountId;
-        var statementId = Text.Cut(statement.StatementId, Recording.IdentifierLengthMax);
+        var account = statement.AccountIban;
+        var statementId = Text.BankIdentifier(statement.StatementId);
         var key = KeyFor(account, statement.StatementId);
         var others = known.Where(k => k.AccountIban == account && k.Id != key).ToList();
 
@@ -117,7 +141,7 @@ public static class StatementContinuity
         warnings.AddRange(CheckChain(statementId, statement.ElectronicSequenceNumber, year, opening, closing, others));
 
         return new BankStatementRecorded(key, appealId, account, statementId, statement.ElectronicSequenceNumber, statement.LegalSequenceNumber, year,
-            statement.FromDateTime, statement.ToDateTime, statement.CreationDateTime, opening, closing, bookedTotal,
+            statement.From, statement.To, statement.CreatedAt, opening, closing, bookedTotal,
             statement.Entries.Count, booked.Count, warnings, now);
     }
 
@@ -137,7 +161,7 @@ public static class StatementContinuity
     public static IReadOnlyList<long> Repeats(IEnumerable<long> numbers)
         => numbers.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
 
-    private static StatementBalance? Balance(CamtStatement statement, IReadOnlyList<string> types)
+    private static StatementBalance? Balance(StatementContent statement, IReadOnlyList<string> types)
     {
         // Balances in another currency than the account's cannot be checked against EUR entries.
         foreach (var type in types)
@@ -150,9 +174,9 @@ public static class StatementContinuity
 
     /// <summary>DK statements count their sequence numbers per calendar year: the year of the period's end, else of the
     /// closing balance, the creation, the last booking.</summary>
-    private static int SequenceYear(CamtStatement statement, StatementBalance? closing, IReadOnlyList<CamtEntry> booked)
-        => statement.ToDateTime?.Year ?? closing?.Date.Year ?? statement.CreationDateTime?.Year
-           ?? booked.Select(e => e.BookingDate ?? e.ValueDate).Max()?.Year ?? statement.FromDateTime?.Year ?? 0;
+    private static int SequenceYear(StatementContent statement, StatementBalance? closing, IReadOnlyList<StatedEntry> booked)
+        => statement.To?.Year ?? closing?.Date.Year ?? statement.CreatedAt?.Year
+           ?? booked.Select(e => e.Date).Max()?.Year ?? statement.From?.Year ?? 0;
 
     private static IEnumerable<StatementWarning> CheckBalance(string statementId, StatementBalance? opening, StatementBalance? closing, Money bookedTotal)
     {

@@ -1,51 +1,50 @@
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Donors;
 using FlutHilfe.Domain.Shared;
 
-namespace FlutHilfe.Domain.Donations.Pledging;
-
-/// <summary>A donor's promise to give. <see cref="Earmarks"/> empty means one general earmark of the whole amount.</summary>
-public sealed record PledgeDonation(
-    string AppealId,
-    Money Amount,
-    IReadOnlyList<Earmark> Earmarks,
-    bool ReceiptWanted,
-    bool DonorHasPostalAddress);
+namespace FlutHilfe.Domain.Donations;
 
 /// <summary>
-/// The pledge as a fact. Carries a donor id, never the person: name, address and e-mail live in the
-/// personal-data store under <see cref="DonorId"/> (DESIGN §9).
+/// A donor's promise to give. <see cref="Earmarks"/> empty means one general earmark of the whole amount. The id, the
+/// creditor reference, the hash of the donor link's token and the time are made by the caller. <see cref="Donor"/> is
+/// personal data for the personal-data store (never for the event log, which gets its id only), so this command is
+/// invoked in process and never sent through a durable queue.
 /// </summary>
-public sealed record DonationPledged(
+public sealed record PledgeDonation(
     Guid DonationId,
     string AppealId,
     Money Amount,
     IReadOnlyList<Earmark> Earmarks,
-    CreditorReference Reference,
-    Guid? DonorId,
     bool ReceiptWanted,
+    DonorProfile? Donor,
+    CreditorReference Reference,
     string DonorTokenHash,
-    DateTimeOffset PledgedAt);
+    DateTimeOffset PledgedAt)
+{
+    public Guid AppealStreamId => AppealStream.IdFor(AppealId);
+}
 
-public static class PledgingDecision
+public static partial class DonationDecider
 {
     public const int EarmarksMax = 20;
 
-    public static IReadOnlyList<object> Decide(
-        PledgeDonation command, Appeal appeal, Guid donationId, CreditorReference reference, Guid? donorId,
-        string donorTokenHash, DateTimeOffset now)
+    public static IReadOnlyList<object> Decide(PledgeDonation command, Appeal? appeal)
     {
-        if (appeal.IsClosed) throw DomainException.Conflict($"The appeal '{appeal.Slug}' is closed and takes no new pledges.");
+        if (appeal is null) throw DomainException.NotFound($"No appeal '{command.AppealId}'.");
+        if (appeal.IsClosed) throw DomainException.Conflict($"The appeal '{appeal.AppealId}' is closed and takes no new pledges.");
 
         var limit = appeal.PledgeLimit < GiroCode.AmountMax ? appeal.PledgeLimit : GiroCode.AmountMax;
         if (!command.Amount.IsPositive) throw DomainException.Invalid("amountCents", "The amount must be at least 1 cent.");
         if (command.Amount > limit) throw DomainException.Invalid("amountCents", $"The amount must not exceed {limit}.");
-        if (command.ReceiptWanted && !command.DonorHasPostalAddress)
+        if (command.ReceiptWanted && command.Donor is not { HasPostalAddress: true })
             throw DomainException.Invalid("donor", "A donation receipt needs the donor's name and postal address (street, postal code, city).");
 
         var earmarks = command.Earmarks.Count == 0 ? [new Earmark(null, null, command.Amount)] : command.Earmarks;
         ValidateEarmarks(earmarks, command.Amount, appeal);
 
-        return [new DonationPledged(donationId, appeal.Slug, command.Amount, earmarks, reference, donorId, command.ReceiptWanted, donorTokenHash, now)];
+        return [new DonationPledged(command.DonationId, appeal.AppealId, command.Amount, earmarks, command.Reference, command.Donor?.Id, command.ReceiptWanted,
+            command.DonorTokenHash, command.PledgedAt)];
     }
 
     /// <summary>Earmarks must name what the appeal offers, be positive, name each fund once and add up to the total.</summary>

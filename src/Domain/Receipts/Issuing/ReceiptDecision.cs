@@ -5,8 +5,15 @@ using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.Receipts.Issuing;
 
-/// <summary>Everything about a receipt that is neither the donor nor the number: wording and the machine-receipt note as printed.</summary>
-public sealed record ReceiptTerms(string PurposeText, string Place, string TemplateVersion, string? MachineNote = null);
+/// <summary>The amount as a receipt writes it in words ("– in Buchstaben –"), e.g. "fünfzig Euro". A pure function supplied by
+/// the documents adapter, so the decision states the words without a language library.</summary>
+public delegate string AmountInWords(Money amount);
+
+/// <summary>
+/// Everything about a receipt that is neither the donor nor the number: wording, the machine-receipt note as printed, and
+/// how amounts are written in words.
+/// </summary>
+public sealed record ReceiptTerms(string PurposeText, string Place, string TemplateVersion, string? MachineNote, AmountInWords InWords);
 
 /// <summary>A number taken from the yearly counter.</summary>
 public sealed record ReceiptNumbering(string Number, int Year, int Sequence);
@@ -32,7 +39,7 @@ public static class ReceiptDecision
     /// payment, total = receipt amount, period = first to last payment unless given) for several or when asked for.
     /// </summary>
     public static ReceiptIssued Issue(IReadOnlyList<ReceiptablePayment> payments, bool collective, DateOnly? periodFrom, DateOnly? periodTo, Appeal appeal,
-        PrintedUse use, ReceiptNumbering numbering, ReceiptHolder holder, ReceiptTerms terms, string? replacesNumber, DateTimeOffset now)
+        PrintedUse use, ReceiptNumbering numbering, ReceiptHolder holder, ReceiptTerms terms, string? replacesNumber, DateTimeOffset now, DateOnly issuedOn)
     {
         Invariant.That(payments.Count > 0, "A receipt states at least one payment.");
         Invariant.That(payments.Count <= LinesMax, "A receipt states a bounded number of payments.");
@@ -45,8 +52,8 @@ public static class ReceiptDecision
         DateOnly? to = kind == ReceiptKind.Collective ? periodTo ?? lines[^1].Date : null;
         if (from is { } f && to is { } t) Invariant.That(lines.All(l => l.Date >= f && l.Date <= t), "Every payment lies within the receipt's period.");
 
-        return new ReceiptIssued(numbering.Number, numbering.Year, numbering.Sequence, kind, appeal.Slug, lines, total, total.ToGermanWords(), lines[0].Date,
-            from, to, holder.DonorId, holder.ProtectedDonor, appeal.Issuer, terms.PurposeText, terms.Place, DateOnly.FromDateTime(now.UtcDateTime),
+        return new ReceiptIssued(numbering.Number, numbering.Year, numbering.Sequence, kind, appeal.AppealId, lines, total, terms.InWords(total), lines[0].Date,
+            from, to, holder.DonorId, holder.ProtectedDonor, appeal.Issuer, terms.PurposeText, terms.Place, issuedOn,
             appeal.ReceiptSignatory, false, terms.TemplateVersion, replacesNumber, now, use, terms.MachineNote);
     }
 
@@ -70,7 +77,7 @@ public static class ReceiptDecision
         var result = new List<ReceiptablePayment>();
         foreach (var d in donations)
         {
-            if (d.AppealId != appeal.Slug) throw DomainException.Invalid("donationIds", $"Donation {d.Id} belongs to another appeal.");
+            if (d.AppealId != appeal.AppealId) throw DomainException.Invalid("donationIds", $"Donation {d.Id} belongs to another appeal.");
             if (paymentIds is not null)
             {
                 foreach (var id in paymentIds.Where(id => d.Payments.Any(p => p.PaymentId == id)))

@@ -1,4 +1,5 @@
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.Receipts.Issuing;
@@ -32,18 +33,18 @@ public sealed record ReceiptIssued(
     string? ReplacesNumber,
     DateTimeOffset IssuedAt,
     PrintedUse? Use = null,
-    string? MachineNote = null);
+    string? MachineNote = null) : IEventOf<Receipt>, IAppealEvent;
 
 /// <summary>
 /// The receipt's number now covers these payments of the donation. <see cref="PaymentIds"/> is null in events written
 /// before receipts covered payments: such a receipt covered every payment the donation had then.
 /// </summary>
-public sealed record ReceiptAssigned(Guid DonationId, string Number, DateTimeOffset AssignedAt, IReadOnlyList<Guid>? PaymentIds = null);
+public sealed record ReceiptAssigned(Guid DonationId, string Number, DateTimeOffset AssignedAt, IReadOnlyList<Guid>? PaymentIds = null) : IEventOf<Donation>;
 
 /// <summary>The donor asked for a receipt after pledging (donor link).</summary>
-public sealed record ReceiptRequested(Guid DonationId, Guid DonorId, DateTimeOffset RequestedAt);
+public sealed record ReceiptRequested(Guid DonationId, Guid DonorId, DateTimeOffset RequestedAt) : IEventOf<Donation>;
 
-public sealed record ReceiptMailed(string Number, DateTimeOffset MailedAt);
+public sealed record ReceiptMailed(string Number, DateTimeOffset MailedAt) : IEventOf<Receipt>;
 
 /// <summary>
 /// The printed statement on the use of the gift (BMF template): used directly by the issuer, or passed on to

@@ -98,7 +98,7 @@ public sealed record ReceiptTemplate
         if (!use.PassedOn) return UsedDirectly;
         var text = $"{PassedOnStart} {use.Recipient} {PassedOnEnd}";
         return use.Exemption is { } x && ExemptionClause is not null
-            ? text + ", " + string.Format(System.Globalization.CultureInfo.InvariantCulture, ExemptionClause, x.TaxOffice, x.TaxNumber, ReceiptPdf.Date(x.NoticeDate))
+            ? text + ", " + string.Format(System.Globalization.CultureInfo.InvariantCulture, ExemptionClause, x.TaxOffice, x.TaxNumber, Shared.GermanDate.Format(x.NoticeDate))
             : text + ".";
     }
 }

@@ -1,0 +1,35 @@
+using FlutHilfe.Api.Infrastructure;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Domain.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace FlutHilfe.Api.Allocations.Disbursing;
+
+public sealed record DisbursementRequest(long? AmountCents, DateOnly? PaidOn, string? BankReference);
+
+public static class DisburseFundsEndpoint
+{
+    [WolverinePost("/api/allocations/{allocationId}/disbursements", OperationId = "disburseFunds")]
+    [Authorize(Roles = Roles.Treasurer)]
+    [EndpointSummary("Record a transfer of allocated money to the municipality (treasurer)")]
+    public static async Task<AllocationView> Post(Guid allocationId, DisbursementRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var command = new DisburseFunds(allocationId, Guid.CreateVersion7(now),
+            new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
+            request.PaidOn ?? throw DomainException.Invalid("paidOn", "paidOn is required."),
+            Text.RequireLine(request.BankReference, "bankReference", 140), now);
+        return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
+    }
+}
+
+public static class DisburseFundsHandler
+{
+    public static (IReadOnlyList<object>, Allocation) Handle(DisburseFunds command,
+        [WriteAggregate(nameof(DisburseFunds.AllocationId), Required = false)] Allocation? allocation)
+        => AllocationDecider.Decide(command, allocation).WithStateAfter(allocation, AllocationDecider.Evolve);
+}

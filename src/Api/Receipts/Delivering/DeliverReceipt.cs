@@ -1,0 +1,7 @@
+using Wolverine.Attributes;
+
+namespace FlutHilfe.Api.Receipts.Delivering;
+
+/// <summary>Render the receipt's PDF, store it, and mail it when the donor gave an e-mail address. Stored in the outbox under its first name.</summary>
+[MessageIdentity("FlutHilfe.Api.Receipts.DeliverReceipt")]
+public sealed record DeliverReceipt(string Number);

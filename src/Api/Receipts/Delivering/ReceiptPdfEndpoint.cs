@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.Receipts.Delivering;
+
+public static class ReceiptPdfEndpoint
+{
+    [WolverineGet("/api/receipts/{number}.pdf", OperationId = "getReceiptPdf")]
+    [AllowAnonymous]
+    [EndpointSummary("A receipt as PDF (donor link token, treasurer, auditor); ?copy=true marks a copy")]
+    [ProducesResponseType<byte[]>(200, "application/pdf")]
+    public static async Task<IResult> Get(string number, string? token, bool? copy, IQuerySession session, ClaimsPrincipal user, ReceiptSettings settings, CancellationToken ct)
+    {
+        var issued = await ReceiptDocuments.IssuedAsync(session, number, ct) ?? throw DomainException.NotFound("No such receipt.");
+        var staff = user.IsInRole(Roles.Treasurer) || user.IsInRole(Roles.Auditor);
+        if (!staff && !await DonorHoldsAsync(session, issued, token, ct)) throw DomainException.NotFound("No such receipt.");
+
+        byte[] pdf;
+        if (copy == true)
+        {
+            pdf = await ReceiptDocuments.RenderAsync(session, issued, settings, true, ct);
+        }
+        else
+        {
+            pdf = (await session.LoadAsync<StoredReceiptPdf>(number, ct))?.Content ?? await ReceiptDocuments.RenderAsync(session, issued, settings, false, ct);
+        }
+        return Results.File(pdf, "application/pdf", $"Zuwendungsbestaetigung-{number}{(copy == true ? "-Kopie" : "")}.pdf");
+    }
+
+    private static async Task<bool> DonorHoldsAsync(IQuerySession session, ReceiptIssued issued, string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token)) return false;
+        foreach (var line in issued.Lines)
+        {
+            var donation = await session.LoadAsync<Donation>(line.DonationId, ct);
+            if (donation is not null && DonorToken.Matches(token, donation.DonorTokenHash)) return true;
+        }
+        return false;
+    }
+}

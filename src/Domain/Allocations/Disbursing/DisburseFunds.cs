@@ -1,0 +1,23 @@
+using FlutHilfe.Domain.Shared;
+
+namespace FlutHilfe.Domain.Allocations;
+
+/// <summary>Record a transfer of allocated money to the municipality. <see cref="DisbursementId"/> makes a retry harmless.</summary>
+public sealed record DisburseFunds(Guid AllocationId, Guid DisbursementId, Money Amount, DateOnly PaidOn, string BankReference, DateTimeOffset RecordedAt);
+
+/// <summary>Money transferred to the municipality.</summary>
+public sealed record FundsDisbursed(Guid AllocationId, string AppealId, string MunicipalityId, Guid DisbursementId, Money Amount, DateOnly PaidOn, string BankReference,
+    DateTimeOffset RecordedAt) : IEventOf<Allocation>, IAllocationEvent;
+
+public static partial class AllocationDecider
+{
+    public static IReadOnlyList<object> Decide(DisburseFunds c, Allocation? allocation)
+    {
+        var a = Existing(allocation, c.AllocationId);
+        if (a.DisbursementIds.Contains(c.DisbursementId)) return [];
+        if (!c.Amount.IsPositive) throw DomainException.Invalid("amountCents", "The amount must be at least 1 cent.");
+        if (a.Disbursed + c.Amount > a.Net)
+            throw DomainException.Conflict($"Disbursing {c.Amount} would exceed the allocation ({a.Disbursed} of {a.Net} already disbursed).", "amountCents");
+        return [new FundsDisbursed(a.Id, a.AppealId, a.MunicipalityId, c.DisbursementId, c.Amount, c.PaidOn, c.BankReference, c.RecordedAt)];
+    }
+}
