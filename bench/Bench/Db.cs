@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Npgsql;
 
 namespace FlutHilfe.Bench;
 
@@ -19,5 +20,44 @@ internal static class Db
             throw new InvalidOperationException($"{script} url failed with {p.ExitCode}");
         }
         throw new UsageException("no --connection given and no ops/db found above the working directory");
+    }
+
+    /// <summary>Creates the database of <paramref name="connection"/> when it does not exist (the role may create databases).</summary>
+    public static async Task EnsureDatabaseAsync(string connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = new NpgsqlConnection(connection);
+            await conn.OpenAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connection);
+            var name = builder.Database!;
+            builder.Database = "postgres";
+            await using var admin = new NpgsqlConnection(builder.ConnectionString);
+            await admin.OpenAsync(ct);
+            await using var create = new NpgsqlCommand($"create database \"{name.Replace("\"", "", StringComparison.Ordinal)}\"", admin);
+            await create.ExecuteNonQueryAsync(ct);
+            Log.Info($"created the database {name}");
+        }
+    }
+
+    public static async Task<T?> ScalarAsync<T>(string connection, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        var result = await cmd.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task ExecuteAsync(string connection, string sql, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,14 +1,8 @@
 using FlutHilfe.Bench;
 
-// bench pledges   --url http://127.0.0.1:5080 --count 10000 --concurrency 16 --appeal freude-schenken-2021
-// bench coldstart --dll .bench/api/FlutHilfe.Api.dll --url http://127.0.0.1:5091 [--runs 3] [--connection "..."]
-// bench wait      --url http://127.0.0.1:5090 [--timeout 120]
-// bench import-pledges --url URL --count 50000 --out .bench/import-pledges.tsv
-// bench import    --url URL --token TOKEN --pledges .bench/import-pledges.tsv --count 100000 --pid PID
-// bench balance   --url URL --token TOKEN --municipality stolberg --pledges 20000 --concurrency 16
-// bench rebuild   --streams 500000 [--schema bench_rebuild] [--connection "..."]
-// bench receipts  --dll .bench/api/FlutHilfe.Api.dll --url http://127.0.0.1:5094 --count 1000   (starts SMTP sink + service itself)
-// Figures go to stdout as markdown; progress and diagnostics go to stderr.
+// bench suite --api-dll PATH/FlutHilfe.Api.dll [--scenarios all|pledges,reads,…] [--quick true] [--doc docs/benchmarks.md] …
+// bench wait  --url http://127.0.0.1:5090 [--timeout-seconds 120]
+// Results go to the benchmark file; progress goes to stderr.
 try
 {
     if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -16,7 +10,6 @@ try
         Console.Out.WriteLine(Usage.Text);
         return args.Length == 0 ? 2 : 0;
     }
-
     var options = Options.Parse(args.Skip(1));
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
@@ -24,17 +17,10 @@ try
         e.Cancel = true;
         cancel.Cancel();
     };
-
     return args[0] switch
     {
-        "pledges" => await PledgeBenchmark.RunAsync(options, cancel.Token),
-        "coldstart" => await ColdStartBenchmark.RunAsync(options, cancel.Token),
+        "suite" => await SuiteCommand.RunAsync(options, cancel.Token),
         "wait" => await Health.WaitCommandAsync(options, cancel.Token),
-        "import-pledges" => await ImportBenchmark.CreatePledgesAsync(options, cancel.Token),
-        "import" => await ImportBenchmark.RunAsync(options, cancel.Token),
-        "balance" => await BalanceBenchmark.RunAsync(options, cancel.Token),
-        "rebuild" => await RebuildBenchmark.RunAsync(options, cancel.Token),
-        "receipts" => await ReceiptBenchmark.RunAsync(options, cancel.Token),
         _ => Usage.Fail($"unknown command '{args[0]}'"),
     };
 }
@@ -47,22 +33,12 @@ internal static class Usage
 {
     public const string Text = """
         usage:
-          bench pledges   --url URL [--count 10000] [--concurrency 16] [--appeal freude-schenken-2021]
-                          [--warmup 200] [--timeout-seconds 600]
-          bench coldstart --dll PATH/FlutHilfe.Api.dll [--url http://127.0.0.1:5091] [--runs 3]
-                          [--connection CONNSTRING] [--appeal freude-schenken-2021] [--timeout-seconds 180] [--log PATH]
-          bench wait      --url URL [--timeout-seconds 120]
-          bench import-pledges --url URL [--count 50000] [--concurrency 16] [--out PATH] [--appeal freude-schenken-2021]
-          bench import    --url URL --token TOKEN --pledges PATH [--count 100000] [--pid SERVICE_PID] [--file PATH]
-                          [--iban DE89370400440532013000] [--repeat 2] [--payer-details false] [--indent false] [--skip-pledges 0] [--idempotency-key false]
-                          [--settle-seconds 300] [--timeout-seconds 1800]
-          bench balance   --url URL --token TOKEN [--municipality stolberg] [--appeal freude-schenken-2021]
-                          [--pledges 20000] [--concurrency 16] [--baseline-samples 2000] [--min-samples 2000]
-          bench rebuild   [--streams 500000] [--batch 5000] [--writers 2] [--schema bench_rebuild]
-                          [--connection CONNSTRING] [--keep false]
-          bench receipts  --dll PATH/FlutHilfe.Api.dll [--url http://127.0.0.1:5094] [--count 1000] [--concurrency 8]
-                          [--schema bench3] [--appeal freude-schenken-2021] [--connection CONNSTRING] [--renders 50]
-                          [--stall-seconds 60] [--timeout-seconds 1800] [--log PATH]
+          bench suite --api-dll PATH/FlutHilfe.Api.dll [--scenarios all | pledges,reads,health,import,receipts,rebuild,coldstart,freshness]
+                      [--quick false] [--doc docs/benchmarks.md] [--work .bench] [--connection CONNSTRING] [--repo .]
+                      [--rounds 3] [--seconds 10] [--connections 16] [--port 5090] [--schema bench]
+                      [--import-sizes 5000,50000,100000] [--import-cap-seconds 600] [--receipts 500]
+                      [--rebuild-streams 500000] [--rebuild-every true] [--cold-runs 3] [--freshness-samples 20] [--profile-pledges 3000]
+          bench wait  --url URL [--timeout-seconds 120]
         """;
 
     public static int Fail(string message)
@@ -70,5 +46,48 @@ internal static class Usage
         Console.Error.WriteLine($"bench: {message}");
         Console.Error.WriteLine(Text);
         return 2;
+    }
+}
+
+internal static class SuiteCommand
+{
+    public static async Task<int> RunAsync(Options o, CancellationToken ct)
+    {
+        var connection = o.Text("connection") ?? Db.UrlFromOps();
+        var apiDll = Path.GetFullPath(o.Required("api-dll"));
+        var quick = o.Text("quick") is "true";
+        var work = Path.GetFullPath(o.Text("work") ?? ".bench");
+        var doc = Path.GetFullPath(o.Text("doc") ?? (quick ? Path.Combine(work, "benchmarks-quick.md") : "docs/benchmarks.md"));
+        var repo = Path.GetFullPath(o.Text("repo") ?? ".");
+        var scenarios = (o.Text("scenarios") ?? "all") is var list && list == "all"
+            ? Suite.All
+            : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var settings = quick ? SuiteSettings.QuickFor(connection, apiDll, doc, work, repo) : new SuiteSettings { Connection = connection, ApiDll = apiDll, Doc = doc, WorkDir = work, Repo = repo };
+        settings = settings with
+        {
+            Rounds = o.Int("rounds", settings.Rounds, 1),
+            RoundDuration = o.Text("seconds") is null ? settings.RoundDuration : TimeSpan.FromSeconds(o.Int("seconds", 10, 1)),
+            PgBenchTransactionsPerClient = o.Text("seconds") is null ? settings.PgBenchTransactionsPerClient : null,
+            Connections = o.Int("connections", settings.Connections, 1),
+            Port = o.Int("port", settings.Port, 1),
+            SchemaPrefix = o.Text("schema") ?? settings.SchemaPrefix,
+            ImportSizes = o.Text("import-sizes") is { } sizes ? sizes.Split(',').Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : settings.ImportSizes,
+            ImportCap = TimeSpan.FromSeconds(o.Int("import-cap-seconds", (int)settings.ImportCap.TotalSeconds, 1)),
+            ReceiptsCount = o.Int("receipts", settings.ReceiptsCount, 1),
+            RebuildStreams = o.Int("rebuild-streams", settings.RebuildStreams, 1),
+            RebuildEveryProjection = o.Text("rebuild-every") is { } every ? every == "true" : settings.RebuildEveryProjection,
+            ColdRuns = o.Int("cold-runs", settings.ColdRuns, 1),
+            FreshnessSamples = o.Int("freshness-samples", settings.FreshnessSamples, 1),
+            ProfilePledges = o.Int("profile-pledges", settings.ProfilePledges, 1),
+        };
+        o.RejectUnknown();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(settings.SchemaPrefix, "^[a-z_][a-z0-9_]{0,40}$"))
+            throw new UsageException($"--schema must be a plain lower-case identifier, got '{settings.SchemaPrefix}'");
+        var results = await Suite.RunAsync(settings, scenarios, ct);
+        foreach (var r in results)
+            Console.Out.WriteLine($"{r.Name}: {string.Join("; ", r.Measures.Select(m => $"{m.What} {BenchmarkDoc.Number(m.Ours)} {m.Unit}" + (m.Ratio is { } x ? $" (ratio {x:F2})" : "")))}"
+                                  + (r.Problems.Count > 0 ? $" — PROBLEMS: {string.Join(" | ", r.Problems)}" : ""));
+        Console.Out.WriteLine($"wrote {settings.Doc}");
+        return results.All(r => r.Problems.Count == 0) ? 0 : 1;
     }
 }
