@@ -49,12 +49,23 @@ public static class DocumentEndpoints
             if (buffer.Length + read > SizeBytesMax) throw new BadHttpRequestException("A document may have at most 10 MB.", 413);
             buffer.Write(chunk, 0, read);
         }
-        var content = buffer.ToArray();
-        var contentType = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (content.Length == 0) throw DomainException.Invalid("body", "The document is empty.");
-        if (!LooksLike(contentType, content)) throw DomainException.Invalid("body", $"The content is not a {contentType} file.");
+        var document = NewDocument(buffer.ToArray(), request.ContentType, fileName, user, clock);
+        session.Store(document);
+        return Results.Created($"/api/documents/{document.Id}", new DocumentReceipt(document.Id, document.Sha256, document.ContentType, document.SizeBytes, document.FileName));
+    }
 
-        var document = new StoredDocument
+    /// <summary>
+    /// A voucher as it will be stored, from the API's body or the clerk's file field: refused when empty, when its bytes are
+    /// not of its type (PDF, PNG, JPEG), or when its name has control characters; at most <see cref="SizeBytesMax"/> (the
+    /// caller reads at most that much).
+    /// </summary>
+    public static StoredDocument NewDocument(byte[] content, string? contentTypeHeader, string? fileName, ClaimsPrincipal user, TimeProvider clock)
+    {
+        var contentType = (contentTypeHeader ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (content.Length == 0) throw DomainException.Invalid("body", "The document is empty.");
+        if (content.Length > SizeBytesMax) throw new BadHttpRequestException("A document may have at most 10 MB.", 413);
+        if (!LooksLike(contentType, content)) throw DomainException.Invalid("body", $"The content is not a {contentType} file.");
+        return new StoredDocument
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()),
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
@@ -66,8 +77,6 @@ public static class DocumentEndpoints
             UploadedAt = clock.GetUtcNow(),
             Content = content,
         };
-        session.Store(document);
-        return Results.Created($"/api/documents/{document.Id}", new DocumentReceipt(document.Id, document.Sha256, document.ContentType, document.SizeBytes, document.FileName));
     }
 
     [WolverineGet("/api/documents/{documentId}", OperationId = "getDocument")]
@@ -75,11 +84,18 @@ public static class DocumentEndpoints
     [EndpointSummary("Download a voucher document as an attachment (the clerk of the municipality that uploaded it or whose spending it is attached to, treasurer, auditor)")]
     public static async Task<IResult> Download(Guid documentId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
     {
+        var document = await ReadableAsync(documentId, session, user, ct);
+        // Always an attachment (never rendered inline by the browser), named after the type we checked.
+        return Results.File(document.Content, document.ContentType, WithExtensionOf(document.ContentType, document.FileName));
+    }
+
+    /// <summary>The document if this user may read it (the API's download and the pages' use the same rule).</summary>
+    public static async Task<StoredDocument> ReadableAsync(Guid documentId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    {
         var document = await session.LoadAsync<StoredDocument>(documentId, ct) ?? throw DomainException.NotFound($"No document {documentId}.");
         if (user.IsInRole(Roles.Municipality) && !await ClerkMayReadAsync(session, document, Roles.MunicipalityOf(user), ct))
             throw new ForbiddenException("This document belongs to another municipality.");
-        // Always an attachment (never rendered inline by the browser), named after the type we checked.
-        return Results.File(document.Content, document.ContentType, WithExtensionOf(document.ContentType, document.FileName));
+        return document;
     }
 
     /// <summary>A clerk reads what their municipality uploaded, or what is attached to one of its spending items.</summary>

@@ -12,6 +12,7 @@ public static class AsOf
         if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
             throw DomainException.Invalid("asOf", "asOf must be an ISO 8601 instant, e.g. 2021-12-31T23:59:59Z.");
         if (instant > clock.GetUtcNow()) throw DomainException.Invalid("asOf", "asOf lies in the future.");
-        return instant;
+        // PostgreSQL stores instants in UTC; an offset such as +01:00 would otherwise fail the query (a 500).
+        return instant.ToUniversalTime();
     }
 }

@@ -37,8 +37,8 @@ public static class ProofOfUseEndpoints
     [ProducesResponseType<string>(200, "text/csv")]
     public static async Task<IResult> Csv(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var document = await Document(allocationId, session, user, clock, ct);
-        return Results.File(ProofOfUseCsv.WriteUtf8(document), ProofOfUseCsv.ContentType, $"Verwendungsnachweis-{document.MunicipalityId}-{allocationId}.csv");
+        var (content, contentType, fileName) = await FileAsync(allocationId, "csv", session, user, clock, ct);
+        return Results.File(content, contentType, fileName);
     }
 
     [WolverineGet("/api/allocations/{allocationId}/proof-of-use.pdf", OperationId = "getProofOfUsePdf")]
@@ -47,11 +47,23 @@ public static class ProofOfUseEndpoints
     [ProducesResponseType<byte[]>(200, "application/pdf")]
     public static async Task<IResult> Pdf(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var document = await Document(allocationId, session, user, clock, ct);
-        return Results.File(ProofOfUsePdf.Render(document), ProofOfUsePdf.ContentType, $"Verwendungsnachweis-{document.MunicipalityId}-{allocationId}.pdf");
+        var (content, contentType, fileName) = await FileAsync(allocationId, "pdf", session, user, clock, ct);
+        return Results.File(content, contentType, fileName);
     }
 
-    private static async Task<ProofOfUseDocument> Document(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    /// <summary>The Verwendungsnachweis as a file ("pdf" or "csv"), for the API's downloads and the pages' alike.</summary>
+    public static async Task<(byte[] Content, string ContentType, string FileName)> FileAsync(Guid allocationId, string format, IQuerySession session,
+        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var document = await Document(allocationId, session, user, clock, ct);
+        var name = $"Verwendungsnachweis-{document.MunicipalityId}-{allocationId}.{format}";
+        return format == "pdf"
+            ? (ProofOfUsePdf.Render(document), ProofOfUsePdf.ContentType, name)
+            : (ProofOfUseCsv.WriteUtf8(document), ProofOfUseCsv.ContentType, name);
+    }
+
+    /// <summary>The Verwendungsnachweis as the PDF and CSV print it (the API's downloads and the pages' use the same).</summary>
+    public static async Task<ProofOfUseDocument> Document(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var (v, appeal) = await BuildWithAppeal(allocationId, session, user, clock, ct);
         var status = v.Status switch { "open" => "offen", "submitted" => "eingereicht", "accepted" => "angenommen", "rejected" => "abgelehnt", _ => v.Status };

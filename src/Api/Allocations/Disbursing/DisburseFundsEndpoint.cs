@@ -17,13 +17,18 @@ public static class DisburseFundsEndpoint
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Record a transfer of allocated money to the municipality (treasurer)")]
     public static async Task<AllocationView> Post(Guid allocationId, DisbursementRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        => AllocationView.From(await DisburseAsync(allocationId, request, bus, clock, ct));
+
+    /// <summary>The API's and the treasury page's disbursement; <paramref name="disbursementId"/> (the form's) makes a second send harmless.</summary>
+    public static async Task<Allocation> DisburseAsync(Guid allocationId, DisbursementRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct,
+        Guid? disbursementId = null)
     {
         var now = clock.GetUtcNow();
-        var command = new DisburseFunds(allocationId, Guid.CreateVersion7(now),
+        var command = new DisburseFunds(allocationId, disbursementId ?? Guid.CreateVersion7(now),
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
             request.PaidOn ?? throw DomainException.Invalid("paidOn", "paidOn is required."),
             Text.RequireLine(request.BankReference, "bankReference", 140), now);
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
+        return await bus.InvokeAsync<Allocation>(command, ct);
     }
 }
 

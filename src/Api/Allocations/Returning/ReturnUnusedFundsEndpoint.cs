@@ -17,13 +17,18 @@ public static class ReturnUnusedFundsEndpoint
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Record unused money paid back by the municipality; it returns to its funds (treasurer)")]
     public static async Task<AllocationView> Post(Guid allocationId, ReturnRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        => AllocationView.From(await ReturnAsync(allocationId, request, bus, clock, ct));
+
+    /// <summary>The API's and the treasury page's return; <paramref name="returnId"/> (the form's) makes a second send harmless.</summary>
+    public static async Task<Allocation> ReturnAsync(Guid allocationId, ReturnRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct,
+        Guid? returnId = null)
     {
         var now = clock.GetUtcNow();
-        var command = new ReturnUnusedFunds(allocationId, Guid.CreateVersion7(now),
+        var command = new ReturnUnusedFunds(allocationId, returnId ?? Guid.CreateVersion7(now),
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
             request.ReturnedOn ?? throw DomainException.Invalid("returnedOn", "returnedOn is required."),
             Text.RequireLine(request.BankReference, "bankReference", 140), now);
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
+        return await bus.InvokeAsync<Allocation>(command, ct);
     }
 }
 

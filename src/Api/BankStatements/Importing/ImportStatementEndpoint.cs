@@ -18,13 +18,24 @@ public static class ImportStatementEndpoint
     [ProducesResponseType<ImportResult>(200)]
     [ProducesResponseType<ProblemDetails>(413)]
     [ProducesResponseType<ProblemDetails>(422)]
-    public static async Task<(ImportResult, OutgoingMessages)> Post(HttpRequest request, IDocumentSession session, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+    public static async Task<ImportResult> Post(HttpRequest request, IMessageBus bus, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
     {
-        var sizeBytesMax = configuration.GetValue("BankStatements:UploadBytesMax", StatementUpload.DefaultSizeBytesMax);
-        var files = await StatementUpload.ReadAsync(request, sizeBytesMax, ct);
-        RefuseAmountsBeyondOneTransfer(files);
-        var import = new StatementImport(session, clock.GetUtcNow());
-        var result = await import.RunAsync(files, ct);
+        var files = await StatementUpload.ReadAsync(request, StatementUpload.SizeBytesMax(configuration), ct);
+        return await bus.InvokeAsync<ImportResult>(new ImportBankStatements(files, clock.GetUtcNow()), ct);
+    }
+}
+
+/// <summary>
+/// Records and matches every transaction of the upload in one transaction (Wolverine's Marten middleware commits the
+/// session and the outbox together), and sends what the new money sets off for receipts.
+/// </summary>
+public static class ImportBankStatementsHandler
+{
+    public static async Task<(ImportResult, OutgoingMessages)> Handle(ImportBankStatements command, IDocumentSession session, CancellationToken ct)
+    {
+        RefuseAmountsBeyondOneTransfer(command.Files);
+        var import = new StatementImport(session, command.ImportedAt);
+        var result = await import.RunAsync(command.Files, ct);
         var messages = new OutgoingMessages();
         // Several payments of one donation in one upload trigger one IssueReceipt (messages compare by value).
         messages.AddRange(import.Messages.Distinct());

@@ -10,8 +10,8 @@ using Marten;
 
 namespace FlutHilfe.Api.BankStatements.Importing;
 
-/// <summary>Something about a statement the treasurer must check (the import went through all the same).</summary>
-public sealed record ImportWarning(string Code, string File, string Statement, string Message);
+/// <summary>Something about a statement the treasurer must check (the import went through all the same); <c>MessageDe</c> says it in German.</summary>
+public sealed record ImportWarning(string Code, string File, string Statement, string Message, string? MessageDe = null);
 
 /// <summary>
 /// The import's answer; counted per transaction (<c>TxDtls</c>). <c>Matched</c>: payments booked on donations (a split
@@ -122,7 +122,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             _statementsRecorded++;
             foreach (var warning in recorded.Warnings)
             {
-                _warnings.Add(new ImportWarning(warning.Code, file, recorded.StatementId, warning.Message));
+                _warnings.Add(new ImportWarning(warning.Code, file, recorded.StatementId, warning.Message, warning.MessageDe));
                 session.Store(new TreasurerNotice
                 {
                     // Deterministic: the statement is recorded once, so is each of its notices.

@@ -9,7 +9,7 @@ namespace FlutHilfe.Api.BankStatements.Listing;
 
 public sealed record BalanceView(string Type, long AmountCents, DateOnly Date);
 
-public sealed record StatementWarningView(string Code, string Message);
+public sealed record StatementWarningView(string Code, string Message, string? MessageDe = null);
 
 public sealed record StatementView(
     Guid Id,
@@ -81,7 +81,7 @@ public static class BankStatementsEndpoint
     private static StatementView View(BankStatement s) => new(
         s.Id, s.StatementId, s.ElectronicSequenceNumber, s.LegalSequenceNumber, s.SequenceYear, s.From, s.To,
         Balance(s.Opening), Balance(s.Closing), s.BookedTotal.Cents, s.Entries, s.Balanced,
-        s.Warnings.Select(w => new StatementWarningView(w.Code, w.Message)).ToList(), s.RecordedAt);
+        s.Warnings.Select(w => new StatementWarningView(w.Code, w.Message, w.MessageDe)).ToList(), s.RecordedAt);
 
     private static BalanceView? Balance(StatementBalance? b) => b is null ? null : new BalanceView(b.TypeCode, b.Amount.Cents, b.Date);
 }

@@ -33,14 +33,24 @@ public static class AllocateEndpoint
     [ProducesResponseType<ProblemDetails>(422)]
     public static async Task<IResult> Post(string appealId, AllocateRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        var command = ToCommand(appealId, request, clock.GetUtcNow());
-        Appeals.AppealLookup.Require(appealId);
-        var a = await bus.InvokeAsync<Allocation>(command, ct);
+        var a = await AllocateAsync(appealId, request, bus, clock, ct);
         return Results.Created($"/api/allocations/{a.Id}", new AllocationCreated(a.Id, a.AppealId, a.MunicipalityId, a.PurposeId, a.Allocated.Cents,
             a.Draws.Select(d => new DrawView(d.FundKey, d.Amount.Cents)).ToList(), a.DecisionReference, a.DecidedOn));
     }
 
-    private static AllocateFunds ToCommand(string appealId, AllocateRequest r, DateTimeOffset now)
+    /// <summary>
+    /// The allocation as the API and the treasury's allocation form make it: request → command → message bus.
+    /// <paramref name="allocationId"/>: the form's own id, so that sending it twice allocates once (the stream collides).
+    /// </summary>
+    public static async Task<Allocation> AllocateAsync(string appealId, AllocateRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct,
+        Guid? allocationId = null)
+    {
+        var command = ToCommand(appealId, request, clock.GetUtcNow(), allocationId);
+        Appeals.AppealLookup.Require(appealId);
+        return await bus.InvokeAsync<Allocation>(command, ct);
+    }
+
+    private static AllocateFunds ToCommand(string appealId, AllocateRequest r, DateTimeOffset now, Guid? allocationId)
     {
         var municipality = Slug.Require(r.MunicipalityId, "municipalityId");
         var purpose = string.IsNullOrWhiteSpace(r.PurposeId) ? null : Slug.Require(r.PurposeId, "purposeId");
@@ -51,7 +61,7 @@ public static class AllocateEndpoint
         var sources = (r.SourceFunds ?? []).Select((f, i) => new Fund(
             string.IsNullOrWhiteSpace(f.MunicipalityId) ? null : Slug.Require(f.MunicipalityId, $"sourceFunds[{i}].municipalityId"),
             string.IsNullOrWhiteSpace(f.PurposeId) ? null : Slug.Require(f.PurposeId, $"sourceFunds[{i}].purposeId"))).ToList();
-        return new AllocateFunds(Guid.CreateVersion7(now), appealId, municipality, purpose, amount, reference, decidedOn, sources, now);
+        return new AllocateFunds(allocationId ?? Guid.CreateVersion7(now), appealId, municipality, purpose, amount, reference, decidedOn, sources, now);
     }
 }
 

@@ -19,9 +19,13 @@ public static class Navigation
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<NavItem>> PerRole = new Dictionary<string, IReadOnlyList<NavItem>>
     {
-        [Roles.Treasurer] = [new("/intern", "Übersicht")],
-        [Roles.Municipality] = [new("/intern", "Übersicht")],
-        [Roles.Auditor] = [new("/intern", "Übersicht")],
+        [Roles.Treasurer] =
+        [
+            new("/intern", "Übersicht"), new("/schatzamt/kontoauszuege", "Kontoauszüge"), new("/schatzamt/abgleich", "Abgleich"),
+            new("/schatzamt/zuweisungen", "Zuweisungen"), new("/schatzamt/bestaetigungen", "Bestätigungen"), new("/schatzamt/hinweise", "Hinweise"),
+        ],
+        [Roles.Municipality] = [new("/intern", "Übersicht"), new("/kommune", "Meine Kommune")],
+        [Roles.Auditor] = [new("/intern", "Übersicht"), new("/pruefung/salden", "Salden"), new("/pruefung/ereignisse", "Ereignisprotokoll")],
     };
 
     public static IReadOnlyList<NavItem> Staff(ClaimsPrincipal user)

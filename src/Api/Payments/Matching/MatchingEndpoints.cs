@@ -31,10 +31,14 @@ public static class MatchingEndpoints
     [EndpointSummary("Match a bank transaction to a donation by hand (treasurer)")]
     [ProducesResponseType<PaymentView>(200)]
     public static async Task<PaymentView> Match(Guid paymentId, MatchRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        => PaymentView.From(await MatchAsync(paymentId, request, bus, user, clock, ct));
+
+    /// <summary>The treasurer's match, from the API and from the reconciliation page.</summary>
+    public static async Task<Reconciled> MatchAsync(Guid paymentId, MatchRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var donationId = request.DonationId ?? throw DomainException.Invalid("donationId", "donationId is required.");
         var command = new MatchPayment(paymentId, donationId, MatchMethod.Treasurer, Access.Subject(user), clock.GetUtcNow());
-        return PaymentView.From(await bus.InvokeAsync<Reconciled>(command, ct));
+        return await bus.InvokeAsync<Reconciled>(command, ct);
     }
 
     [WolverinePost("/api/payments/{paymentId}/unmatch", OperationId = "unmatchPayment")]
@@ -42,9 +46,13 @@ public static class MatchingEndpoints
     [EndpointSummary("Undo a wrong match (every part of a split); the payment returns to the queue (treasurer)")]
     [ProducesResponseType<PaymentView>(200)]
     public static async Task<PaymentView> Unmatch(Guid paymentId, UnmatchRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        => PaymentView.From(await UnmatchAsync(paymentId, request, bus, user, clock, ct));
+
+    /// <summary>Undoing a match, from the API and from the reconciliation page.</summary>
+    public static async Task<Reconciled> UnmatchAsync(Guid paymentId, UnmatchRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var command = new UnmatchPayment(paymentId, Text.Require(request.Reason, "reason", 500), Access.Subject(user), clock.GetUtcNow());
-        return PaymentView.From(await bus.InvokeAsync<Reconciled>(command, ct));
+        return await bus.InvokeAsync<Reconciled>(command, ct);
     }
 
     [WolverinePost("/api/payments/{paymentId}/split", OperationId = "splitPayment")]

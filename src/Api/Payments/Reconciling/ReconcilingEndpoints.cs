@@ -92,11 +92,16 @@ public static class ReconcilingEndpoints
     [ProducesResponseType<PaymentView>(200)]
     public static async Task<PaymentView> BookAsDonation(Guid paymentId, BookAsDonationRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
         CancellationToken ct)
+        => PaymentView.From(await BookAsDonationAsync(paymentId, request, bus, user, clock, ct));
+
+    /// <summary>Booking a payment as a donation of its own, from the API and from the reconciliation page.</summary>
+    public static async Task<Reconciled> BookAsDonationAsync(Guid paymentId, BookAsDonationRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var command = new BookPaymentAsDonation(paymentId, Guid.CreateVersion7(now), PaymentReference.New(), EarmarkInput.ToEarmarks(request.Earmarks),
             Access.Subject(user), now);
-        return PaymentView.From(await bus.InvokeAsync<Reconciled>(command, ct));
+        return await bus.InvokeAsync<Reconciled>(command, ct);
     }
 }
 

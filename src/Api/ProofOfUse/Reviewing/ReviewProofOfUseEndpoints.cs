@@ -20,19 +20,21 @@ public static class ReviewProofOfUseEndpoints
     [EndpointSummary("Accept a submitted proof of use (treasurer)")]
     public static async Task<AllocationView> Accept(Guid allocationId, ReviewRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
         CancellationToken ct)
-    {
-        var command = new ReviewProofOfUse(allocationId, true, Text.Optional(request.Remarks, "remarks", 4000), Access.Subject(user), clock.GetUtcNow());
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
-    }
+        => AllocationView.From(await ReviewAsync(allocationId, true, request, bus, user, clock, ct));
 
     [WolverinePost("/api/allocations/{allocationId}/proof-of-use/reject", OperationId = "rejectProofOfUse")]
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Reject a submitted proof of use with remarks; the clerk corrects and resubmits (treasurer)")]
     public static async Task<AllocationView> Reject(Guid allocationId, ReviewRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
         CancellationToken ct)
+        => AllocationView.From(await ReviewAsync(allocationId, false, request, bus, user, clock, ct));
+
+    /// <summary>The review of the API and of the treasury's page: accept (remarks optional) or reject (remarks required).</summary>
+    public static async Task<Allocation> ReviewAsync(Guid allocationId, bool accept, ReviewRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
     {
-        var command = new ReviewProofOfUse(allocationId, false, Text.Require(request.Remarks, "remarks", 4000), Access.Subject(user), clock.GetUtcNow());
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
+        var remarks = accept ? Text.Optional(request.Remarks, "remarks", 4000) : Text.Require(request.Remarks, "remarks", 4000);
+        return await bus.InvokeAsync<Allocation>(new ReviewProofOfUse(allocationId, accept, remarks, Access.Subject(user), clock.GetUtcNow()), ct);
     }
 }
 

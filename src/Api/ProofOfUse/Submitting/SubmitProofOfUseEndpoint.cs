@@ -33,12 +33,17 @@ public static class SubmitProofOfUseEndpoint
     [EndpointSummary("Submit the proof of use with its narrative report (the allocation's municipal clerk)")]
     public static async Task<AllocationView> Post(Guid allocationId, SubmitProofRequest request, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
         TimeProvider clock, CancellationToken ct)
+        => AllocationView.From(await SubmitAsync(allocationId, request, session, bus, user, clock, ct));
+
+    /// <summary>The submission of the API and of the clerk's page: request → command → message bus.</summary>
+    public static async Task<Allocation> SubmitAsync(Guid allocationId, SubmitProofRequest request, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
+        TimeProvider clock, CancellationToken ct)
     {
         var report = Text.Require(request.NarrativeReport, "narrativeReport", 20_000);
         var declaration = (request.Declaration ?? throw DomainException.Invalid("declaration", "The proof of use needs the signed declaration.")).ToDeclaration();
         await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: false, ct);
         var command = new SubmitProofOfUse(allocationId, report, Access.Subject(user), declaration, clock.GetUtcNow());
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(command, ct));
+        return await bus.InvokeAsync<Allocation>(command, ct);
     }
 }
 

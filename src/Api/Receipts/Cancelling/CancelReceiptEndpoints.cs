@@ -17,10 +17,14 @@ public static class CancelReceiptEndpoints
     [EndpointSummary("Cancel a receipt with a reason; its number stays on record (treasurer)")]
     public static async Task<ReceiptRegisterLine> Cancel(string number, CancelReceiptRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
         CancellationToken ct)
+        => ReceiptRegisterLine.From(await CancelAsync(number, request, bus, user, clock, ct), replacedBy: null);
+
+    /// <summary>The treasurer's cancellation, from the API and from the receipt register page.</summary>
+    public static async Task<Receipt> CancelAsync(string number, CancelReceiptRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
-        var receipt = await bus.InvokeAsync<Receipt>(new CancelReceipt(WellFormed(number), reason, Access.Subject(user), clock.GetUtcNow()), ct);
-        return ReceiptRegisterLine.From(receipt, replacedBy: null);
+        return await bus.InvokeAsync<Receipt>(new CancelReceipt(WellFormed(number), reason, Access.Subject(user), clock.GetUtcNow()), ct);
     }
 
     [WolverinePost("/api/receipts/{number}/reissue", OperationId = "reissueReceipt")]
@@ -29,9 +33,13 @@ public static class CancelReceiptEndpoints
     [ProducesResponseType<ReceiptIssuedView>(201)]
     public static async Task<IResult> Reissue(string number, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        var issued = await bus.InvokeAsync<ReceiptIssuedView>(new ReissueReceipt(WellFormed(number), clock.GetUtcNow()), ct);
+        var issued = await ReissueAsync(number, bus, clock, ct);
         return Results.Created(issued.PdfUrl, issued);
     }
+
+    /// <summary>The replacement of a cancelled receipt, from the API and from the receipt register page.</summary>
+    public static Task<ReceiptIssuedView> ReissueAsync(string number, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        => bus.InvokeAsync<ReceiptIssuedView>(new ReissueReceipt(WellFormed(number), clock.GetUtcNow()), ct);
 
     /// <summary>A number that cannot be a receipt's is a 404, like an unknown one.</summary>
     private static string WellFormed(string number) => ReceiptNumber.IsWellFormed(number) ? number : throw DomainException.NotFound($"No receipt {number}.");

@@ -18,12 +18,20 @@ public static class ReceiptPdfEndpoint
     [ProducesResponseType<byte[]>(200, "application/pdf")]
     public static async Task<IResult> Get(string number, string? token, bool? copy, IQuerySession session, ClaimsPrincipal user, ReceiptSettings settings, CancellationToken ct)
     {
+        var (pdf, fileName) = await PdfAsync(number, token, copy == true, session, user, settings, ct);
+        return Results.File(pdf, "application/pdf", fileName);
+    }
+
+    /// <summary>The receipt as stored (or a marked copy) for the donor's token or staff, else a 404 refusal; the API and the pages alike.</summary>
+    public static async Task<(byte[] Pdf, string FileName)> PdfAsync(string number, string? token, bool copy, IQuerySession session, ClaimsPrincipal user,
+        ReceiptSettings settings, CancellationToken ct)
+    {
         var issued = await ReceiptDocuments.IssuedAsync(session, number, ct) ?? throw DomainException.NotFound("No such receipt.");
         var staff = user.IsInRole(Roles.Treasurer) || user.IsInRole(Roles.Auditor);
         if (!staff && !await DonorHoldsAsync(session, issued, token, ct)) throw DomainException.NotFound("No such receipt.");
 
         byte[] pdf;
-        if (copy == true)
+        if (copy)
         {
             pdf = await ReceiptDocuments.RenderAsync(session, issued, settings, true, ct);
         }
@@ -31,7 +39,7 @@ public static class ReceiptPdfEndpoint
         {
             pdf = (await session.LoadAsync<StoredReceiptPdf>(number, ct))?.Content ?? await ReceiptDocuments.RenderAsync(session, issued, settings, false, ct);
         }
-        return Results.File(pdf, "application/pdf", $"Zuwendungsbestaetigung-{number}{(copy == true ? "-Kopie" : "")}.pdf");
+        return (pdf, $"Zuwendungsbestaetigung-{number}{(copy ? "-Kopie" : "")}.pdf");
     }
 
     private static async Task<bool> DonorHoldsAsync(IQuerySession session, ReceiptIssued issued, string? token, CancellationToken ct)

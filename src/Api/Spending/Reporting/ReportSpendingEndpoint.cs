@@ -29,12 +29,23 @@ public static class ReportSpendingEndpoint
     public static async Task<IResult> Post(Guid allocationId, ReportSpendingRequest request, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
         TimeProvider clock, CancellationToken ct)
     {
+        var (command, document, after) = await ReportAsync(allocationId, request, session, bus, user, clock, ct);
+        return Results.Created($"/api/allocations/{allocationId}", new SpendingItemCreated(command.ItemId, allocationId, command.Amount.Cents, document?.Sha256, after.Open.Cents));
+    }
+
+    /// <summary>
+    /// The spending report of the API and of the clerk's page: request → command → message bus. <paramref name="itemId"/>:
+    /// the form's own id, so that sending the form twice reports the item once.
+    /// </summary>
+    public static async Task<(ReportSpending Command, VoucherDocument? Document, Allocation After)> ReportAsync(Guid allocationId, ReportSpendingRequest request,
+        IQuerySession session, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct, Guid? itemId = null)
+    {
         // Who may act, and what the voucher and the eligible window are, is settled at the edge; the handler decides.
         var allocation = await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: false, ct);
         var document = request.DocumentId is { } documentId ? await AttachableDocument(session, documentId, allocation.MunicipalityId, ct) : null;
         var now = clock.GetUtcNow();
         var command = new ReportSpending(
-            allocationId, Guid.CreateVersion7(now),
+            allocationId, itemId ?? Guid.CreateVersion7(now),
             request.Date ?? throw DomainException.Invalid("date", "date is required."),
             Text.RequireLine(request.Payee, "payee", 140),
             request.PayeeIsOrganisation,
@@ -47,8 +58,7 @@ public static class ReportSpendingEndpoint
             EligibleWindow.Of(await AppealLookup.LoadAsync(session, allocation.AppealId, ct)));
         if (command.Date > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1)) throw DomainException.Invalid("date", "The date lies in the future.");
 
-        var after = await bus.InvokeAsync<Allocation>(command, ct);
-        return Results.Created($"/api/allocations/{allocationId}", new SpendingItemCreated(command.ItemId, allocationId, command.Amount.Cents, document?.Sha256, after.Open.Cents));
+        return (command, document, await bus.InvokeAsync<Allocation>(command, ct));
     }
 
     private static async Task<VoucherDocument> AttachableDocument(IQuerySession session, Guid documentId, string municipalityId, CancellationToken ct)

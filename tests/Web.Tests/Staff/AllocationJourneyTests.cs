@@ -1,0 +1,158 @@
+using System.Text;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.BankFiles;
+using FlutHilfe.TestSupport;
+using Microsoft.Playwright;
+
+namespace FlutHilfe.Web.Tests.Staff;
+
+/// <summary>
+/// The money after it arrived, across three roles in their own browsers: the treasury allocates and disburses, the
+/// clerk of Stolberg reports spending with a voucher and submits the proof of use, the treasury accepts it and records
+/// the unused money paid back, and an auditor opens the balances as of an earlier day and the event log.
+/// </summary>
+[Collection(SiteCollection.Name)]
+public sealed class AllocationJourneyTests(Site site)
+{
+    /// <summary>A one-page PDF, enough for the voucher check (type by content) and a download.</summary>
+    private static readonly byte[] VoucherPdf = Encoding.ASCII.GetBytes(
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        + "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+
+    private const int DaysEarlier = 10;
+
+    [Fact]
+    public async Task a_clerk_reports_spending_with_a_voucher_the_treasury_accepts_the_proof_and_an_auditor_sees_an_earlier_day()
+    {
+        var world = new StaffWorld(site);
+        var start = await world.LastSequenceAsync();
+        await world.OpenAppealAsync();
+        var pledge = await world.PledgeAsync(50000, municipalityId: "stolberg");
+        await world.ImportAsync(world.Statement("S-" + world.AppealId,
+            new GeneratedCredit(50000, StaffWorld.Today, DebtorName: "Stadtwerke Musterstadt GmbH", StructuredReference: pledge.Reference)));
+        (await world.DonationStatusAsync(pledge)).ShouldBe("paid");
+        // The pledge and its payment were recorded ten days ago; everything that follows happens today.
+        await world.RecordedEarlierAsync(start, DaysEarlier);
+
+        // The treasury allocates: first more than the fitting funds hold (refused next to the amount), then 400 €.
+        await using var treasurer = await site.NewVisitorAsync();
+        var page = treasurer.Page;
+        await StaffWorld.SignInAsync(treasurer, Roles.Treasurer);
+        await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
+        (await page.Locator("section[aria-labelledby=toepfe]").InnerTextAsync()).ShouldContain("Stolberg (Rhld.) (jeder Zweck)");
+        await treasurer.SeeAsync("schatzamt-zuweisungen");
+        await page.GetByLabel("Kommune").SelectOptionAsync(new SelectOptionValue { Label = "Stolberg (Rhld.)" });
+        await page.GetByLabel("Betrag").FillAsync("600,00");
+        await page.GetByLabel("Aktenzeichen des Beschlusses").FillAsync("SI/2021/088");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickAsync();
+        (await page.Locator("#fehler-Betrag").InnerTextAsync()).ShouldBe(
+            "So viel halten die passenden Töpfe nicht: verfügbar sind für diese Kommune und diesen Zweck zusammen 500,00\u00A0€.");
+        (await page.GetByLabel("Betrag").GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        await page.GetByLabel("Betrag").FillAsync("400");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickAsync();
+        (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Zuweisung ist gebucht.");
+        var allocationId = Guid.Parse(page.Url.Split('/')[^1].Split('?')[0]);
+
+        await page.GetByLabel("Betrag").First.FillAsync("300,00");
+        await page.GetByLabel("Bankreferenz der Überweisung").FillAsync("AUSZ-2021-17");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Auszahlung buchen" }).ClickAsync();
+        (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Auszahlung ist gebucht.");
+        (await page.Locator("ul.totals").InnerTextAsync()).ShouldContain("300,00");
+        await treasurer.SeeAsync("schatzamt-zuweisung");
+
+        // The clerk of Stolberg: the voucher is kept when the report is refused; the refusal stands next to its field.
+        await using var clerk = await site.NewVisitorAsync();
+        var clerkPage = clerk.Page;
+        await StaffWorld.SignInAsync(clerk, Roles.Municipality, "Stolberg (Rhld.)");
+        await StaffWorld.NavigateAsync(clerkPage, "Meine Kommune");
+        (await clerkPage.Locator("h1").InnerTextAsync()).ShouldBe("Stolberg (Rhld.): Zuweisungen");
+        await clerk.SeeAsync("kommune");
+        await clerkPage.GetByRole(AriaRole.Link, new() { Name = "SI/2021/088" }).ClickAsync();
+        await clerkPage.GetByLabel("Betrag").FillAsync("119,90");
+        await clerkPage.GetByLabel("Empfänger der Zahlung").FillAsync("Spielwaren Becker GmbH");
+        await clerkPage.GetByLabel("Wofür?").FillAsync("Bastelmaterial für die Kita");
+        await clerkPage.GetByLabel("Zweck", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Spiel- und Arbeitsmaterialien für Kitas und Schulen" });
+        await clerkPage.GetByLabel("Einrichtung (freiwillig)").FillAsync("Kita Sonnenschein");
+        await clerkPage.GetByLabel("Beleg (PDF, JPEG oder PNG, höchstens 10 MB)").SetInputFilesAsync(new FilePayload { Name = "rechnung-4711.pdf", MimeType = "application/pdf", Buffer = VoucherPdf });
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).ClickAsync();
+        (await clerkPage.Locator("#fehler-Belegnummer").InnerTextAsync()).ShouldBe("Bitte ausfüllen.");
+        (await clerkPage.Locator("#Beleg-hinweis").InnerTextAsync()).ShouldContain("Bereits hochgeladen: rechnung-4711.pdf");
+        (await clerkPage.GetByLabel("Betrag").InputValueAsync()).ShouldBe("119,90");
+        await clerkPage.GetByLabel("Belegnummer der Kommune").FillAsync("STO-2021-0042");
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).ClickAsync();
+        (await clerkPage.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Ausgabe ist gemeldet und steht in der Belegliste.");
+        var belegliste = clerkPage.Locator("table[aria-describedby=belegliste]");
+        (await belegliste.InnerTextAsync()).ShouldContain("STO-2021-0042");
+        (await belegliste.InnerTextAsync()).ShouldContain("rechnung-4711.pdf");
+        var voucher = await clerkPage.RunAndWaitForDownloadAsync(() => belegliste.GetByRole(AriaRole.Link, new() { Name = "rechnung-4711.pdf" }).ClickAsync());
+        (await File.ReadAllBytesAsync(await voucher.PathAsync(), TestContext.Current.CancellationToken)).ShouldBe(VoucherPdf);
+
+        // The proof of use: the declaration must be given, each confirmation explicitly.
+        await clerkPage.GetByLabel("Sachbericht").FillAsync("Die Kita Sonnenschein hat Bastel- und Spielmaterial für 40 Kinder angeschafft.");
+        await clerkPage.GetByLabel("Name", new() { Exact = true }).FillAsync("Petra Schulz");
+        await clerkPage.GetByLabel("Funktion").FillAsync("Kämmerin");
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Verwendungsnachweis einreichen" }).ClickAsync();
+        (await clerkPage.Locator("#fehler-NurFuerDenZweck").InnerTextAsync()).ShouldBe("Bitte bestätigen Sie, dass das Geld nur für den Zweck verwendet wurde.");
+        await clerk.SeeAsync("kommune-zuweisung");
+        await clerkPage.GetByLabel("Die Mittel wurden ausschließlich für den Zweck der Zuweisung verwendet.").CheckAsync();
+        await clerkPage.GetByLabel("Die Ausgaben waren notwendig; es wurde wirtschaftlich und sparsam verfahren.").CheckAsync();
+        await clerkPage.GetByLabel("Die Angaben stimmen mit den Büchern und Belegen überein.").CheckAsync();
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Verwendungsnachweis einreichen" }).ClickAsync();
+        (await clerkPage.Locator("[role=status]").InnerTextAsync()).ShouldBe("Der Verwendungsnachweis ist eingereicht. Die Kasse prüft ihn.");
+        (await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).CountAsync()).ShouldBe(0);
+        var pdf = await clerkPage.RunAndWaitForDownloadAsync(() => clerkPage.GetByRole(AriaRole.Link, new() { Name = "Verwendungsnachweis als PDF" }).ClickAsync());
+        pdf.SuggestedFilename.ShouldBe($"Verwendungsnachweis-stolberg-{allocationId}.pdf");
+        Encoding.ASCII.GetString((await File.ReadAllBytesAsync(await pdf.PathAsync(), TestContext.Current.CancellationToken))[..5]).ShouldBe("%PDF-");
+        var csv = await clerkPage.RunAndWaitForDownloadAsync(() => clerkPage.GetByRole(AriaRole.Link, new() { Name = "Belegliste als CSV" }).ClickAsync());
+        (await File.ReadAllTextAsync(await csv.PathAsync(), TestContext.Current.CancellationToken)).ShouldContain("STO-2021-0042");
+        await clerk.SeeAsync("kommune-nachweis-eingereicht");
+
+        // The treasury reviews and accepts; then the municipality pays back what it did not use.
+        await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Stolberg (Rhld.) – SI/2021/088 (119,90 € ausgegeben)" }).ClickAsync();
+        (await page.Locator("#nachweis").InnerTextAsync()).ShouldBe("Verwendungsnachweis: eingereicht");
+        (await page.Locator("section[aria-labelledby=nachweis]").InnerTextAsync()).ShouldContain("Petra Schulz, Kämmerin");
+        await treasurer.SeeAsync("schatzamt-nachweis-pruefen");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Nachweis annehmen" }).ClickAsync();
+        (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Der Verwendungsnachweis ist angenommen.");
+        (await page.Locator("#nachweis").InnerTextAsync()).ShouldBe("Verwendungsnachweis: angenommen");
+        await page.Locator("#RueckzahlungBetrag").FillAsync("180,10");
+        await page.GetByLabel("Bankreferenz des Eingangs").FillAsync("RUECK-STO-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rückzahlung buchen" }).ClickAsync();
+        (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Rückzahlung ist gebucht; das Geld steht wieder in seinen Töpfen.");
+        (await page.Locator("ul.totals").InnerTextAsync()).ShouldContain("180,10");
+
+        // The auditor: today's balances, and the day before the allocation, when the money had arrived and nothing else.
+        await using var auditor = await site.NewVisitorAsync();
+        var auditorPage = auditor.Page;
+        await StaffWorld.SignInAsync(auditor, Roles.Auditor);
+        await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}");
+        await auditor.SeeAsync("pruefung-salden");
+        var earlier = DateTime.UtcNow.AddDays(-DaysEarlier + 2).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        await auditorPage.GetByLabel("Stichtag").FillAsync(earlier);
+        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickAsync();
+        var totals = auditorPage.Locator("ul.totals");
+        (await Total(totals, "Eingegangen")).ShouldBe("500,00 €");
+        (await Total(totals, "Zugewiesen")).ShouldBe("0,00 €");
+        (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("Zu diesem Zeitpunkt war noch keiner Kommune Geld zugewiesen.");
+        await auditor.SeeAsync("pruefung-salden-stichtag");
+        await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}&stichtag={DateTime.UtcNow:yyyy-MM-dd}");
+        (await Total(totals, "Zugewiesen")).ShouldBe("400,00 €");
+        (await Total(totals, "Ausgegeben")).ShouldBe("119,90 €");
+        (await auditorPage.Locator("table", new() { HasText = "Stolberg (Rhld.)" }).Last.InnerTextAsync()).ShouldContain("180,10");
+
+        // The event log of the allocation: ids and amounts, never the payee, the reason or the report.
+        await auditor.GoAsync($"/pruefung/ereignisse?strom={allocationId}");
+        var log = await auditorPage.Locator("table.events").InnerTextAsync();
+        log.ShouldContain("Ausgabe gemeldet");
+        log.ShouldContain("Verwendungsnachweis angenommen");
+        log.ShouldContain("119,90");
+        log.ShouldNotContain("Spielwaren Becker");
+        log.ShouldNotContain("Bastelmaterial");
+        log.ShouldNotContain("Petra Schulz");
+        await auditor.SeeAsync("pruefung-ereignisse");
+    }
+
+    private static async Task<string> Total(ILocator totals, string label)
+        => (await totals.Locator("li", new() { HasText = label }).Locator(".value").InnerTextAsync()).Replace('\u00A0', ' ');
+}
