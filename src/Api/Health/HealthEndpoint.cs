@@ -8,13 +8,16 @@ namespace FlutHilfe.Api.Health;
 /// <summary>
 /// The connections of the readiness check: a small pool of its own (at most two connections, three-second timeouts),
 /// so a probe costs one round trip on an open connection, and a flood of probes cannot take the service's connections.
+/// Its connections show in <c>pg_stat_activity</c> as <c>fluthilfe-health-{process id}</c> (one pool per process).
 /// </summary>
 public sealed class HealthDatabase(IConfiguration configuration) : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("FlutHilfe"))
     {
-        Timeout = 3, CommandTimeout = 3, Pooling = true, MinPoolSize = 0, MaxPoolSize = 2, ApplicationName = "fluthilfe-health",
+        Timeout = 3, CommandTimeout = 3, Pooling = true, MinPoolSize = 0, MaxPoolSize = 2, ApplicationName = HealthDatabase.ApplicationName,
     }.ConnectionString);
+
+    public static string ApplicationName => $"fluthilfe-health-{Environment.ProcessId}";
 
     public async Task<bool> AnswersAsync(CancellationToken ct)
     {

@@ -43,7 +43,11 @@ public class HealthTests(AppFixture app) : IClassFixture<AppFixture>
 
         await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var count = new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where application_name = 'fluthilfe-health'", connection);
+        // This process's pool only: other test processes (the browser tests' host) share the PostgreSQL server.
+        await using var count = new Npgsql.NpgsqlCommand("select count(*) from pg_stat_activity where application_name = $1", connection)
+        {
+            Parameters = { new() { Value = FlutHilfe.Api.Health.HealthDatabase.ApplicationName } },
+        };
         // The probes' pool keeps at most two connections open; a connection per probe would leave none (no pooling)
         // or up to sixty.
         var open = (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;

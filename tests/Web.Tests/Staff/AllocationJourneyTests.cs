@@ -46,7 +46,7 @@ public sealed class AllocationJourneyTests(Site site)
         await page.GetByLabel("Aktenzeichen des Beschlusses").FillAsync("SI/2021/088");
         await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickAsync();
         (await page.Locator("#fehler-Betrag").InnerTextAsync()).ShouldBe(
-            "So viel halten die passenden Töpfe nicht: verfügbar sind für diese Kommune und diesen Zweck zusammen 500,00\u00A0€.");
+            "So viel halten die passenden Töpfe nicht: verfügbar sind für diese Kommune und diesen Zweck zusammen 500,00 €.");
         (await page.GetByLabel("Betrag").GetAttributeAsync("aria-invalid")).ShouldBe("true");
         await page.GetByLabel("Betrag").FillAsync("400");
         await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickAsync();
