@@ -127,7 +127,6 @@ public sealed class AllocationJourneyTests(Site site)
         var auditorPage = auditor.Page;
         await StaffWorld.SignInAsync(auditor, Roles.Auditor);
         await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}");
-        await auditor.SeeAsync("pruefung-salden");
         var earlier = DateTime.UtcNow.AddDays(-DaysEarlier + 2).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
         await auditorPage.GetByLabel("Stichtag").FillAsync(earlier);
         await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickAsync();
@@ -150,6 +149,15 @@ public sealed class AllocationJourneyTests(Site site)
         log.ShouldNotContain("Spielwaren Becker");
         log.ShouldNotContain("Bastelmaterial");
         log.ShouldNotContain("Petra Schulz");
+
+        // Choosing a filter reloads only the list (htmx) and keeps the address shareable; without script the button does it.
+        await auditorPage.GetByRole(AriaRole.Link, new() { Name = "Alle Filter zurücksetzen" }).ClickAsync();
+        await auditorPage.GetByLabel("Ereignis", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Geld zugewiesen" });
+        // htmx pushes the address after it swapped the list in (no page load to wait for).
+        await auditorPage.WaitForFunctionAsync("() => location.search.includes('typ=FundsAllocated')");
+        var types = await auditorPage.Locator("table.events tbody th").AllInnerTextsAsync();
+        types.ShouldNotBeEmpty();
+        types.ShouldAllBe(t => t.StartsWith("Geld zugewiesen", StringComparison.Ordinal));
         await auditor.SeeAsync("pruefung-ereignisse");
     }
 
