@@ -70,10 +70,18 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
         return (await session.Query<Receipt>().ToListAsync(TestContext.Current.CancellationToken)).Single(r => r.Lines.Any(l => l.DonationId == donationId) && r.State == ReceiptState.Valid);
     }
 
+    /// <summary>The PDF as delivered: a background handler stores it after the receipt is issued, so wait (at most 30 s).</summary>
     private async Task<byte[]> StoredPdf(string number)
     {
-        await using var session = app.Store.QuerySession();
-        return (await session.LoadAsync<StoredReceiptPdf>(number, TestContext.Current.CancellationToken)).ShouldNotBeNull($"receipt {number} was not stored").Content;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var session = app.Store.QuerySession();
+            var stored = await session.LoadAsync<StoredReceiptPdf>(number, TestContext.Current.CancellationToken);
+            if (stored is not null) return stored.Content;
+            if (DateTime.UtcNow > deadline) throw new ShouldAssertException($"receipt {number} was not stored within 30 s");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>With FLUTHILFE_SAMPLE_DIR set, keeps a page there to look at (headless chromium renders it).</summary>

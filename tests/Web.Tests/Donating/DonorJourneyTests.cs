@@ -25,7 +25,7 @@ public sealed partial class DonorJourneyTests(Site site)
         await visitor.GoAsync("/aufrufe/fehler-test");
         await page.GetByLabel("Anderer Betrag in Euro").FillAsync("0");
         await page.GetByLabel("Vor- und Nachname oder Firma").FillAsync("<script>alert(1)</script>");
-        await page.GetByRole(AriaRole.Button, new() { Name = Submit }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = Submit }).ClickToLoadAsync();
 
         // The decision refused amountCents; the page shows it next to the amount field, in German.
         page.Url.ShouldBe(site.Url("/aufrufe/fehler-test/spenden"));
@@ -39,7 +39,7 @@ public sealed partial class DonorJourneyTests(Site site)
 
         // Text that is not an amount is refused by the form itself, next to the same field.
         await amount.FillAsync("fünfzig");
-        await page.GetByRole(AriaRole.Button, new() { Name = Submit }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = Submit }).ClickToLoadAsync();
         (await error.InnerTextAsync()).ShouldBe("Bitte geben Sie den Betrag in Euro an, zum Beispiel 50 oder 25,50.");
         dialogs.ShouldBe(0);
     }
@@ -65,7 +65,7 @@ public sealed partial class DonorJourneyTests(Site site)
         await page.GetByLabel("Straße und Hausnummer").FillAsync("Kaiserplatz 1");
         await page.GetByLabel("PLZ").FillAsync("52062");
         await page.GetByLabel("Ort", new() { Exact = true }).FillAsync("Aachen");
-        await page.GetByRole(AriaRole.Button, new() { Name = Submit }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = Submit }).ClickToLoadAsync();
 
         // After pledging: the GiroCode carries what the page says.
         var match = PaymentUrl().Match(page.Url);

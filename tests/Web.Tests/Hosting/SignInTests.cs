@@ -17,17 +17,17 @@ public sealed class SignInTests(Site site)
 
         // A clerk must name the municipality: the error stands next to that field.
         await page.GetByLabel("Kommune", new() { Exact = false }).First.CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickToLoadAsync();
         (await page.Locator("[data-valmsg-for='MunicipalityId']").InnerTextAsync()).ShouldBe("Bitte wählen Sie die Kommune, für die Sie handeln.");
 
         await page.GetByLabel("Kasse").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickToLoadAsync();
         page.Url.ShouldBe(site.Url("/intern"));
         (await page.Locator("h1").InnerTextAsync()).ShouldBe("Übersicht für Mitarbeitende");
         (await page.Locator("header .account").InnerTextAsync()).ShouldContain("(Kasse)");
         await visitor.SeeAsync("intern");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Abmelden" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Abmelden" }).ClickToLoadAsync();
         page.Url.ShouldBe(site.Url("/"));
         (await page.Locator("header .account").InnerTextAsync()).ShouldContain("Anmelden für Mitarbeitende");
         (await visitor.GoAsync("/intern")).Url.ShouldStartWith(site.Url("/anmelden/entwicklung"));

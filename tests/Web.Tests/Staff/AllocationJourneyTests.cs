@@ -44,18 +44,18 @@ public sealed class AllocationJourneyTests(Site site)
         await page.GetByLabel("Kommune").SelectOptionAsync(new SelectOptionValue { Label = "Stolberg (Rhld.)" });
         await page.GetByLabel("Betrag").FillAsync("600,00");
         await page.GetByLabel("Aktenzeichen des Beschlusses").FillAsync("SI/2021/088");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickToLoadAsync();
         (await page.Locator("#fehler-Betrag").InnerTextAsync()).ShouldBe(
             "So viel halten die passenden Töpfe nicht: verfügbar sind für diese Kommune und diesen Zweck zusammen 500,00 €.");
         (await page.GetByLabel("Betrag").GetAttributeAsync("aria-invalid")).ShouldBe("true");
         await page.GetByLabel("Betrag").FillAsync("400");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Zuweisen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Zuweisung ist gebucht.");
         var allocationId = Guid.Parse(page.Url.Split('/')[^1].Split('?')[0]);
 
         await page.GetByLabel("Betrag").First.FillAsync("300,00");
         await page.GetByLabel("Bankreferenz der Überweisung").FillAsync("AUSZ-2021-17");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Auszahlung buchen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Auszahlung buchen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Auszahlung ist gebucht.");
         (await page.Locator("ul.totals").InnerTextAsync()).ShouldContain("300,00");
         await treasurer.SeeAsync("schatzamt-zuweisung");
@@ -67,19 +67,19 @@ public sealed class AllocationJourneyTests(Site site)
         await StaffWorld.NavigateAsync(clerkPage, "Meine Kommune");
         (await clerkPage.Locator("h1").InnerTextAsync()).ShouldBe("Stolberg (Rhld.): Zuweisungen");
         await clerk.SeeAsync("kommune");
-        await clerkPage.GetByRole(AriaRole.Link, new() { Name = "SI/2021/088" }).ClickAsync();
+        await clerkPage.GetByRole(AriaRole.Link, new() { Name = "SI/2021/088" }).ClickToLoadAsync();
         await clerkPage.GetByLabel("Betrag").FillAsync("119,90");
         await clerkPage.GetByLabel("Empfänger der Zahlung").FillAsync("Spielwaren Becker GmbH");
         await clerkPage.GetByLabel("Wofür?").FillAsync("Bastelmaterial für die Kita");
         await clerkPage.GetByLabel("Zweck", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Spiel- und Arbeitsmaterialien für Kitas und Schulen" });
         await clerkPage.GetByLabel("Einrichtung (freiwillig)").FillAsync("Kita Sonnenschein");
         await clerkPage.GetByLabel("Beleg (PDF, JPEG oder PNG, höchstens 10 MB)").SetInputFilesAsync(new FilePayload { Name = "rechnung-4711.pdf", MimeType = "application/pdf", Buffer = VoucherPdf });
-        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).ClickAsync();
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).ClickToLoadAsync();
         (await clerkPage.Locator("#fehler-Belegnummer").InnerTextAsync()).ShouldBe("Bitte ausfüllen.");
         (await clerkPage.Locator("#Beleg-hinweis").InnerTextAsync()).ShouldContain("Bereits hochgeladen: rechnung-4711.pdf");
         (await clerkPage.GetByLabel("Betrag").InputValueAsync()).ShouldBe("119,90");
         await clerkPage.GetByLabel("Belegnummer der Kommune").FillAsync("STO-2021-0042");
-        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).ClickAsync();
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).ClickToLoadAsync();
         (await clerkPage.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Ausgabe ist gemeldet und steht in der Belegliste.");
         var belegliste = clerkPage.Locator("table[aria-describedby=belegliste]");
         (await belegliste.InnerTextAsync()).ShouldContain("STO-2021-0042");
@@ -91,13 +91,13 @@ public sealed class AllocationJourneyTests(Site site)
         await clerkPage.GetByLabel("Sachbericht").FillAsync("Die Kita Sonnenschein hat Bastel- und Spielmaterial für 40 Kinder angeschafft.");
         await clerkPage.GetByLabel("Name", new() { Exact = true }).FillAsync("Petra Schulz");
         await clerkPage.GetByLabel("Funktion").FillAsync("Kämmerin");
-        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Verwendungsnachweis einreichen" }).ClickAsync();
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Verwendungsnachweis einreichen" }).ClickToLoadAsync();
         (await clerkPage.Locator("#fehler-NurFuerDenZweck").InnerTextAsync()).ShouldBe("Bitte bestätigen Sie, dass das Geld nur für den Zweck verwendet wurde.");
         await clerk.SeeAsync("kommune-zuweisung");
         await clerkPage.GetByLabel("Die Mittel wurden ausschließlich für den Zweck der Zuweisung verwendet.").CheckAsync();
         await clerkPage.GetByLabel("Die Ausgaben waren notwendig; es wurde wirtschaftlich und sparsam verfahren.").CheckAsync();
         await clerkPage.GetByLabel("Die Angaben stimmen mit den Büchern und Belegen überein.").CheckAsync();
-        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Verwendungsnachweis einreichen" }).ClickAsync();
+        await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Verwendungsnachweis einreichen" }).ClickToLoadAsync();
         (await clerkPage.Locator("[role=status]").InnerTextAsync()).ShouldBe("Der Verwendungsnachweis ist eingereicht. Die Kasse prüft ihn.");
         (await clerkPage.GetByRole(AriaRole.Button, new() { Name = "Ausgabe melden" }).CountAsync()).ShouldBe(0);
         var pdf = await clerkPage.RunAndWaitForDownloadAsync(() => clerkPage.GetByRole(AriaRole.Link, new() { Name = "Verwendungsnachweis als PDF" }).ClickAsync());
@@ -109,16 +109,16 @@ public sealed class AllocationJourneyTests(Site site)
 
         // The treasury reviews and accepts; then the municipality pays back what it did not use.
         await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Stolberg (Rhld.) – SI/2021/088 (119,90 € ausgegeben)" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Stolberg (Rhld.) – SI/2021/088 (119,90 € ausgegeben)" }).ClickToLoadAsync();
         (await page.Locator("#nachweis").InnerTextAsync()).ShouldBe("Verwendungsnachweis: eingereicht");
         (await page.Locator("section[aria-labelledby=nachweis]").InnerTextAsync()).ShouldContain("Petra Schulz, Kämmerin");
         await treasurer.SeeAsync("schatzamt-nachweis-pruefen");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Nachweis annehmen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Nachweis annehmen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Der Verwendungsnachweis ist angenommen.");
         (await page.Locator("#nachweis").InnerTextAsync()).ShouldBe("Verwendungsnachweis: angenommen");
         await page.Locator("#RueckzahlungBetrag").FillAsync("180,10");
         await page.GetByLabel("Bankreferenz des Eingangs").FillAsync("RUECK-STO-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Rückzahlung buchen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rückzahlung buchen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Rückzahlung ist gebucht; das Geld steht wieder in seinen Töpfen.");
         (await page.Locator("ul.totals").InnerTextAsync()).ShouldContain("180,10");
 
@@ -129,7 +129,7 @@ public sealed class AllocationJourneyTests(Site site)
         await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}");
         var earlier = DateTime.UtcNow.AddDays(-DaysEarlier + 2).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
         await auditorPage.GetByLabel("Stichtag").FillAsync(earlier);
-        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickAsync();
+        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickToLoadAsync();
         var totals = auditorPage.Locator("ul.totals");
         (await Total(totals, "Eingegangen")).ShouldBe("500,00 €");
         (await Total(totals, "Zugewiesen")).ShouldBe("0,00 €");
@@ -151,7 +151,7 @@ public sealed class AllocationJourneyTests(Site site)
         log.ShouldNotContain("Petra Schulz");
 
         // Choosing a filter reloads only the list (htmx) and keeps the address shareable; without script the button does it.
-        await auditorPage.GetByRole(AriaRole.Link, new() { Name = "Alle Filter zurücksetzen" }).ClickAsync();
+        await auditorPage.GetByRole(AriaRole.Link, new() { Name = "Alle Filter zurücksetzen" }).ClickToLoadAsync();
         await auditorPage.GetByLabel("Ereignis", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Geld zugewiesen" });
         // htmx pushes the address after it swapped the list in (no page load to wait for).
         await auditorPage.WaitForFunctionAsync("() => location.search.includes('typ=FundsAllocated')");

@@ -167,8 +167,7 @@ public sealed class StaffWorld(Site site)
     /// <summary>Follows a link of the main navigation (what the signed-in role may use).</summary>
     public static async Task NavigateAsync(IPage page, string label)
     {
-        await page.Locator("nav.main-nav").GetByRole(AriaRole.Link, new() { Name = label, Exact = true }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await page.Locator("nav.main-nav").GetByRole(AriaRole.Link, new() { Name = label, Exact = true }).ClickToLoadAsync();
     }
 
     /// <summary>Signs the browser in with the Development role picker, as a person would.</summary>
@@ -179,7 +178,7 @@ public sealed class StaffWorld(Site site)
         var label = role switch { Roles.Treasurer => "Kasse", Roles.Municipality => "Kommune", _ => "Prüfung" };
         await page.GetByRole(AriaRole.Radio, new() { Name = label }).CheckAsync();
         if (municipalityName is not null) await page.GetByLabel("Kommune (nur für die Rolle Kommune)").SelectOptionAsync(new SelectOptionValue { Label = municipalityName });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickToLoadAsync();
         await page.WaitForURLAsync("**/intern");
     }
 }

@@ -32,10 +32,10 @@ public sealed partial class TreasuryJourneyTests(Site site)
 
         // Upload: the import's summary, and the pledge named by its reference is paid.
         await StaffWorld.NavigateAsync(page, "Kontoauszüge");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Einlesen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Einlesen" }).ClickToLoadAsync();
         (await page.Locator(".field-error").InnerTextAsync()).ShouldStartWith("Bitte wählen Sie eine Datei");
         await page.GetByLabel("Kontoauszug (camt.053, XML oder ZIP)").SetInputFilesAsync(new FilePayload { Name = "auszug.xml", MimeType = "application/xml", Buffer = statement });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Einlesen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Einlesen" }).ClickToLoadAsync();
         var summary = page.Locator("section[aria-labelledby=ergebnis]");
         (await summary.Locator("[role=status]").InnerTextAsync()).ShouldBe("Eingelesen: 3 Umsätze aus 1 Kontoauszug, davon 1 zugeordnet.");
         (await Fact(summary, "Gutschriften")).ShouldBe("100,59 €");
@@ -45,7 +45,7 @@ public sealed partial class TreasuryJourneyTests(Site site)
 
         // The same file again counts nothing twice.
         await page.GetByLabel("Kontoauszug (camt.053, XML oder ZIP)").SetInputFilesAsync(new FilePayload { Name = "auszug.xml", MimeType = "application/xml", Buffer = statement });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Einlesen" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Einlesen" }).ClickToLoadAsync();
         (await Fact(summary, "Schon eingelesen (übersprungen)")).ShouldBe("3");
         (await Fact(summary, "Zugeordnet")).ShouldBe("0");
 
@@ -55,7 +55,7 @@ public sealed partial class TreasuryJourneyTests(Site site)
         var proposal = withoutReference.Locator("tbody tr", new() { HasText = paidWithoutReference.Reference });
         (await proposal.InnerTextAsync()).ShouldContain("Der Betrag entspricht genau dem noch offenen Betrag der Zusage.");
         await treasurer.SeeAsync("schatzamt-abgleich");
-        await proposal.GetByRole(AriaRole.Button, new() { Name = "Zuordnen" }).ClickAsync();
+        await proposal.GetByRole(AriaRole.Button, new() { Name = "Zuordnen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Zahlung ist der Spende zugeordnet.");
         (await world.DonationStatusAsync(paidWithoutReference)).ShouldBe("paid");
         (await page.Locator("li.queue-item", new() { HasText = "Erika Mustermann" }).CountAsync()).ShouldBe(0);
@@ -63,7 +63,7 @@ public sealed partial class TreasuryJourneyTests(Site site)
         // A transfer nobody pledged is booked as a donation of its own, earmarked as chosen.
         var unknown = page.Locator("li.queue-item", new() { HasText = "Anonyme Spenderin" });
         await unknown.GetByLabel("Kommune").SelectOptionAsync(new SelectOptionValue { Label = "Eschweiler" });
-        await unknown.GetByRole(AriaRole.Button, new() { Name = "Als Spende buchen" }).ClickAsync();
+        await unknown.GetByRole(AriaRole.Button, new() { Name = "Als Spende buchen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Zahlung ist als eigene Spende gebucht.");
         (await page.Locator("li.queue-item", new() { HasText = "Anonyme Spenderin" }).CountAsync()).ShouldBe(0);
 
@@ -76,11 +76,11 @@ public sealed partial class TreasuryJourneyTests(Site site)
         // Undo the match by hand: a reason is required, next to the field; with it the payment waits again, and its
         // receipt is cancelled for the treasury to see.
         var matched = page.Locator("table tr", new() { HasText = paidWithoutReference.Reference });
-        await matched.GetByRole(AriaRole.Button, new() { Name = "Zurücknehmen" }).ClickAsync();
+        await matched.GetByRole(AriaRole.Button, new() { Name = "Zurücknehmen" }).ClickToLoadAsync();
         matched = page.Locator("table tr", new() { HasText = paidWithoutReference.Reference });
         (await matched.Locator(".field-error").InnerTextAsync()).ShouldBe("Bitte nennen Sie den Grund (er bleibt in der Historie stehen).");
         await matched.GetByPlaceholder("Grund").FillAsync("Falsche Spende: gleicher Betrag, anderer Spender");
-        await matched.GetByRole(AriaRole.Button, new() { Name = "Zurücknehmen" }).ClickAsync();
+        await matched.GetByRole(AriaRole.Button, new() { Name = "Zurücknehmen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Zuordnung ist aufgehoben; die Zahlung wartet wieder im Abgleich.");
         (await page.Locator("li.queue-item", new() { HasText = "Erika Mustermann" }).CountAsync()).ShouldBe(1);
         (await world.DonationStatusAsync(paidWithoutReference)).ShouldBe("pledged");
@@ -99,11 +99,11 @@ public sealed partial class TreasuryJourneyTests(Site site)
         (await row.InnerTextAsync()).ShouldContain("50,00");
         await treasurer.SeeAsync("schatzamt-bestaetigungen");
         await row.GetByPlaceholder("Grund").FillAsync("Anschrift des Spenders war falsch");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Stornieren" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Stornieren" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldStartWith($"Die Zuwendungsbestätigung {firstReceipt} ist storniert.");
         row = page.Locator($"#beleg-{firstReceipt}");
         (await row.InnerTextAsync()).ShouldContain("Grund: Anschrift des Spenders war falsch");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Neu ausstellen" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Neu ausstellen" }).ClickToLoadAsync();
         var issued = ReceiptNumber().Match(await page.Locator("[role=status]").InnerTextAsync());
         issued.Success.ShouldBeTrue();
         (await page.Locator($"#beleg-{firstReceipt}").InnerTextAsync()).ShouldContain("ersetzt durch " + issued.Value);

@@ -55,6 +55,10 @@ public sealed class SiteHost : WebApplicationFactory<Program>
             ["Pledging:PledgesPerMinutePerClient"] = "100000",
             ["PublicFigures:ReplaysPerMinutePerClient"] = "100000",
             ["Receipts:VerificationKey"] = VerificationKey,
+            // A failing run prints the host's output: keep it to what explains a failure.
+            ["Logging:LogLevel:Wolverine"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Extensions.Hosting"] = "Warning",
+            ["Logging:LogLevel:JasperFx"] = "Warning",
         };
         foreach (var (key, value) in _extra) settings[key] = value;
         return settings;
