@@ -111,12 +111,12 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
             new Purpose("ausserschulische-aktivitaeten", "Gemeinsame außerschulische Aktivitäten", null),
         ],
         [
-            new Municipality("aachen", "Aachen", "Städteregion Aachen"),
-            new Municipality("stolberg", "Stolberg (Rhld.)", "Städteregion Aachen"),
-            new Municipality("eschweiler", "Eschweiler", "Städteregion Aachen"),
-            new Municipality("roetgen", "Roetgen", "Städteregion Aachen"),
-            new Municipality("monschau", "Monschau", "Städteregion Aachen"),
-            new Municipality("herzogenrath", "Herzogenrath", "Städteregion Aachen"),
+            new Municipality("aachen", "Aachen", "StädteRegion Aachen"),
+            new Municipality("stolberg", "Stolberg (Rhld.)", "StädteRegion Aachen"),
+            new Municipality("eschweiler", "Eschweiler", "StädteRegion Aachen"),
+            new Municipality("roetgen", "Roetgen", "StädteRegion Aachen"),
+            new Municipality("monschau", "Monschau", "StädteRegion Aachen"),
+            new Municipality("herzogenrath", "Herzogenrath", "StädteRegion Aachen"),
             new Municipality("dueren", "Düren", "Kreis Düren"),
             new Municipality("nideggen", "Nideggen", "Kreis Düren"),
             new Municipality("juelich", "Jülich", "Kreis Düren"),
@@ -136,5 +136,5 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
         DisasterDate: new DateOnly(2021, 7, 14),
         // The Zweckverband does not spend the money itself: it passes it on to the municipalities (public-law bodies),
         // so the receipts print the "weitergeleitet" alternative; earmarked gifts name their municipality.
-        GiftUse: new GiftUse(true, "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der Städteregion Aachen und in den Kreisen Düren und Euskirchen", null));
+        GiftUse: new GiftUse(true, "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der StädteRegion Aachen und in den Kreisen Düren und Euskirchen", null));
 }

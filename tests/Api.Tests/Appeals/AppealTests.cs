@@ -130,7 +130,7 @@ public class AppealTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLife
         var treasurer = app.Token("treasurer");
         await app.Host.Scenario(s =>
         {
-            s.Post.Json(new { id = "roetgen", name = "Roetgen", district = "Städteregion Aachen" }).ToUrl("/api/appeals/freude-schenken-2021/municipalities");
+            s.Post.Json(new { id = "roetgen", name = "Roetgen", district = "StädteRegion Aachen" }).ToUrl("/api/appeals/freude-schenken-2021/municipalities");
             s.WithBearer(treasurer);
             s.StatusCodeShouldBeOk();
         });

@@ -90,6 +90,21 @@ public class ProofOfUseTests(ProofOfUseFixture app) : IClassFixture<ProofOfUseFi
     }
 
     [Fact]
+    public async Task a_spending_date_is_in_the_future_by_the_german_calendar_day_not_the_utc_one()
+    {
+        var id = await Allocation();
+        // 15.12.2021, 23:30 UTC is already 16.12. in Stolberg: today's date is accepted there.
+        app.Clock.Reset();
+        app.Clock.Advance(new DateTimeOffset(2021, 12, 15, 23, 30, 0, TimeSpan.Zero) - DateTimeOffset.UtcNow);
+        await Send($"/api/allocations/{id}/spending", Item("2021-12-16", 1_000, "STO-H1"), Stolberg, 201);
+        // 15.12.2021, 12:00 UTC (13:00 in Stolberg): the 16th is tomorrow, refused at the date.
+        app.Clock.Reset();
+        app.Clock.Advance(new DateTimeOffset(2021, 12, 15, 12, 0, 0, TimeSpan.Zero) - DateTimeOffset.UtcNow);
+        (await Problem($"/api/allocations/{id}/spending", Item("2021-12-16", 1_000, "STO-H2"))).ShouldBe("date");
+        (await Problem($"/api/allocations/{id}/spending", Item("2021-12-17", 1_000, "STO-H3"))).ShouldBe("date");
+    }
+
+    [Fact]
     public async Task the_submission_carries_the_confirmed_declaration_and_the_pdf_prints_it_with_a_signature_line()
     {
         var id = await Allocation();

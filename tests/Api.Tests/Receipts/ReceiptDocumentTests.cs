@@ -180,7 +180,7 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
             "Bestätigung über Geldzuwendungen",
             "im Sinne des § 10b des Einkommensteuergesetzes an inländische juristische Personen des öffentlichen Rechts oder inländische öffentliche Dienststellen",
             "Es handelt sich um den Verzicht auf Erstattung von Aufwendungen",
-            "Die Zuwendung wird entsprechend den Angaben des Zuwendenden an die Kommune Stolberg (Rhld.) (Städteregion Aachen) weitergeleitet.",
+            "Die Zuwendung wird entsprechend den Angaben des Zuwendenden an die Kommune Stolberg (Rhld.) (StädteRegion Aachen) weitergeleitet.",
             "Die Verwendung maschinell erstellter Zuwendungsbestätigungen wurde dem Finanzamt Aachen-Stadt am 15.11.2021 angezeigt.",
             "(Ort, Datum und Unterschrift des Zuwendungsempfängers)",
         })
@@ -189,7 +189,7 @@ public class ReceiptDocumentTests(ReceiptDocumentFixture app) : IClassFixture<Re
         }
         text.ShouldNotContain("unmittelbar");
         PdfPages.Text(await StoredPdf((await OnlyReceiptOf(general.Id)).Number))[0]
-            .ShouldContain("an die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der Städteregion Aachen und in den Kreisen Düren und Euskirchen weitergeleitet.");
+            .ShouldContain("an die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der StädteRegion Aachen und in den Kreisen Düren und Euskirchen weitergeleitet.");
         var directText = PdfPages.Text(await StoredPdf((await OnlyReceiptOf(direct.Id)).Number))[0];
         directText.ShouldContain("Die Zuwendung wird von uns unmittelbar für den angegebenen Zweck verwendet.");
         directText.ShouldNotContain("weitergeleitet");

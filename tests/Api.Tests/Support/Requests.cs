@@ -17,7 +17,7 @@ public static class Requests
         isDisasterSpecialAccount = true,
         simplifiedProof = new { from = "2021-07-15", to = "2021-12-31" },
         disasterDate = "2021-07-14",
-        giftUse = new { passedOn = true, recipient = "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der Städteregion Aachen und in den Kreisen Düren und Euskirchen" },
+        giftUse = new { passedOn = true, recipient = "die vom Hochwasser im Juli 2021 betroffenen Städte und Gemeinden in der StädteRegion Aachen und in den Kreisen Düren und Euskirchen" },
         purposes = new[]
         {
             new { id = "kita-schulmaterial", name = "Spiel- und Arbeitsmaterialien für Kitas und Schulen" },
@@ -25,8 +25,8 @@ public static class Requests
         },
         municipalities = new[]
         {
-            new { id = "stolberg", name = "Stolberg (Rhld.)", district = "Städteregion Aachen" },
-            new { id = "eschweiler", name = "Eschweiler", district = "Städteregion Aachen" },
+            new { id = "stolberg", name = "Stolberg (Rhld.)", district = "StädteRegion Aachen" },
+            new { id = "eschweiler", name = "Eschweiler", district = "StädteRegion Aachen" },
         },
         receiptSignatory = "Geschäftsführung",
         proofOfUseDeadline = "2022-12-31",

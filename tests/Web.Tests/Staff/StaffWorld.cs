@@ -45,8 +45,8 @@ public sealed class StaffWorld(Site site)
             },
             municipalities = new[]
             {
-                new { id = "stolberg", name = "Stolberg (Rhld.)", district = "Städteregion Aachen" },
-                new { id = "eschweiler", name = "Eschweiler", district = "Städteregion Aachen" },
+                new { id = "stolberg", name = "Stolberg (Rhld.)", district = "StädteRegion Aachen" },
+                new { id = "eschweiler", name = "Eschweiler", district = "StädteRegion Aachen" },
             },
             receiptSignatory = "Geschäftsführung",
             proofOfUseDeadline = $"{ThisYear + 2}-12-31",

@@ -23,7 +23,7 @@ public static class Browser
             ExecutablePath = ExecutablePath,
             Headless = true,
             // As root (CI) chromium refuses its sandbox; the pages it opens are our own on 127.0.0.1.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--font-render-hinting=none"],
+            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--font-render-hinting=none", "--lang=de-DE"],
         });
         return (playwright, browser);
     }

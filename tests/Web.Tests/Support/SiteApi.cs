@@ -39,8 +39,8 @@ public sealed class SiteApi(SiteHost host) : IDisposable
         },
         municipalities = new[]
         {
-            new { id = "stolberg", name = "Stolberg (Rhld.)", district = "Städteregion Aachen" },
-            new { id = "eschweiler", name = "Eschweiler", district = "Städteregion Aachen" },
+            new { id = "stolberg", name = "Stolberg (Rhld.)", district = "StädteRegion Aachen" },
+            new { id = "eschweiler", name = "Eschweiler", district = "StädteRegion Aachen" },
         },
         receiptSignatory = "Geschäftsführung",
         proofOfUseDeadline = "2022-12-31",

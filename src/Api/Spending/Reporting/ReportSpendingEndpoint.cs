@@ -5,6 +5,7 @@ using FlutHilfe.Api.Documents;
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Documents.Calendar;
 using FlutHilfe.Domain.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -56,7 +57,8 @@ public static class ReportSpendingEndpoint
             Text.OptionalLine(request.Facility, "facility", 140),
             document, Access.Subject(user), now,
             EligibleWindow.Of(await AppealLookup.LoadAsync(session, allocation.AppealId, ct)));
-        if (command.Date > DateOnly.FromDateTime(now.UtcDateTime).AddDays(1)) throw DomainException.Invalid("date", "The date lies in the future.");
+        // "Future" by the German calendar day: a clerk in Stolberg reporting at 00:30 names today's date.
+        if (command.Date > GermanCalendar.Day(now)) throw DomainException.Invalid("date", "The date lies in the future.");
 
         return (command, document, await bus.InvokeAsync<Allocation>(command, ct));
     }
