@@ -20,7 +20,7 @@ public static class EventExportEndpoint
         EventCatalogue catalogue, CancellationToken ct)
     {
         var response = context.Response;
-        if (Validate(fromSequence, toSequence, from, to, streamKind, format, catalogue) is { } problem)
+        if (ProblemWith(fromSequence, toSequence, from, to, streamKind, format, catalogue) is { } problem)
         {
             response.StatusCode = problem.Status ?? 422;
             await Results.Problem(problem).ExecuteAsync(context);
@@ -36,7 +36,7 @@ public static class EventExportEndpoint
     }
 
     /// <summary>The first bad parameter as a problem (400 when it cannot be read, 422 when it is read but not allowed).</summary>
-    public static ProblemDetails? Validate(string? fromSequence, string? toSequence, string? from, string? to, string? streamKind, string? format, EventCatalogue catalogue)
+    public static ProblemDetails? ProblemWith(string? fromSequence, string? toSequence, string? from, string? to, string? streamKind, string? format, EventCatalogue catalogue)
     {
         foreach (var (name, value) in new[] { ("fromSequence", fromSequence), ("toSequence", toSequence) })
         {

@@ -2,6 +2,7 @@ using FlutHilfe.Api.Audit.Export;
 using FlutHilfe.Api.Audit.Verification;
 using FlutHilfe.Api.Infrastructure;
 using Marten;
+using Wolverine;
 
 namespace FlutHilfe.Api.Audit.TamperEvidence;
 
@@ -26,6 +27,9 @@ public sealed class Configuration : IFeatureConfiguration
         services.AddSingleton<AuditVerifier>();
         services.AddHostedService<ChainSealing>();
     }
+
+    // The signed-in caller's name (token subject) travels from the HTTP endpoint into the handler's session: the events' user_name.
+    public void ConfigureMessaging(WolverineOptions options) => options.EnableRelayOfUserName = true;
 
     public void ConfigureStore(StoreOptions options)
     {
