@@ -57,7 +57,7 @@ public sealed record AuditHistory(Guid DonationId, Guid AllocationId, Guid Docum
         await Post(app, $"/api/allocations/{allocation}/disbursements", new { amountCents = 5_000, paidOn = "2021-12-20", bankReference = "UEB-1" }, treasurer, 200);
 
         await EventuallyAsync(app, $"select count(*) from {app.Schema}.mt_events where type = 'receipt_issued'");
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await CaughtUpAsync(app);
         return new AuditHistory(pledge.GetProperty("donationId").GetGuid(), allocation, document, clerk);
     }
 
@@ -102,10 +102,20 @@ public sealed record AuditHistory(Guid DonationId, Guid AllocationId, Guid Docum
         return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
-    private static async Task EventuallyAsync(AppFixture app, string countSql)
+    /// <summary>Every async projection has processed every event (its progression reached the last sequence).</summary>
+    public static async Task CaughtUpAsync(AppFixture app)
+    {
+        var asyncProjections = StoreModel.Projections(app.Store).Count(p => p.Lifecycle == JasperFx.Events.Projections.ProjectionLifecycle.Async);
+        await EventuallyAsync(app, $"""
+            select case when (select count(*) from {app.Schema}.mt_event_progression where name like '%:All'
+                                and last_seq_id >= (select coalesce(max(seq_id), 0) from {app.Schema}.mt_events)) >= {asyncProjections} then 1 else 0 end::bigint
+            """, seconds: 60);
+    }
+
+    private static async Task EventuallyAsync(AppFixture app, string countSql, int seconds = 30)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
         while (await ScalarAsync<long>(countSql) == 0) await Task.Delay(50, timeout.Token);
     }
 }

@@ -14,6 +14,7 @@ namespace FlutHilfe.Api.Audit.Export;
 public sealed class EventCatalogue
 {
     private readonly IDocumentStore _store;
+    private volatile bool _schemaChecked;
 
     public EventCatalogue(IDocumentStore store)
     {
@@ -41,6 +42,13 @@ public sealed class EventCatalogue
     /// <summary>A connection to the event store's database, not from a session (long reads must not hold a unit of work).</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
+        // The audit tables are read with plain SQL, which Marten's lazy creation does not see: make sure they exist
+        // (the running service did so at start; the command line's host is never started).
+        if (!_schemaChecked)
+        {
+            await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            _schemaChecked = true;
+        }
         var connection = _store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         return connection;

@@ -13,7 +13,7 @@ public enum AuditAction
 public sealed class AuditInput : NetCoreInput
 {
     [Description("verify: replay and compare every projection, recompute the hash chain and check checkpoints; seal: extend the chain and sign a checkpoint")]
-    public AuditAction Action { get; set; } = AuditAction.Verify;
+    public string Action { get; set; } = "verify";
 
     [Description("Write the whole report as JSON to this file")]
     [FlagAlias("json", 'j')]
@@ -31,8 +31,14 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
 
     public override async Task<bool> Execute(AuditInput input)
     {
+        if (input.Action.Trim().ToLowerInvariant() is not ("verify" or "seal"))
+        {
+            await Console.Error.WriteLineAsync("usage: audit verify [--json report.json] | audit seal");
+            return false;
+        }
         using var host = input.BuildHost();
-        return await RunAsync(host.Services, input.Action, input.JsonFlag, Console.Out, CancellationToken.None);
+        var action = input.Action.Trim().Equals("seal", StringComparison.OrdinalIgnoreCase) ? AuditAction.Seal : AuditAction.Verify;
+        return await RunAsync(host.Services, action, input.JsonFlag, Console.Out, CancellationToken.None);
     }
 
     /// <summary>The command's work on a service provider (also what tests call); true when nothing differs.</summary>
