@@ -72,7 +72,7 @@ public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, 
     private async Task LoadWhereItWentAsync(CancellationToken ct)
     {
         if (View.ReceivedCents <= 0) return;
-        var report = await PublicFiguresEndpoints.Transparency(View.AppealId, null, Session, Clock, ct);
+        var report = await PublicFiguresEndpoints.Transparency(View.AppealId, null, null, Session, Clock, ct);
         var named = View.Earmarks.Select(e => e.MunicipalityId).ToList();
         var all = named.Count == 0 || named.Any(m => m is null);
         Municipalities = report.Municipalities
