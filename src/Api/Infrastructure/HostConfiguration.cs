@@ -113,6 +113,7 @@ public static class HostConfiguration
         app.UseRateLimiter();
         app.UseMiddleware<Json.JsonRequestValidation>();
         app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseMiddleware<PublicCaching.PublicResponseCache>();
         app.UseOutputCache();
 
         app.MapOpenApi().AllowAnonymous().CacheOutput(OpenApiDocument);
