@@ -71,6 +71,17 @@ public class DonationTraceTests(AppFixture app) : IClassFixture<AppFixture>
         returned.GetProperty("paidCents").GetInt64().ShouldBe(0);
         Allocations(returned).ShouldBeEmpty();
         returned.GetProperty("unallocated").GetArrayLength().ShouldBe(0);
+
+        // The donor page says the same in German.
+        var page = await (await app.Host.Scenario(s => s.Get.Url(history.Stolberg.GetProperty("donorPageUrl").GetString()!))).ReadAsTextAsync();
+        var text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(page, "<[^>]+>", " "));
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        text.ShouldContain("Ihre Spende im Einzelnen");
+        text.ShouldContain("230,00 € an Stolberg (Rhld.) für Spiel- und Arbeitsmaterialien für Kitas und Schulen (Beschluss SI/2021/088 vom 10.12.2021), davon:");
+        text.ShouldContain("12,50 € für Bastelmaterial (Kita Sonnenschein), bezahlt an Spielwaren Becker GmbH, am 15.12.2021");
+        text.ShouldContain("137,50 € noch nicht ausgegeben");
+        text.ShouldContain("70,00 € noch nicht zugewiesen");
+        if (Environment.GetEnvironmentVariable("FLUTHILFE_PAGE_DUMP") is { Length: > 0 } dump) await File.WriteAllTextAsync(dump, page, TestContext.Current.CancellationToken);
     }
 
     [Fact]
