@@ -5,7 +5,7 @@ using FlutHilfe.TestSupport;
 namespace FlutHilfe.Api.Tests.Audit;
 
 /// <summary>What <see cref="AuditScenario.RunAsync"/> produced, for tests that look at it.</summary>
-public sealed record AuditHistory(JsonElement Stolberg, JsonElement General, JsonElement Returned, JsonElement Later, string StolbergAllocation, string EschweilerAllocation);
+public sealed record ExplainedHistory(JsonElement Stolberg, JsonElement General, JsonElement Returned, JsonElement Later, string StolbergAllocation, string EschweilerAllocation);
 
 /// <summary>
 /// A realistic appeal history through the API: pledges, payments by camt import, a receipt, a bank return, allocations,
@@ -27,7 +27,7 @@ public static class AuditScenario
 
     public static string Ref(this JsonElement pledge) => pledge.GetProperty("reference").GetString()!;
 
-    public static async Task<AuditHistory> RunAsync(AppFixture app)
+    public static async Task<ExplainedHistory> RunAsync(AppFixture app)
     {
         const string appeal = "/api/appeals/" + Requests.AppealId;
         var treasurer = app.Token("treasurer");
@@ -69,7 +69,7 @@ public static class AuditScenario
         await app.PostAsync($"/api/allocations/{stolbergAllocation}/returns", new { amountCents = 1_000, returnedOn = "2022-01-10", bankReference = "RUECK-1" }, treasurer, 200);
         await app.PostAsync($"/api/allocations/{stolbergAllocation}/withdraw", new { amountCents = 1_000, reason = "Beschluss geändert" }, treasurer, 200);
         await app.PostAsync($"/api/allocations/{eschweilerAllocation}/disbursements", new { amountCents = 5_000, paidOn = "2021-12-12", bankReference = "UEB-2" }, treasurer, 200);
-        return new AuditHistory(stolberg, general, returned, later, stolbergAllocation, eschweilerAllocation);
+        return new ExplainedHistory(stolberg, general, returned, later, stolbergAllocation, eschweilerAllocation);
     }
 
     public static async Task EventuallyAsync(Func<Task<bool>> done)
