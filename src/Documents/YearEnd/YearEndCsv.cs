@@ -6,7 +6,7 @@ namespace FlutHilfe.Documents.YearEnd;
 
 /// <summary>
 /// The year-end report as CSV for Excel in Germany (as the Belegliste: <c>;</c>, CRLF, UTF-8 with BOM, amounts "1234,56"):
-/// a column "Bereich" (Fonds, Gemeinde), the name, the opening figure, the year's movements, the closing figure; a sum line per
+/// a column "Bereich" (Topf, Kommune), the name, the opening figure, the year's movements, the closing figure; a sum line per
 /// area. Figures that do not apply to an area stay empty.
 /// </summary>
 public static class YearEndCsv
@@ -18,10 +18,10 @@ public static class YearEndCsv
         ArgumentNullException.ThrowIfNull(document);
         var csv = new StringBuilder();
         Line(csv, ["Bereich", .. YearEndText.Columns(document).Select(c => c.Replace('\n', ' '))]);
-        foreach (var line in document.Funds) Row(csv, "Fonds", line);
-        Row(csv, "Fonds", document.FundsTotal);
-        foreach (var line in document.Municipalities) Row(csv, "Gemeinde", line);
-        Row(csv, "Gemeinde", document.MunicipalitiesTotal);
+        foreach (var line in document.Funds) Row(csv, "Topf", line);
+        Row(csv, "Topf", document.FundsTotal);
+        foreach (var line in document.Municipalities) Row(csv, "Kommune", line);
+        Row(csv, "Kommune", document.MunicipalitiesTotal);
         return csv.ToString();
     }
 

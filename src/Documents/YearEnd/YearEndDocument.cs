@@ -41,8 +41,8 @@ public static class YearEndText
 {
     public const string Title = "Jahresabschluss";
     public const string SumLabel = "Summe";
-    public const string FundsHeading = "Fonds (Zweckbindungen)";
-    public const string MunicipalitiesHeading = "Gemeinden";
+    public const string FundsHeading = "Töpfe (Zweckbindungen)";
+    public const string MunicipalitiesHeading = "Kommunen";
 
     public static string Heading(YearEndDocument d) => $"{Title} {d.Year}";
 
@@ -56,13 +56,13 @@ public static class YearEndText
         "Zuweisungen",
         "Ausgezahlt",
         "Verausgabt",
-        "Rückzahlungen\nder Gemeinden",
+        "Rückzahlungen\nder Kommunen",
         $"Endbestand\n{GermanDate.Format(d.ClosingDate)}",
     ];
 
     public static string Basis(YearEndDocument d) =>
         $"Nach Buchungs- und Entscheidungsdatum; Anfangsbestand = Endbestand zum {GermanDate.Format(d.OpeningDate)}. " +
-        "Fonds: verfügbare Mittel (Eingänge − Rückbuchungen − Zuweisungen + Rückzahlungen). Gemeinden: offene Mittel " +
+        "Töpfe: verfügbare Mittel (Eingänge − Rückbuchungen − Zuweisungen + Rückzahlungen). Kommunen: offene Mittel " +
         "(zugewiesen − verausgabt − zurückgezahlt).";
 
     public static string KnownOn(YearEndDocument d) => d.AsOf is { } asOf

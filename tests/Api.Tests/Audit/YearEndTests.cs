@@ -112,9 +112,9 @@ public class YearEndTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLif
         var csv = Encoding.UTF8.GetString(await csvResult.ReadAsBytesAsync()).TrimStart('\uFEFF');
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         lines[0].ShouldBe("Bereich;Name;Anfangsbestand 31.12.2020;Eingänge;Rückbuchungen der Bank;Zuweisungen;Ausgezahlt;Verausgabt;" +
-                          "Rückzahlungen der Gemeinden;Endbestand 31.12.2021");
-        lines.ShouldContain("Fonds;Stolberg (Rhld.) (jeder Zweck);0,00;100,00;0,00;60,00;;;0,00;40,00");
-        lines.ShouldContain("Gemeinde;Stolberg (Rhld.);0,00;;;60,00;0,00;0,00;0,00;60,00");
+                          "Rückzahlungen der Kommunen;Endbestand 31.12.2021");
+        lines.ShouldContain("Topf;Stolberg (Rhld.) (jeder Zweck);0,00;100,00;0,00;60,00;;;0,00;40,00");
+        lines.ShouldContain("Kommune;Stolberg (Rhld.);0,00;;;60,00;0,00;0,00;0,00;60,00");
 
         var pdf = await (await app.Host.Scenario(s =>
         {

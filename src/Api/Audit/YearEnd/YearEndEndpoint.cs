@@ -110,19 +110,8 @@ public static class YearEndEndpoint
         return new YearEndView(appealId, appeal.Title, year, opening, closing, asOf, funds, municipalities);
     }
 
-    /// <summary>The German name of a fund: general, a municipality, a purpose, or both.</summary>
-    public static string FundName(Appeal appeal, Domain.Funds.Fund fund)
-    {
-        var municipality = fund.MunicipalityId is { } m ? appeal.FindMunicipality(m)?.Name ?? m : null;
-        var purpose = fund.PurposeId is { } p ? appeal.FindPurpose(p)?.Name ?? p : null;
-        return (municipality, purpose) switch
-        {
-            ({ } a, { } b) => $"{a} · {b}",
-            ({ } a, null) => $"{a} (jeder Zweck)",
-            (null, { } b) => $"{b} (jede Gemeinde)",
-            _ => "Allgemeiner Fonds",
-        };
-    }
+    /// <summary>The German name of a fund, as the pages name it (general, a municipality, a purpose, or both).</summary>
+    public static string FundName(Appeal appeal, Domain.Funds.Fund fund) => Pages.Intern.StaffTexts.Fund(appeal, fund.MunicipalityId, fund.PurposeId);
 
     private static YearEndDocument Document(YearEndView v, Appeal appeal, DateTimeOffset now) => new(
         v.AppealTitle, appeal.Issuer.Name, v.Year, v.AsOf, now,
