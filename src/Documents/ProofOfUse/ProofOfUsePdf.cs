@@ -30,11 +30,8 @@ public static partial class ProofOfUsePdf
 
     private sealed record Column(string Header, double Width, Align Align, bool Mono, int MaxLines);
 
-    private sealed partial class Writer(ProofOfUseDocument doc)
+    private sealed partial class Writer(ProofOfUseDocument doc) : PagedPdfWriter(PageOrientation.Portrait, marginX: 36, marginTop: 42, footerHeight: 40)
     {
-        private const double MarginX = 36;
-        private const double MarginTop = 42;
-        private const double FooterHeight = 40;
         private const double CellPadX = 2;
         private const double CellPadY = 2.5;
         private const double TableLine = 7.9;
@@ -79,29 +76,13 @@ public static partial class ProofOfUsePdf
         private readonly XFont cellBold = PdfText.Sans(6.5, XFontStyleEx.Bold);
         private readonly XFont cellStrike = PdfText.Sans(6.5, XFontStyleEx.Strikeout);
         private readonly XFont cellMono = PdfText.Mono(5.4, XFontStyleEx.Regular);
-        private readonly XFont footer = PdfText.Sans(7.5, XFontStyleEx.Regular);
+        private readonly XFont signatureNote = PdfText.Sans(7.5, XFontStyleEx.Regular);
 
-        private readonly PdfDocument pdf = new();
-        private readonly List<PdfPage> pages = [];
-        private XGraphics? gfx;
-        private double y;
+        public byte[] Run() => Write($"{Title} – {doc.MunicipalityName} – {doc.AppealTitle}", doc.IssuerName,
+            $"Verwendungsnachweis der Zuweisung {doc.AllocationId}", doc.GeneratedAt);
 
-        private double PageWidth => pages[^1].Width.Point;
-        private double PageHeight => pages[^1].Height.Point;
-        private double ContentWidth => PageWidth - 2 * MarginX;
-        private double ContentBottom => PageHeight - FooterHeight - 8;
-        private XGraphics G => gfx ?? throw new InvalidOperationException("No page.");
-
-        public byte[] Run()
+        protected override void DrawBody()
         {
-            pdf.Info.Title = $"{Title} – {doc.MunicipalityName} – {doc.AppealTitle}";
-            pdf.Info.Author = doc.IssuerName;
-            pdf.Info.Subject = $"Verwendungsnachweis der Zuweisung {doc.AllocationId}";
-            pdf.Info.Creator = "FlutHilfe";
-            pdf.Info.CreationDate = doc.GeneratedAt.UtcDateTime;
-            pdf.Language = "de-DE";
-
-            NewPage();
             DrawTitle();
             DrawFlags();
             DrawHeaderBlock();
@@ -109,51 +90,11 @@ public static partial class ProofOfUsePdf
             DrawFigures();
             DrawVoucherTable();
             DrawDeclaration();
-            gfx?.Dispose();
-            gfx = null;
-            DrawFooters();
-
-            using var stream = new MemoryStream();
-            pdf.Save(stream, false);
-            return stream.ToArray();
         }
 
-        // ---------------------------------------------------------------- pages
+        protected override string FooterText => $"{Title} · {doc.MunicipalityName} · {doc.AppealTitle} · Stand: {ProofOfUseText.DateTime(doc.GeneratedAt)}";
 
-        private void NewPage()
-        {
-            gfx?.Dispose();
-            PdfPage page = pdf.AddPage();
-            page.Size = PageSize.A4;
-            page.Orientation = PageOrientation.Portrait;
-            pages.Add(page);
-            gfx = XGraphics.FromPdfPage(page);
-            y = MarginTop;
-        }
-
-        private void Ensure(double height)
-        {
-            if (y + height > ContentBottom)
-                NewPage();
-        }
-
-        private void DrawFooters()
-        {
-            string left = $"{Title} · {doc.MunicipalityName} · {doc.AppealTitle} · Stand: {ProofOfUseText.DateTime(doc.GeneratedAt)}";
-            for (int i = 0; i < pages.Count; i++)
-            {
-                using XGraphics g = XGraphics.FromPdfPage(pages[i], XGraphicsPdfPageOptions.Append);
-                double w = pages[i].Width.Point, h = pages[i].Height.Point;
-                double lineY = h - FooterHeight;
-                g.DrawLine(new XPen(Rule, 0.5), MarginX, lineY, w - MarginX, lineY);
-                string right = $"Seite {i + 1} von {pages.Count}";
-                double rightWidth = g.MeasureString(right, footer).Width;
-                string leftFitted = PdfText.Ellipsize(g, left, footer, w - 2 * MarginX - rightWidth - 16);
-                double baseline = lineY + 12;
-                g.DrawString(leftFitted, footer, new XSolidBrush(Muted), MarginX, baseline);
-                g.DrawString(right, footer, new XSolidBrush(Muted), w - MarginX - rightWidth, baseline);
-            }
-        }
+        protected override XColor FooterInk => Muted;
 
         // ---------------------------------------------------------------- blocks
 
@@ -549,9 +490,9 @@ public static partial class ProofOfUsePdf
             y += 28;
             G.DrawLine(new XPen(Ink, 0.6), MarginX, y, MarginX + 260, y);
             y += 3;
-            string under = PdfText.Ellipsize(G, $"(Unterschrift {d.SignatoryName}, {d.SignatoryFunction})", footer, ContentWidth);
-            G.DrawString(under, footer, new XSolidBrush(Muted), MarginX, y + footer.Height * 0.8);
-            y += footer.Height + 4;
+            string under = PdfText.Ellipsize(G, $"(Unterschrift {d.SignatoryName}, {d.SignatoryFunction})", signatureNote, ContentWidth);
+            G.DrawString(under, signatureNote, new XSolidBrush(Muted), MarginX, y + signatureNote.Height * 0.8);
+            y += signatureNote.Height + 4;
         }
 
         public static readonly string[] DeclarationStatements =

@@ -22,11 +22,8 @@ public static class YearEndPdf
         return new Writer(document).Run();
     }
 
-    private sealed class Writer(YearEndDocument doc)
+    private sealed class Writer(YearEndDocument doc) : PagedPdfWriter(PageOrientation.Landscape, marginX: 36, marginTop: 40, footerHeight: 36)
     {
-        private const double MarginX = 36;
-        private const double MarginTop = 40;
-        private const double FooterHeight = 36;
         private const double Pad = 3;
 
         private static readonly XColor Ink = XColor.FromArgb(20, 20, 20);
@@ -42,50 +39,20 @@ public static class YearEndPdf
         private readonly XFont cell = PdfText.Sans(8, XFontStyleEx.Regular);
         private readonly XFont cellBold = PdfText.Sans(8, XFontStyleEx.Bold);
         private readonly XFont headerCell = PdfText.Sans(7, XFontStyleEx.Bold);
-        private readonly XFont footer = PdfText.Sans(7.5, XFontStyleEx.Regular);
 
-        private readonly PdfDocument pdf = new();
-        private readonly List<PdfPage> pages = [];
-        private XGraphics? gfx;
-        private double y;
+        public byte[] Run() => Write($"{YearEndText.Heading(doc)} – {doc.AppealTitle}", doc.IssuerName, null, doc.GeneratedAt);
 
-        private XGraphics G => gfx ?? throw new InvalidOperationException("No page.");
-        private double PageWidth => pages[^1].Width.Point;
-        private double ContentWidth => PageWidth - 2 * MarginX;
-        private double ContentBottom => pages[^1].Height.Point - FooterHeight - 8;
-
-        public byte[] Run()
+        protected override void DrawBody()
         {
-            pdf.Info.Title = $"{YearEndText.Heading(doc)} – {doc.AppealTitle}";
-            pdf.Info.Author = doc.IssuerName;
-            pdf.Info.Creator = "FlutHilfe";
-            pdf.Info.CreationDate = doc.GeneratedAt.UtcDateTime;
-            pdf.Language = "de-DE";
-
-            NewPage();
             DrawTitle();
             DrawTable(YearEndText.FundsHeading, doc.Funds, doc.FundsTotal);
             y += 14;
             DrawTable(YearEndText.MunicipalitiesHeading, doc.Municipalities, doc.MunicipalitiesTotal);
-            gfx?.Dispose();
-            gfx = null;
-            DrawFooters();
-
-            using var stream = new MemoryStream();
-            pdf.Save(stream, false);
-            return stream.ToArray();
         }
 
-        private void NewPage()
-        {
-            gfx?.Dispose();
-            var page = pdf.AddPage();
-            page.Size = PageSize.A4;
-            page.Orientation = PageOrientation.Landscape;
-            pages.Add(page);
-            gfx = XGraphics.FromPdfPage(page);
-            y = MarginTop;
-        }
+        protected override string FooterText => $"{YearEndText.Heading(doc)} · {doc.AppealTitle} · {YearEndText.KnownOn(doc)}";
+
+        protected override XColor FooterInk => Muted;
 
         private void DrawTitle()
         {
@@ -186,27 +153,6 @@ public static class YearEndPdf
             }
             y += height;
             G.DrawLine(new XPen(Rule, 0.4), MarginX, y, MarginX + ContentWidth, y);
-        }
-
-        private void Ensure(double height)
-        {
-            if (y + height > ContentBottom) NewPage();
-        }
-
-        private void DrawFooters()
-        {
-            var left = $"{YearEndText.Heading(doc)} · {doc.AppealTitle} · {YearEndText.KnownOn(doc)}";
-            for (var i = 0; i < pages.Count; i++)
-            {
-                using var g = XGraphics.FromPdfPage(pages[i], XGraphicsPdfPageOptions.Append);
-                double w = pages[i].Width.Point, h = pages[i].Height.Point;
-                var lineY = h - FooterHeight;
-                g.DrawLine(new XPen(Rule, 0.5), MarginX, lineY, w - MarginX, lineY);
-                var right = $"Seite {i + 1} von {pages.Count}";
-                var rightWidth = g.MeasureString(right, footer).Width;
-                g.DrawString(PdfText.Ellipsize(g, left, footer, w - 2 * MarginX - rightWidth - 16), footer, new XSolidBrush(Muted), MarginX, lineY + 12);
-                g.DrawString(right, footer, new XSolidBrush(Muted), w - MarginX - rightWidth, lineY + 12);
-            }
         }
     }
 }
