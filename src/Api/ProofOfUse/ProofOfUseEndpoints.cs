@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FlutHilfe.Api.Allocations;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Documents.Calendar;
 using FlutHilfe.Documents.ProofOfUse;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
@@ -110,9 +111,9 @@ public static class ProofOfUseEndpoints
                 ?? throw DomainException.NotFound($"Allocation {allocationId} was not yet decided (or recorded) then.");
         }
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(a.AppealId), ct) ?? throw new InvalidOperationException($"Allocation {allocationId} has no appeal.");
-        var today = new[] { ProofOfUseCalendar.Day(clock.GetUtcNow()), window.AsOf is { } asOf ? ProofOfUseCalendar.Day(asOf) : DateOnly.MaxValue,
+        var today = new[] { GermanCalendar.Day(clock.GetUtcNow()), window.AsOf is { } asOf ? GermanCalendar.Day(asOf) : DateOnly.MaxValue,
             window.EffectiveOn ?? DateOnly.MaxValue }.Min();
-        var overdue = AllocationDecider.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? ProofOfUseCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);
+        var overdue = AllocationDecider.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? GermanCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);
         var position = 0;
         var vouchers = a.Items.Select(i => new ProofVoucher(++position, i.ItemId, i.Date, i.Payee, i.Reason, i.PurposeId,
             appeal.FindPurpose(i.PurposeId)?.Name ?? i.PurposeId, i.Amount.Cents, i.VoucherNumber, i.Facility, i.Document?.Sha256,

@@ -25,12 +25,6 @@ public sealed record ProofOfUseDocument(
 /// </summary>
 public sealed record DeclarationLines(string Place, DateOnly Date, string SignatoryName, string SignatoryFunction);
 
-/// <summary>The German calendar day of a moment (Europe/Berlin), as deadlines are meant.</summary>
-public static class ProofOfUseCalendar
-{
-    public static DateOnly Day(DateTimeOffset moment) => ProofOfUseText.LocalDate(moment);
-}
-
 /// <summary>One item of the Belegliste.</summary>
 /// <param name="DocumentSha256">Hex SHA-256 of the attached voucher document; null = no document attached.</param>
 /// <param name="Withdrawn">Withdrawn items are listed and marked, but not summed.</param>

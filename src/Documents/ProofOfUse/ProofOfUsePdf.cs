@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FlutHilfe.Documents.Calendar;
 using FlutHilfe.Documents.Pdf;
 using FlutHilfe.Domain.Shared;
 using PdfSharp;
@@ -92,7 +93,7 @@ public static partial class ProofOfUsePdf
             DrawDeclaration();
         }
 
-        protected override string FooterText => $"{Title} · {doc.MunicipalityName} · {doc.AppealTitle} · Stand: {ProofOfUseText.DateTime(doc.GeneratedAt)}";
+        protected override string FooterText => $"{Title} · {doc.MunicipalityName} · {doc.AppealTitle} · Stand: {GermanCalendar.DateTime(doc.GeneratedAt)}";
 
         protected override XColor FooterInk => Muted;
 
@@ -116,8 +117,8 @@ public static partial class ProofOfUsePdf
         {
             if (doc.IsOverdue)
             {
-                var submitted = doc.SubmittedAt is { } at && doc.Status is "eingereicht" or "angenommen" && ProofOfUseText.LocalDate(at) > doc.Deadline
-                    ? $" und wurde erst am {GermanDate.Format(ProofOfUseText.LocalDate(at))} eingereicht"
+                var submitted = doc.SubmittedAt is { } at && doc.Status is "eingereicht" or "angenommen" && GermanCalendar.Day(at) > doc.Deadline
+                    ? $" und wurde erst am {GermanDate.Format(GermanCalendar.Day(at))} eingereicht"
                     : "";
                 Banner($"{OverduePrefix} Der Verwendungsnachweis war bis zum {GermanDate.Format(doc.Deadline)} vorzulegen{submitted} " +
                        $"(Status: {ProofOfUseText.StatusLabel(doc.Status)}).", Alert, AlertFill);
@@ -162,12 +163,12 @@ public static partial class ProofOfUsePdf
                 ("Status", ProofOfUseText.StatusLabel(doc.Status)),
             };
             if (doc.SubmittedAt is { } submitted)
-                rows.Add(("Eingereicht am", ProofOfUseText.DateTime(submitted)));
+                rows.Add(("Eingereicht am", GermanCalendar.DateTime(submitted)));
             if (!string.IsNullOrWhiteSpace(doc.ReviewRemarks))
                 rows.Add(("Prüfvermerk", doc.ReviewRemarks));
-            rows.Add(("Stand", ProofOfUseText.DateTime(doc.GeneratedAt)));
+            rows.Add(("Stand", GermanCalendar.DateTime(doc.GeneratedAt)));
             if (doc.AsOf is { } asOf)
-                rows.Add(("Datenstand", $"Stand zum {ProofOfUseText.DateTime(asOf)} (historische Ansicht)"));
+                rows.Add(("Datenstand", $"Stand zum {GermanCalendar.DateTime(asOf)} (historische Ansicht)"));
 
             const double labelWidth = 130;
             double lineHeight = value.Height * 1.05;

@@ -16,11 +16,6 @@ internal static class ProofOfUseText
         "Belegnummer", "Einrichtung", "SHA-256 des Belegs", "Hinweis",
     ];
 
-    /// <summary>German civil time (Europe/Berlin): "28.11.2026, 14:05 Uhr".</summary>
-    public static string DateTime(DateTimeOffset moment) => GermanCalendar.DateTime(moment);
-
-    public static DateOnly LocalDate(DateTimeOffset moment) => GermanCalendar.Day(moment);
-
     /// <summary>"1.234,56 €" (Money's own format).</summary>
     public static string Euro(Money amount) => amount.ToString();
 
@@ -70,5 +65,5 @@ internal static class ProofOfUseText
         doc.Vouchers.Where(v => !v.Withdrawn).Aggregate(Money.Zero, (sum, v) => sum + v.Amount);
 
     /// <summary>The day the document speaks for: the as-of moment, else the moment it was generated.</summary>
-    public static DateOnly ReferenceDate(ProofOfUseDocument doc) => LocalDate(doc.AsOf ?? doc.GeneratedAt);
+    public static DateOnly ReferenceDate(ProofOfUseDocument doc) => GermanCalendar.Day(doc.AsOf ?? doc.GeneratedAt);
 }
