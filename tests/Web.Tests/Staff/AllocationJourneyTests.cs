@@ -190,7 +190,9 @@ public sealed class AllocationJourneyTests(Site site)
         (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("gebucht bis " + German(DateTime.UtcNow));
         await auditor.SeeAsync("pruefung-erklaerung");
         // Each event opens the log at that event.
-        await auditorPage.Locator("table.explanation tbody tr").First.GetByRole(AriaRole.Link, new() { Name = "Im Ereignisprotokoll zeigen" }).ClickToLoadAsync();
+        var first = auditorPage.Locator("table.explanation tbody tr").First.Locator("td[data-label='Nr.'] a");
+        (await first.GetAttributeAsync("title")).ShouldBe("Im Ereignisprotokoll zeigen");
+        await first.ClickToLoadAsync();
         (await auditorPage.Locator("table.events tbody tr").First.InnerTextAsync()).ShouldContain("Geld zugewiesen");
 
         // Verification: the same replay as GET /api/audit/verify, started with a button.

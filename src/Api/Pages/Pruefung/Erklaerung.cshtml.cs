@@ -115,5 +115,10 @@ public sealed class ExplanationModel(IQuerySession session, TimeProvider clock, 
     /// <summary>The event in the log: its stream, newest first from this event on.</summary>
     public static string EventLink(ContributionView c) => $"/pruefung/ereignisse?strom={c.StreamId}&ab={c.Sequence}";
 
+    /// <summary>The same question to the API.</summary>
+    public string ApiPath => $"/api/audit/explain?view={View}&id={Uri.EscapeDataString(Id ?? "")}&field={Uri.EscapeDataString(Field ?? "")}"
+        + (AppealId is null ? "" : "&appealId=" + Uri.EscapeDataString(AppealId))
+        + (AsOfParameter is { } a ? "&asOf=" + Uri.EscapeDataString(a) : "") + (EffectiveOnParameter is { } e ? "&effectiveOn=" + e : "");
+
     public string BackLink => "/pruefung/salden?" + DayQuery.TrimStart('&');
 }
