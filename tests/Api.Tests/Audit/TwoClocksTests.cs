@@ -106,6 +106,43 @@ public class TwoClocksTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncL
         (await Get($"/api/allocations/{id}/proof-of-use")).GetProperty("returnedCents").GetInt64().ShouldBe(100);
     }
 
+    [Fact]
+    public async Task an_explanation_on_a_booking_date_sums_to_the_balance_of_that_date_from_the_events_dated_up_to_it()
+    {
+        await PaidLateInDecemberImportedInJanuary(10_000);
+        var treasurer = app.Token("treasurer");
+        var stolberg = app.Token("municipality", "stolberg");
+        var id = (await Send($"/api/appeals/{Appeal}/allocations",
+            new { municipalityId = "stolberg", amountCents = 6_000, decisionReference = "SI/2022/002", decidedOn = "2022-01-10" }, treasurer, 201))
+            .GetProperty("allocationId").GetString();
+        await Send($"/api/allocations/{id}/disbursements", new { amountCents = 6_000, paidOn = "2022-01-12", bankReference = "U2" }, treasurer);
+        await Send($"/api/allocations/{id}/spending", new { date = "2022-01-15", payee = "Laden", reason = "Spiele", purposeId = "weihnachtsfeiern",
+            amountCents = 900, voucherNumber = "V2" }, stolberg, 201);
+        await Send($"/api/allocations/{id}/returns", new { amountCents = 100, returnedOn = "2022-02-01", bankReference = "R2" }, treasurer);
+
+        foreach (var (day, open) in new[] { ("2022-01-09", 0L), ("2022-01-10", 6_000L), ("2022-01-31", 5_100L), ("2022-02-01", 5_000L) })
+        {
+            var balance = await Get($"/api/municipalities/stolberg/balance?effectiveOn={day}");
+            balance.GetProperty("total").GetProperty("openCents").GetInt64().ShouldBe(open, day);
+            if (open == 0)
+            {
+                await app.Host.Scenario(s => { s.Get.Url($"/api/audit/explain?view=municipality&id=stolberg&appealId={Appeal}&field=openCents&effectiveOn={day}"); s.WithBearer(Auditor); s.StatusCodeShouldBe(404); });
+                continue;
+            }
+            var explained = await Get($"/api/audit/explain?view=municipality&id=stolberg&appealId={Appeal}&field=openCents&effectiveOn={day}");
+            explained.GetProperty("value").GetInt64().ShouldBe(open, day);
+            explained.GetProperty("effectiveOn").GetString().ShouldBe(day);
+            var contributions = explained.GetProperty("contributions").EnumerateArray().ToList();
+            contributions.Sum(c => c.GetProperty("contribution").GetInt64()).ShouldBe(open, day);
+            contributions.ShouldAllBe(c => string.CompareOrdinal(c.GetProperty("businessDate").GetString(), day) <= 0);
+        }
+        // Imported on 05.01.2022 but booked on 30.12.2021: on 31.12.2021 by booking date it counts, dated by its booking.
+        var known = await Get($"/api/audit/explain?view=fund&id=m:stolberg&appealId={Appeal}&field=confirmedCents&effectiveOn={NewYearsEve}");
+        known.GetProperty("value").GetInt64().ShouldBe(10_000);
+        known.GetProperty("contributions")[0].GetProperty("businessDate").GetString().ShouldBe("2021-12-30");
+        await app.Host.Scenario(s => { s.Get.Url($"/api/audit/explain?view=fund&id=m:stolberg&appealId={Appeal}&field=confirmedCents&effectiveOn=31.12.2021"); s.WithBearer(Auditor); s.StatusCodeShouldBe(422); });
+    }
+
     [Theory]
     [InlineData("/api/appeals/freude-schenken-2021/totals")]
     [InlineData("/api/appeals/freude-schenken-2021/funds")]

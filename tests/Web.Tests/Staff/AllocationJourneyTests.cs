@@ -159,7 +159,64 @@ public sealed class AllocationJourneyTests(Site site)
         types.ShouldNotBeEmpty();
         types.ShouldAllBe(t => t.StartsWith("Geld zugewiesen", StringComparison.Ordinal));
         await auditor.SeeAsync("pruefung-ereignisse");
+
+        // The other clock: the payment was recorded ten days ago but booked today, so "gebucht bis" that earlier day has nothing.
+        await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}");
+        await auditorPage.GetByLabel("Stichtag").FillAsync(earlier);
+        await auditorPage.GetByRole(AriaRole.Radio, new() { Name = "gebucht bis" }).CheckAsync();
+        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickToLoadAsync();
+        (await Total(totals, "Eingegangen")).ShouldBe("0,00 €");
+        await auditorPage.GetByLabel("Stichtag").FillAsync(German(DateTime.UtcNow));
+        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickToLoadAsync();
+        (await auditorPage.GetByRole(AriaRole.Radio, new() { Name = "gebucht bis" }).IsCheckedAsync()).ShouldBeTrue();
+        (await Total(totals, "Eingegangen")).ShouldBe("500,00 €");
+        await auditor.SeeAsync("pruefung-salden-gebucht");
+
+        // A figure leads to its explanation: allocated 400,00 − spent 119,90 − paid back 180,10 = open 100,00, event by event.
+        var open = auditorPage.Locator("table", new() { HasText = "Posten ohne Beleg" }).Locator("tbody tr", new() { HasText = "Stolberg (Rhld.)" })
+            .Locator("a[title='Herleitung: Offen']");
+        (await open.InnerTextAsync()).Replace('\u00A0', ' ').ShouldBe("100,00 €");
+        await open.ClickToLoadAsync();
+        (await auditorPage.Locator("h1").InnerTextAsync()).ShouldBe("Herleitung: Offen – Kommune Stolberg (Rhld.)");
+        (await auditorPage.Locator("#wert").InnerTextAsync()).Replace('\u00A0', ' ').ShouldBe("100,00 €");
+        (await auditorPage.Locator("#summe").InnerTextAsync()).Replace('\u00A0', ' ').ShouldBe("100,00 €");
+        var steps = await auditorPage.Locator("table.explanation tbody tr").AllInnerTextsAsync();
+        steps.Count.ShouldBe(3);
+        steps[0].ShouldContain("Geld zugewiesen");
+        steps[0].ShouldContain("+400,00");
+        steps[1].ShouldContain("Ausgabe gemeldet");
+        steps[1].ShouldContain("-119,90");
+        steps[2].ShouldContain("-180,10");
+        (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("gebucht bis " + German(DateTime.UtcNow));
+        await auditor.SeeAsync("pruefung-erklaerung");
+        // Each event opens the log at that event.
+        var first = auditorPage.Locator("table.explanation tbody tr").First.Locator("td[data-label='Nr.'] a");
+        (await first.GetAttributeAsync("title")).ShouldBe("Im Ereignisprotokoll zeigen");
+        await first.ClickToLoadAsync();
+        (await auditorPage.Locator("table.events tbody tr").First.InnerTextAsync()).ShouldContain("Geld zugewiesen");
+
+        // Verification: the same replay as GET /api/audit/verify, started with a button.
+        await StaffWorld.NavigateAsync(auditorPage, "Verifikation");
+        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Jetzt prüfen" }).ClickToLoadAsync();
+        (await auditorPage.Locator("[role=status]").InnerTextAsync()).ShouldBe("Alle Projektionen stimmen mit einer frischen Wiederholung überein.");
+        await auditor.SeeAsync("pruefung-verifikation");
+
+        // The donor's donation, found by its RF reference: every euro of the 500,00 € accounted for.
+        await StaffWorld.NavigateAsync(auditorPage, "Spur einer Spende");
+        await auditorPage.GetByLabel("Spende (Kennung oder Referenz)").FillAsync(pledge.Reference);
+        await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Spur anzeigen" }).ClickToLoadAsync();
+        (await auditorPage.Locator("#bezahlt").InnerTextAsync()).Replace('\u00A0', ' ').ShouldBe("500,00 €");
+        var trace = (await auditorPage.Locator("ul.trace").InnerTextAsync()).Replace('\u00A0', ' ');
+        trace.ShouldContain("an Stolberg (Rhld.)");
+        trace.ShouldContain("119,90 € für Bastelmaterial für die Kita (Kita Sonnenschein)");
+        (Cents(await auditorPage.Locator("#zugewiesen").InnerTextAsync()) + Cents(await auditorPage.Locator("#nicht-zugewiesen").InnerTextAsync())).ShouldBe(50000);
+        await auditor.SeeAsync("pruefung-spur");
     }
+
+    private static string German(DateTime day) => day.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>"1.234,56 €" as cents.</summary>
+    private static long Cents(string euro) => long.Parse(new string(euro.Where(char.IsAsciiDigit).ToArray()), System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<string> Total(ILocator totals, string label)
         => (await totals.Locator("li", new() { HasText = label }).Locator(".value").InnerTextAsync()).Replace('\u00A0', ' ');

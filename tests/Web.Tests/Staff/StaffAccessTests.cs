@@ -28,7 +28,7 @@ public sealed class StaffAccessTests(Site site)
     [Fact]
     public async Task each_staff_page_opens_for_its_role_sends_anonymous_visitors_to_the_sign_in_and_refuses_other_roles()
     {
-        var (_, allocation) = await WorldWithAllocationAsync();
+        var (world, allocation) = await WorldWithAllocationAsync();
         var pages = new (string Path, string Role)[]
         {
             ("/schatzamt/kontoauszuege", Roles.Treasurer),
@@ -43,6 +43,10 @@ public sealed class StaffAccessTests(Site site)
             ($"/kommune/zuweisungen/{allocation}?handler=Csv", Roles.Municipality),
             ("/pruefung/salden", Roles.Auditor),
             ("/pruefung/ereignisse", Roles.Auditor),
+            ($"/pruefung/salden?handler=Jahresabschluss&aufruf={world.AppealId}&jahr={StaffWorld.ThisYear}&format=pdf", Roles.Auditor),
+            ($"/pruefung/erklaerung?ansicht=appeal&id={world.AppealId}&feld=receivedCents", Roles.Auditor),
+            ("/pruefung/verifikation", Roles.Auditor),
+            ("/pruefung/spur", Roles.Auditor),
         };
         using var anonymous = StaffClient.Anonymous(site);
         var signedIn = new Dictionary<string, StaffClient>

@@ -8,21 +8,23 @@ using Wolverine.Http;
 
 namespace FlutHilfe.Api.Audit.Explain;
 
-public sealed record ContributionView(long Sequence, DateTimeOffset Timestamp, string EventType, Guid StreamId, string Document, long Contribution);
+/// <summary>One event's part in the number; <c>businessDate</c> is the day it counts on for <c>effectiveOn</c> (booking, decision, voucher date).</summary>
+public sealed record ContributionView(long Sequence, DateTimeOffset Timestamp, string EventType, Guid StreamId, string Document, long Contribution,
+    DateOnly BusinessDate);
 
 /// <summary>
 /// A number and the ordered events that produced it. <c>unit</c> says whether <c>value</c> and each <c>contribution</c>
 /// are cents or a count; the contributions add up to <c>value</c>.
 /// </summary>
 public sealed record ExplanationView(string View, string Id, string? AppealId, string Field, string Unit, DateTimeOffset? AsOf, long Value,
-    IReadOnlyList<string> Documents, int EventsFolded, IReadOnlyList<ContributionView> Contributions);
+    IReadOnlyList<string> Documents, int EventsFolded, IReadOnlyList<ContributionView> Contributions, DateOnly? EffectiveOn = null);
 
 public static class ExplainEndpoint
 {
     [WolverineGet("/api/audit/explain", OperationId = "explainNumber")]
     [Authorize(Roles = Roles.TreasurerOrAuditor)]
-    [EndpointSummary("The ordered events that produced one number of a view, each with its contribution (treasurer, auditor)")]
-    public static async Task<ExplanationView> Get(string? view, string? id, string? field, string? appealId, string? asOf, IQuerySession session,
+    [EndpointSummary("The ordered events that produced one number of a view, each with its contribution, now, as known at asOf and/or as effective on effectiveOn (treasurer, auditor)")]
+    public static async Task<ExplanationView> Get(string? view, string? id, string? field, string? appealId, string? asOf, string? effectiveOn, IQuerySession session,
         TimeProvider clock, CancellationToken ct)
     {
         var explainable = ExplainableViews.Named(view) ?? throw DomainException.Invalid("view",
@@ -33,13 +35,14 @@ public static class ExplainEndpoint
         var path = ViewFields.Split(field);
         var unit = ViewFields.UnitOf(explainable.DocumentType, path) ?? throw DomainException.Invalid("field",
             $"'{field}' is no numeric field of the {explainable.Name} view.");
-        var instant = AsOf.Parse(asOf, clock);
+        var window = Clocks.Parse(asOf, effectiveOn, clock);
 
-        var explanation = await explainable.ExplainAsync(session, explainable.Selects(id, appealId), path, instant, ct);
+        var (explanation, dates) = await explainable.ExplainAsync(session, explainable.Selects(id, appealId), path, window, ct);
         if (explanation.DocumentIds.Count == 0)
             throw new DomainException(RefusalKind.NotFound, "id", $"The {explainable.Name} view has nothing for '{id}'" + (appealId is null ? "." : $" in appeal '{appealId}'."));
-        return new ExplanationView(explainable.Name, id, appealId, field, unit == FieldUnit.Cents ? "cents" : "count", instant, explanation.Value,
+        return new ExplanationView(explainable.Name, id, appealId, field, unit == FieldUnit.Cents ? "cents" : "count", window.AsOf, explanation.Value,
             explanation.DocumentIds, explanation.EventsFolded,
-            explanation.Contributions.Select(c => new ContributionView(c.Sequence, c.Timestamp, c.EventType, c.StreamId, c.DocumentId, c.Amount)).ToList());
+            explanation.Contributions.Select(c => new ContributionView(c.Sequence, c.Timestamp, c.EventType, c.StreamId, c.DocumentId, c.Amount, dates[c.Sequence])).ToList(),
+            window.EffectiveOn);
     }
 }

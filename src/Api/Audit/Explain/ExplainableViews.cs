@@ -20,7 +20,9 @@ public interface IExplainableView
     /// <summary>The document ids the request addresses (several when <c>appealId</c> is left out of a per-appeal view: the sum over appeals).</summary>
     Func<string, bool> Selects(string id, string? appealId);
 
-    Task<Explanation> ExplainAsync(IQuerySession session, Func<string, bool> selects, IReadOnlyList<string> field, DateTimeOffset? asOf, CancellationToken ct);
+    /// <summary>The explanation over the events <paramref name="window"/> lets through (both clocks), and the business date of each event by sequence.</summary>
+    Task<(Explanation Explanation, IReadOnlyDictionary<long, DateOnly> BusinessDates)> ExplainAsync(IQuerySession session, Func<string, bool> selects,
+        IReadOnlyList<string> field, ReplayWindow window, CancellationToken ct);
 
     /// <summary>The stored documents (what the view's endpoints read); all of them without <paramref name="documentIds"/>.</summary>
     Task<IReadOnlyList<object>> StoredAsync(IQuerySession session, IReadOnlyList<string>? documentIds, CancellationToken ct);
@@ -36,8 +38,14 @@ public sealed class ExplainableView<TDoc, TRoute>(string name, string idMeaning,
 
     public Func<string, bool> Selects(string id, string? appealId) => selects(id, appealId);
 
-    public async Task<Explanation> ExplainAsync(IQuerySession session, Func<string, bool> selects, IReadOnlyList<string> field, DateTimeOffset? asOf, CancellationToken ct)
-        => Explainer.Explain<TDoc, TRoute>(await Explainer.EventsAsync<TRoute>(session, asOf, ct), selects, field);
+    public async Task<(Explanation Explanation, IReadOnlyDictionary<long, DateOnly> BusinessDates)> ExplainAsync(IQuerySession session, Func<string, bool> selects,
+        IReadOnlyList<string> field, ReplayWindow window, CancellationToken ct)
+    {
+        // The same filter as every replay of the two clocks (AsOfReplay): recorded by asOf, then counting on or before effectiveOn.
+        var events = window.Filter(await Explainer.EventsAsync<TRoute>(session, window.AsOf, ct));
+        var dates = BusinessDates.Of(events);
+        return (Explainer.Explain<TDoc, TRoute>(events, selects, field), events.Select((e, i) => (e.Sequence, dates[i])).ToDictionary(p => p.Sequence, p => p.Item2));
+    }
 
     public async Task<IReadOnlyList<object>> StoredAsync(IQuerySession session, IReadOnlyList<string>? documentIds, CancellationToken ct)
         => documentIds is null

@@ -25,7 +25,11 @@ public static class Navigation
             new("/schatzamt/zuweisungen", "Zuweisungen"), new("/schatzamt/bestaetigungen", "Bestätigungen"), new("/schatzamt/hinweise", "Hinweise"),
         ],
         [Roles.Municipality] = [new("/intern", "Übersicht"), new("/kommune", "Meine Kommune")],
-        [Roles.Auditor] = [new("/intern", "Übersicht"), new("/pruefung/salden", "Salden"), new("/pruefung/ereignisse", "Ereignisprotokoll")],
+        [Roles.Auditor] =
+        [
+            new("/intern", "Übersicht"), new("/pruefung/salden", "Salden"), new("/pruefung/ereignisse", "Ereignisprotokoll"),
+            new("/pruefung/verifikation", "Verifikation"), new("/pruefung/spur", "Spur einer Spende"),
+        ],
     };
 
     public static IReadOnlyList<NavItem> Staff(ClaimsPrincipal user)
