@@ -96,6 +96,7 @@ public class AppFixture : IAsyncLifetime
         await Host.ResetAllMartenDataAsync();
         // The reset bypasses the store's sessions: forget the public figures read before it.
         Host.Services.GetRequiredService<FlutHilfe.Api.Infrastructure.PublicCaching.PublicFigures>().Invalidate();
+        Host.Services.GetRequiredService<FlutHilfe.Api.Appeals.AppealCache>().Clear();
         // Messages a test left scheduled or waiting belong to its data: clear them too, so tests stay independent.
         await Host.Services.GetRequiredService<Wolverine.Persistence.Durability.IMessageStore>().Admin.ClearAllAsync();
     }

@@ -56,6 +56,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
             ExpiresAt = now + settings.RecordLifetime,
         };
 
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RecordsIdempotencyInTransactionAttribute>() is not null)
+        {
+            await ExecuteRecordingInTransactionAsync(context, pending, secrets);
+            return;
+        }
+
         var existing = await store.TryClaimAsync(pending, context.RequestAborted);
         if (existing is not null && existing.ExpiresAt > now)
         {
@@ -123,6 +129,79 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         => context.User.Identity?.IsAuthenticated == true && context.User.FindFirst("sub")?.Value is { } subject
             ? "subject:" + subject
             : "anonymous:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>
+    /// For an endpoint that writes the record in its own transaction: no claim before and no completion after (no
+    /// transactions of their own). The endpoint commits effect and record together; if another request with this key
+    /// committed first, the commit fails on the record's key (the effect rolls back) and this request answers from the
+    /// winner's record: its answer replayed, or a 422 when the requests differ. A request that fails or is refused
+    /// writes no record, so its retry runs again. A record that expired but was not yet deleted is removed and the
+    /// request runs once more.
+    /// </summary>
+    private async Task ExecuteRecordingInTransactionAsync(HttpContext context, IdempotencyRecord pending, KeySecrets secrets)
+    {
+        context.Features.Set(new IdempotencyInTransaction(pending,
+            (status, contentType, location, body) => Seal(new StoredAnswer(contentType, location, body), secrets, pending.Id)));
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await next(context);
+                return;
+            }
+            catch (Exception e) when (IsDuplicateRecord(e, pending.Id) && !context.Response.HasStarted)
+            {
+                // Another request with this key committed first: this one's effect was rolled back with its record.
+            }
+
+            var existing = await store.LoadAsync(pending.Id, context.RequestAborted);
+            var now = clock.GetUtcNow();
+            if (existing is not null && existing.ExpiresAt > now)
+            {
+                await AnswerFromExistingAsync(context, existing, pending, secrets, now);
+                return;
+            }
+            if (attempt > 0)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemResponses.WriteAsync(context, Problem.Of(409, "Conflict", "A request with this Idempotency-Key is still being processed."));
+                return;
+            }
+            // Expired (or deleted meanwhile): the key is free again; run the request once more.
+            if (existing is not null) await store.DeleteExpiredAsync(existing.Id, now, context.RequestAborted);
+            pending.StartedAt = now;
+            pending.ExpiresAt = now + settings.RecordLifetime;
+            context.Request.Body.Position = 0;
+        }
+    }
+
+    private static async Task AnswerFromExistingAsync(HttpContext context, IdempotencyRecord existing, IdempotencyRecord pending, KeySecrets secrets, DateTimeOffset now)
+    {
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(existing.Fingerprint), Encoding.ASCII.GetBytes(pending.Fingerprint)))
+        {
+            await ProblemResponses.WriteAsync(context, Problem.Field(Header, "This Idempotency-Key was already used with a different request."));
+            return;
+        }
+        if (existing.Completed)
+        {
+            await ReplayAsync(context, existing, secrets);
+            return;
+        }
+        context.Response.Headers.RetryAfter = "1";
+        await ProblemResponses.WriteAsync(context, Problem.Of(409, "Conflict", "A request with this Idempotency-Key is still being processed."));
+    }
+
+    /// <summary>The commit failed because a record with this id exists (Marten's mapping, or the unique violation itself).</summary>
+    private static bool IsDuplicateRecord(Exception e, string recordId)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is JasperFx.DocumentAlreadyExistsException d && (d.DocType == typeof(IdempotencyRecord) || Equals(d.Id, recordId))) return true;
+            if (x is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } p
+                && p.TableName?.EndsWith("mt_doc_idempotencyrecord", StringComparison.Ordinal) == true) return true;
+        }
+        return false;
+    }
 
     private async Task ExecuteAndRecordAsync(HttpContext context, IdempotencyRecord record, KeySecrets secrets)
     {

@@ -43,6 +43,20 @@ public sealed class IdempotencyStore(IDocumentStore store)
         await session.SaveChangesAsync(ct);
     }
 
+    public async Task<IdempotencyRecord?> LoadAsync(string id, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<IdempotencyRecord>(id, ct);
+    }
+
+    /// <summary>Deletes the record if it expired before <paramref name="now"/> (a live one is left alone).</summary>
+    public async Task DeleteExpiredAsync(string id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<IdempotencyRecord>(r => r.Id == id && r.ExpiresAt <= now);
+        await session.SaveChangesAsync(ct);
+    }
+
     /// <summary>Deletes every record that expired before <paramref name="now"/>.</summary>
     public async Task DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct)
     {
