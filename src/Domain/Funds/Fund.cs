@@ -17,6 +17,18 @@ public sealed record Fund(string? MunicipalityId, string? PurposeId)
         ({ } m, { } p) => $"m:{m}/p:{p}",
     };
 
+    /// <summary>The fund of a stable key (the inverse of <see cref="Key"/>); unknown parts are ignored.</summary>
+    public static Fund FromKey(string key)
+    {
+        string? municipality = null, purpose = null;
+        foreach (var part in key.Split('/'))
+        {
+            if (part.StartsWith("m:", StringComparison.Ordinal)) municipality = part[2..];
+            if (part.StartsWith("p:", StringComparison.Ordinal)) purpose = part[2..];
+        }
+        return new Fund(municipality, purpose);
+    }
+
     /// <summary>Whether money of this fund may be spent by <paramref name="municipalityId"/> on <paramref name="purposeId"/>.</summary>
     public bool Permits(string municipalityId, string? purposeId)
         => (MunicipalityId is null || MunicipalityId == municipalityId)

@@ -62,13 +62,8 @@ public sealed record FundBalance : IReadModel<FundBalance, IFundEvent>
     {
         var separator = id.IndexOf('|', StringComparison.Ordinal);
         var fundKey = id[(separator + 1)..];
-        string? municipality = null, purpose = null;
-        foreach (var part in fundKey.Split('/'))
-        {
-            if (part.StartsWith("m:", StringComparison.Ordinal)) municipality = part[2..];
-            if (part.StartsWith("p:", StringComparison.Ordinal)) purpose = part[2..];
-        }
-        return new FundBalance { Id = id, AppealId = id[..separator], FundKey = fundKey, MunicipalityId = municipality, PurposeId = purpose };
+        var fund = Fund.FromKey(fundKey);
+        return new FundBalance { Id = id, AppealId = id[..separator], FundKey = fundKey, MunicipalityId = fund.MunicipalityId, PurposeId = fund.PurposeId };
     }
 
     private static Money Share(IReadOnlyList<FundDraw> draws, FundBalance b)

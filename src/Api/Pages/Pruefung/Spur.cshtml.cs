@@ -1,7 +1,9 @@
 using FlutHilfe.Api.Donations.Tracing;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Api.Pages.Intern;
+using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Shared;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -19,6 +21,14 @@ public sealed class TraceModel(IQuerySession session, ILogger<TraceModel> logger
 
     public Donation? Donation { get; private set; }
     public DonationTraceView? Trace { get; private set; }
+    public Appeal? Appeal { get; private set; }
+
+    /// <summary>A fund key of the trace in words ("Stolberg (Rhld.) (jeder Zweck)").</summary>
+    public string FundName(string key)
+    {
+        var fund = Fund.FromKey(key);
+        return StaffTexts.Fund(Appeal, fund.MunicipalityId, fund.PurposeId);
+    }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -38,5 +48,6 @@ public sealed class TraceModel(IQuerySession session, ILogger<TraceModel> logger
             return;
         }
         Trace = await DonationTraceEndpoint.Get(Donation.Id, null, User, session, ct);
+        Appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(Donation.AppealId), ct);
     }
 }
