@@ -93,7 +93,20 @@ public class AppFixture : IAsyncLifetime
 
     public async Task ResetAsync()
     {
-        await Host.ResetAllMartenDataAsync();
+        // Marten's reset pauses the daemon, wipes, and restarts it; on a busy machine the daemon's high-water check can
+        // read the emptied event table mid-restart ("Column 'highest_sequence' is null"). The reset is repeatable: retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Host.ResetAllMartenDataAsync();
+                break;
+            }
+            catch (Exception e) when (attempt < 3 && e.ToString().Contains("highest_sequence", StringComparison.Ordinal))
+            {
+                await Task.Delay(200 * attempt);
+            }
+        }
         // The reset bypasses the store's sessions: forget the public figures read before it.
         Host.Services.GetRequiredService<FlutHilfe.Api.Infrastructure.PublicCaching.PublicFigures>().Invalidate();
         Host.Services.GetRequiredService<FlutHilfe.Api.Appeals.AppealCache>().Clear();
