@@ -65,6 +65,8 @@ public sealed record Allocation
     public Money Spent => Items.Where(i => !i.Withdrawn).Aggregate(Money.Zero, (s, i) => s + i.Amount);
     /// <summary>Money still to be spent or returned.</summary>
     public Money Open => Net - Spent - ReturnedUnused;
+    /// <summary>What can go back to the funds: neither disbursed nor spent.</summary>
+    public Money Withdrawable => Net - Disbursed < Open ? Net - Disbursed : Open;
 
     public bool Permits(string purposeId) => PurposeId is null || PurposeId == purposeId;
 }

@@ -17,11 +17,15 @@ public static class WithdrawAllocationEndpoint
     [Authorize(Roles = Roles.Treasurer)]
     [EndpointSummary("Withdraw the unspent, undisbursed part of an allocation back to its funds (treasurer)")]
     public static async Task<AllocationView> Post(Guid allocationId, WithdrawAllocationRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        => AllocationView.From(await WithdrawAsync(allocationId, request, bus, clock, ct));
+
+    /// <summary>The API's and the treasury page's withdrawal (no amount: all that is neither disbursed nor spent).</summary>
+    public static async Task<Allocation> WithdrawAsync(Guid allocationId, WithdrawAllocationRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
         var amount = request.AmountCents is { } cents ? new Money(cents) : (Money?)null;
         if (amount is { IsPositive: false }) throw DomainException.Invalid("amountCents", "The amount must be at least 1 cent.");
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(new WithdrawAllocation(allocationId, amount, reason, clock.GetUtcNow()), ct));
+        return await bus.InvokeAsync<Allocation>(new WithdrawAllocation(allocationId, amount, reason, clock.GetUtcNow()), ct);
     }
 }
 

@@ -24,6 +24,15 @@ public abstract class AllocationPage(IQuerySession session, TimeProvider clock, 
     public ProofOfUseView Proof { get; private set; } = null!;
     public Appeal Appeal { get; private set; } = null!;
 
+    /// <summary>Whether the Belegliste offers to withdraw an item (the clerk's page, while the proof is not submitted).</summary>
+    public virtual bool MayWithdrawSpending => false;
+
+    /// <summary>The form key of an item's withdrawal (its reason field and the error next to it).</summary>
+    public static string WithdrawKey(Guid itemId) => $"rueckzug-{itemId:N}";
+
+    /// <summary>What was typed into an item's withdrawal reason, shown again after a refusal.</summary>
+    public Dictionary<string, string?> Typed { get; } = [];
+
     public string MunicipalityName => StaffTexts.Municipality(Appeal, Allocation.MunicipalityId);
 
     /// <summary>Loads the allocation for this user: null when it may be shown, else the 404 or 403 answer.</summary>

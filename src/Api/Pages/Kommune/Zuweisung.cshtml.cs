@@ -4,6 +4,7 @@ using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Api.Pages.Intern;
 using FlutHilfe.Api.ProofOfUse.Submitting;
 using FlutHilfe.Api.Spending.Reporting;
+using FlutHilfe.Api.Spending.Withdrawing;
 using FlutHilfe.Domain.Allocations;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -53,9 +54,12 @@ public sealed class ClerkAllocationModel(IMessageBus bus, IQuerySession query, I
 
     public bool MayReport => Allocation.ProofStatus is ProofStatus.Open or ProofStatus.Rejected;
 
+    public override bool MayWithdrawSpending => MayReport;
+
     protected override IReadOnlyDictionary<string, string> DoneTexts => new Dictionary<string, string>
     {
         ["gemeldet"] = "Die Ausgabe ist gemeldet und steht in der Belegliste.",
+        ["zurueckgezogen"] = "Die Ausgabe ist zurückgezogen; sie zählt nicht mehr. Eine berichtigte Ausgabe melden Sie neu.",
         ["eingereicht"] = "Der Verwendungsnachweis ist eingereicht. Die Kasse prüft ihn.",
     };
 
@@ -81,6 +85,21 @@ public sealed class ClerkAllocationModel(IMessageBus bus, IQuerySession query, I
         var request = new ReportSpendingRequest(date, Empfaenger, EmpfaengerIstOrganisation, Grund, purpose, amount, Belegnummer, Einrichtung, Dokument);
         var (ok, _) = await SendAsync(() => ReportSpendingEndpoint.ReportAsync(id, request, Session, bus, User, Clock, ct, Vorgang), SpendingRefusal);
         return ok ? Redirect($"{MunicipalityModel.DetailPath(id)}?erledigt=gemeldet#belegliste") : Again();
+    }
+
+    /// <summary>Withdraw a reported item with a reason (the same command as the API's; the item id makes a second send harmless).</summary>
+    public async Task<IActionResult> OnPostZurueckziehenAsync(Guid id, Guid posten, string? rueckzugGrund, CancellationToken ct)
+    {
+        if (await LoadAllocationAsync(id, ct) is { } denied) return denied;
+        var key = WithdrawKey(posten);
+        Typed[key] = rueckzugGrund;
+        var (ok, _) = await SendAsync(() => WithdrawSpendingEndpoint.WithdrawAsync(posten, new WithdrawSpendingRequest(rueckzugGrund), Session, bus, User, Clock, ct),
+            (field, problem) => field == "reason"
+                ? new(key, problem.Detail?.Contains("is required", StringComparison.Ordinal) == true ? "Bitte nennen Sie den Grund (er bleibt in der Historie stehen)." : "")
+                : new(key, problem.Status == 409
+                    ? "Der Verwendungsnachweis ist eingereicht oder angenommen: Ausgaben lassen sich nicht mehr zurückziehen."
+                    : "Diese Ausgabe gibt es in dieser Zuweisung nicht."));
+        return ok ? Redirect($"{MunicipalityModel.DetailPath(id)}?erledigt=zurueckgezogen#belegliste") : Again(spendingPosted: false);
     }
 
     public async Task<IActionResult> OnPostNachweisAsync(Guid id, CancellationToken ct)

@@ -20,12 +20,10 @@ public static partial class AllocationDecider
     public static IReadOnlyList<object> Decide(WithdrawAllocation c, Allocation? allocation)
     {
         var a = Existing(allocation, c.AllocationId);
-        var withdrawable = Min(a.Net - a.Disbursed, a.Open);
+        var withdrawable = a.Withdrawable;
         var amount = c.Amount ?? withdrawable;
         if (!amount.IsPositive) throw DomainException.Conflict("Nothing of this allocation can be withdrawn: it is disbursed or spent.", "amountCents");
         if (amount > withdrawable) throw DomainException.Conflict($"Only {withdrawable} of this allocation is neither disbursed nor spent.", "amountCents");
         return [new AllocationWithdrawn(a.Id, a.AppealId, a.MunicipalityId, amount, BackToFunds(a, amount), c.Reason, c.WithdrawnAt)];
     }
-
-    private static Money Min(Money a, Money b) => a < b ? a : b;
 }
