@@ -33,11 +33,11 @@ internal static class Usage
 {
     public const string Text = """
         usage:
-          bench suite --api-dll PATH/FlutHilfe.Api.dll [--scenarios all | pledges,reads,health,import,receipts,rebuild,coldstart,freshness]
+          bench suite --api-dll PATH/FlutHilfe.Api.dll [--scenarios all | pledges,reads,health,import,receipts,rebuild,audit,coldstart,freshness,page]
                       [--quick false] [--doc docs/benchmarks.md] [--work .bench] [--connection CONNSTRING] [--repo .]
                       [--rounds 3] [--seconds 10] [--connections 16] [--port 5090] [--schema bench]
                       [--import-sizes 5000,50000,100000] [--import-cap-seconds 600] [--receipts 500]
-                      [--rebuild-streams 500000] [--rebuild-every true] [--cold-runs 3] [--freshness-samples 20] [--profile-pledges 3000]
+                      [--rebuild-streams 500000] [--rebuild-every true] [--audit-streams 500000] [--cold-runs 3] [--freshness-samples 20] [--profile-pledges 3000] [--page-donations 10000]
           bench wait  --url URL [--timeout-seconds 120]
         """;
 
@@ -75,10 +75,12 @@ internal static class SuiteCommand
             ImportCap = TimeSpan.FromSeconds(o.Int("import-cap-seconds", (int)settings.ImportCap.TotalSeconds, 1)),
             ReceiptsCount = o.Int("receipts", settings.ReceiptsCount, 1),
             RebuildStreams = o.Int("rebuild-streams", settings.RebuildStreams, 1),
+            AuditStreams = o.Int("audit-streams", settings.AuditStreams, 1),
             RebuildEveryProjection = o.Text("rebuild-every") is { } every ? every == "true" : settings.RebuildEveryProjection,
             ColdRuns = o.Int("cold-runs", settings.ColdRuns, 1),
             FreshnessSamples = o.Int("freshness-samples", settings.FreshnessSamples, 1),
             ProfilePledges = o.Int("profile-pledges", settings.ProfilePledges, 1),
+            PageDonations = o.Int("page-donations", settings.PageDonations, 1),
         };
         o.RejectUnknown();
         if (!System.Text.RegularExpressions.Regex.IsMatch(settings.SchemaPrefix, "^[a-z_][a-z0-9_]{0,40}$"))

@@ -30,8 +30,11 @@ internal sealed record SuiteSettings
     public int ReceiptsCount { get; init; } = 500;
     public int RebuildStreams { get; init; } = 500_000;
     public bool RebuildEveryProjection { get; init; } = true;
+    /// <summary>Donation streams (two events each) of the audit scenario; above 50,000 it also measures 50,000 first.</summary>
+    public int AuditStreams { get; init; } = 500_000;
     public int ColdRuns { get; init; } = 3;
     public int FreshnessSamples { get; init; } = 20;
+    public int PageDonations { get; init; } = 10_000;
     public bool Quick { get; init; }
     public string Appeal { get; init; } = "freude-schenken-2021";
 
@@ -43,7 +46,7 @@ internal sealed record SuiteSettings
         Connections = 16, Rounds = 3, RoundDuration = TimeSpan.FromMilliseconds(400), PgBenchTransactionsPerClient = 25,
         WarmupRequests = 32, ProfilePledges = 100, ProfileIdle = TimeSpan.FromSeconds(1),
         ImportSizes = [100, 1_000], ImportCap = TimeSpan.FromMinutes(2), ReceiptsCount = 5, RebuildStreams = 1_000,
-        RebuildEveryProjection = false, ColdRuns = 1, FreshnessSamples = 3,
+        RebuildEveryProjection = false, AuditStreams = 1_000, ColdRuns = 1, FreshnessSamples = 3, PageDonations = 100,
     };
 }
 
@@ -150,7 +153,7 @@ internal sealed class ServiceLease(ServiceProcess service, bool owned) : IAsyncD
 internal static class Suite
 {
     // Cold start last: in quick mode it restarts on the shared schema, and a killed node holds the daemon's agents for a while.
-    public static readonly string[] All = ["pledges", "reads", "health", "freshness", "import", "receipts", "rebuild", "coldstart"];
+    public static readonly string[] All = ["pledges", "reads", "health", "freshness", "page", "import", "receipts", "rebuild", "audit", "coldstart"];
 
     public static async Task<List<ScenarioResult>> RunAsync(SuiteSettings settings, IReadOnlyList<string> scenarios, CancellationToken ct)
     {
@@ -209,8 +212,10 @@ internal static class Suite
         "import" => new(name, "Bank statement import"),
         "receipts" => new(name, "Receipts end to end"),
         "rebuild" => new(name, "Projection rebuild"),
+        "audit" => new(name, "Audit export and verification"),
         "coldstart" => new(name, "Cold start"),
         "freshness" => new(name, "Freshness of the public figures"),
+        "page" => new(name, "Appeal page with many donations"),
         _ => throw new UsageException($"unknown scenario '{name}'"),
     };
 
@@ -222,8 +227,10 @@ internal static class Suite
         "import" => ImportScenario.RunAsync(c, r, ct),
         "receipts" => ReceiptScenario.RunAsync(c, r, ct),
         "rebuild" => RebuildScenario.RunAsync(c, r, ct),
+        "audit" => AuditScenario.RunAsync(c, r, ct),
         "coldstart" => ColdStartScenario.RunAsync(c, r, ct),
         "freshness" => FreshnessScenario.RunAsync(c, r, ct),
+        "page" => PageScenario.RunAsync(c, r, ct),
         _ => throw new UsageException($"unknown scenario '{name}'"),
     };
 

@@ -20,7 +20,7 @@ internal static class HealthScenario
         var (baseline, ours) = await Interleaved.RunAsync(s.Rounds,
             async _ =>
             {
-                var b = await Load("bench/no-such-path", HttpStatusCode.NotFound, HttpStatusCode.Unauthorized);
+                var b = await Load("api/bench/no-such-path", HttpStatusCode.NotFound, HttpStatusCode.Unauthorized);
                 unknown.Add(b);
                 return b.Rate;
             },
@@ -43,14 +43,15 @@ internal static class HealthScenario
         var failed = health.Concat(unknown).Concat(openapi).Sum(x => x.Failed);
         if (failed > 0) r.Problems.Add($"{failed} requests got another answer than expected, e.g. {health.Concat(unknown).Concat(openapi).SelectMany(x => x.ErrorSamples).FirstOrDefault()}");
         double P50(List<LoadResult> x) => Stats.Percentile(x.SelectMany(l => l.LatenciesMs).Order().ToArray(), 50);
-        r.Line("The baseline is the service's own pipeline without an endpoint: an anonymous `GET /bench/no-such-path`, which the fallback "
-               + "authorization policy answers 401 (with a token it would be 404 after validating the token, which /health does not do).");
-        r.Line($"Rounds: {s.Rounds} × ({s.RoundDuration.TotalSeconds:F1} s of `GET /bench/no-such-path`, {s.RoundDuration.TotalSeconds:F1} s of `GET /health`), "
+        r.Line("The baseline is the service's own pipeline without an endpoint: an anonymous `GET /api/bench/no-such-path`, which the fallback "
+               + "authorization policy answers 401 (with a token it would be 404 after validating the token, which /health does not do). An API path, "
+               + "because a page path (`/bench/no-such-path`) now answers with the rendered German 404 page, a much slower baseline.");
+        r.Line($"Rounds: {s.Rounds} × ({s.RoundDuration.TotalSeconds:F1} s of `GET /api/bench/no-such-path`, {s.RoundDuration.TotalSeconds:F1} s of `GET /health`), "
                + $"{s.Connections} connections; then {s.Rounds} × {s.RoundDuration.TotalSeconds:F1} s of `GET /openapi/v1.json`.");
         r.Line();
         r.Line("| request | answers/s per round | p50 ms | statuses |");
         r.Line("|---|---|---:|---|");
-        r.Line($"| GET /bench/no-such-path (unknown path) | {Interleaved.Rounds(baseline)} | {Stats.F(P50(unknown))} | {string.Join("; ", unknown.Select(x => x.StatusText))} |");
+        r.Line($"| GET /api/bench/no-such-path (unknown path) | {Interleaved.Rounds(baseline)} | {Stats.F(P50(unknown))} | {string.Join("; ", unknown.Select(x => x.StatusText))} |");
         r.Line($"| GET /health | {Interleaved.Rounds(ours)} | {Stats.F(P50(health))} | {string.Join("; ", health.Select(x => x.StatusText))} |");
         r.Line($"| GET /openapi/v1.json | {Interleaved.Rounds(openapi.Select(o => o.Rate))} | {Stats.F(P50(openapi))} | {string.Join("; ", openapi.Select(x => x.StatusText))} |");
         r.Line();

@@ -138,7 +138,7 @@ internal static class ImportScenario
         }
     }
 
-    private static async Task<(List<(string, long)>, double)> CreatePledgesAsync(Uri url, SuiteSettings s, int count, CancellationToken ct)
+    internal static async Task<(List<(string, long)>, double)> CreatePledgesAsync(Uri url, SuiteSettings s, int count, CancellationToken ct)
     {
         var created = new ConcurrentBag<(string, long)>();
         var endpoint = Requests.Pledges(url, s.Appeal);
@@ -214,9 +214,9 @@ internal static class ImportScenario
         return clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record Posted(bool Ok, string Status, double Seconds, string Answer, JsonElement? Json);
+    internal sealed record Posted(bool Ok, string Status, double Seconds, string Answer, JsonElement? Json);
 
-    private static async Task<Posted> PostAsync(Uri url, string file, string token, TimeSpan cap, CancellationToken ct)
+    internal static async Task<Posted> PostAsync(Uri url, string file, string token, TimeSpan cap, CancellationToken ct)
     {
         using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -205,7 +205,7 @@ internal static class RebuildScenario
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static (DonationPledged, DonationPaymentReceived) Donation(int i, Random rng, string appeal)
+    internal static (DonationPledged, DonationPaymentReceived) Donation(int i, Random rng, string appeal)
     {
         var id = Guid.CreateVersion7();
         var amount = Money.FromCents(rng.Next(4) == 0 ? rng.NextInt64(100, 250_001) : TypicalAmounts[rng.Next(TypicalAmounts.Length)]);

@@ -9,13 +9,24 @@ namespace FlutHilfe.Api.Health;
 /// The connections of the readiness check: a small pool of its own (at most two connections, three-second timeouts),
 /// so a probe costs one round trip on an open connection, and a flood of probes cannot take the service's connections.
 /// Its connections show in <c>pg_stat_activity</c> as <c>fluthilfe-health-{process id}</c> (one pool per process).
+/// The answer is kept for <c>Health:ReadinessCacheSeconds</c> (2 by default): probes in between cost no round trip.
 /// </summary>
-public sealed class HealthDatabase(IConfiguration configuration) : IAsyncDisposable
+public sealed class HealthDatabase : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("FlutHilfe"))
+    public HealthDatabase(IConfiguration configuration, TimeProvider clock)
     {
-        Timeout = 3, CommandTimeout = 3, Pooling = true, MinPoolSize = 0, MaxPoolSize = 2, ApplicationName = HealthDatabase.ApplicationName,
-    }.ConnectionString);
+        _source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("FlutHilfe"))
+        {
+            Timeout = 3, CommandTimeout = 3, Pooling = true, MinPoolSize = 0, MaxPoolSize = 2, ApplicationName = ApplicationName,
+        }.ConnectionString);
+        var seconds = configuration.GetValue("Health:ReadinessCacheSeconds", 2.0);
+        Readiness = new ReadinessCache(AnswersAsync, clock, TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 60)));
+    }
+
+    private readonly NpgsqlDataSource _source;
+
+    /// <summary>The cached readiness: what probes read.</summary>
+    public ReadinessCache Readiness { get; }
 
     public static string ApplicationName => $"fluthilfe-health-{Environment.ProcessId}";
 
@@ -47,10 +58,10 @@ public static class HealthEndpoint
     [ProducesResponseType<HealthStatus>(200)]
     public static HealthStatus Live() => new("healthy", null);
 
-    /// <summary>200 when PostgreSQL answers on a pooled connection, 503 when it does not.</summary>
+    /// <summary>200 when PostgreSQL answered its last probe (at most two seconds ago) on a pooled connection, 503 when it did not.</summary>
     [WolverineGet("/health/ready", OperationId = "healthReady")]
     [AllowAnonymous]
-    [EndpointSummary("Readiness: the database answers (pooled connection)")]
+    [EndpointSummary("Readiness: the database answers (probed at most every 2 s, pooled connection)")]
     [ProducesResponseType<HealthStatus>(200)]
     [ProducesResponseType(503)]
     public static Task<IResult> Ready(HealthDatabase database, CancellationToken ct) => ReadyAsync(database, ct);
@@ -64,7 +75,7 @@ public static class HealthEndpoint
     public static Task<IResult> Get(HealthDatabase database, CancellationToken ct) => ReadyAsync(database, ct);
 
     private static async Task<IResult> ReadyAsync(HealthDatabase database, CancellationToken ct)
-        => await database.AnswersAsync(ct)
+        => await database.Readiness.IsReadyAsync(ct)
             ? Results.Ok(new HealthStatus("healthy", "reachable"))
             : Results.Problem(Problem.Of(503, "Service unavailable", "The database does not answer."));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlutHilfe.Domain.Shared;
+using FlutHilfe.Projections.Replaying;
 
 namespace FlutHilfe.Api.Infrastructure;
 
@@ -15,4 +16,23 @@ public static class AsOf
         // PostgreSQL stores instants in UTC; an offset such as +01:00 would otherwise fail the query (a 500).
         return instant.ToUniversalTime();
     }
+}
+
+/// <summary>The <c>effectiveOn</c> query parameter: a business (booking/value) date, ISO 8601 <c>yyyy-MM-dd</c>.</summary>
+public static class EffectiveOn
+{
+    public static DateOnly? Parse(string? effectiveOn)
+    {
+        if (string.IsNullOrWhiteSpace(effectiveOn)) return null;
+        if (!DateOnly.TryParseExact(effectiveOn.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || day.Year < 1900)
+            throw DomainException.Invalid("effectiveOn", "effectiveOn must be an ISO 8601 date, e.g. 2021-12-31.");
+        return day;
+    }
+}
+
+/// <summary>Both clocks of a read: <c>asOf</c> (recorded by then) and <c>effectiveOn</c> (business date on or before).</summary>
+public static class Clocks
+{
+    public static ReplayWindow Parse(string? asOf, string? effectiveOn, TimeProvider clock)
+        => new(AsOf.Parse(asOf, clock), EffectiveOn.Parse(effectiveOn));
 }

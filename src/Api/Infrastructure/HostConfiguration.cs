@@ -35,6 +35,8 @@ public static class HostConfiguration
             doc.Info.Description = "Donations, bank statements, allocations and proofs of use for earmarked flood-relief appeals.";
             return Task.CompletedTask;
         }));
+        // The OpenAPI document is built once: endpoints are fixed at start-up (see UseFlutHilfe).
+        builder.Services.AddOutputCache(o => o.AddPolicy(OpenApiDocument, p => p.Expire(TimeSpan.FromDays(365))));
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
         builder.Services.AddHostedService<RequiredSettingsCheck>();
         builder.Services.AddFlutHilfeRateLimiting(configuration);
@@ -85,6 +87,8 @@ public static class HostConfiguration
         foreach (var feature in Features.All) feature.AddServices(builder.Services, configuration);
     }
 
+    private const string OpenApiDocument = "openapi-document";
+
     /// <summary>The namespace of the domain's commands, which only ever run in process.</summary>
     private const string InvokedCommands = "FlutHilfe.Domain.";
 
@@ -109,8 +113,10 @@ public static class HostConfiguration
         app.UseRateLimiter();
         app.UseMiddleware<Json.JsonRequestValidation>();
         app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseMiddleware<PublicCaching.PublicResponseCache>();
+        app.UseOutputCache();
 
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous().CacheOutput(OpenApiDocument);
         app.MapScalarApiReference("/api-docs").AllowAnonymous();
 
         // ?year=abc is a 400 naming the parameter, not a silent default.

@@ -10,9 +10,9 @@ public static class RateLimiting
     public const string Pledges = "pledges";
 
     /// <summary>
-    /// Policy for public endpoints that replay history (<c>asOf</c>): every replay folds the log up to that moment, so
+    /// Policy for public endpoints that replay history (<c>asOf</c> or <c>effectiveOn</c>): every replay folds the log, so
     /// an anonymous caller gets a few a minute per address, and all anonymous replays together at most a few at once.
-    /// Current figures (no <c>asOf</c>) and signed-in staff are not limited.
+    /// Current figures (neither parameter) and signed-in staff are not limited.
     /// </summary>
     public const string Replays = "replays";
 
@@ -28,7 +28,7 @@ public static class RateLimiting
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 var detail = IsAnonymousReplay(context.HttpContext)
-                    ? $"At most {replaysPerMinute} replays of history (asOf) per minute from one address, and {replaysAtOnce} at once; ask again later."
+                    ? $"At most {replaysPerMinute} replays of history (asOf, effectiveOn) per minute from one address, and {replaysAtOnce} at once; ask again later."
                     : $"At most {perMinute} pledges per minute from one address.";
                 await ProblemResponses.WriteAsync(context.HttpContext, Problem.Of(429, "Too many requests", detail));
             };
@@ -64,5 +64,5 @@ public static class RateLimiting
     private static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static bool IsAnonymousReplay(HttpContext http)
-        => http.Request.Query.ContainsKey("asOf") && http.User.Identity?.IsAuthenticated != true;
+        => (http.Request.Query.ContainsKey("asOf") || http.Request.Query.ContainsKey("effectiveOn")) && http.User.Identity?.IsAuthenticated != true;
 }

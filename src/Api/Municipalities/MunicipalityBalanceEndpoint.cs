@@ -18,19 +18,20 @@ public sealed record AllocationLine(Guid AllocationId, string? PurposeId, long A
 public sealed record AppealBalanceView(string AppealId, AmountsView Total, IReadOnlyDictionary<string, AmountsView> PerPurpose,
     int ItemsWithoutDocument, IReadOnlyList<AllocationLine> Allocations);
 
-public sealed record MunicipalityBalanceView(string MunicipalityId, DateTimeOffset? AsOf, AmountsView Total, IReadOnlyList<AppealBalanceView> Appeals);
+public sealed record MunicipalityBalanceView(string MunicipalityId, DateTimeOffset? AsOf, AmountsView Total, IReadOnlyList<AppealBalanceView> Appeals,
+    DateOnly? EffectiveOn = null);
 
 public static class MunicipalityBalanceEndpoint
 {
     [WolverineGet("/api/municipalities/{municipalityId}/balance", OperationId = "getMunicipalityBalance")]
     [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
-    [EndpointSummary("Allocated, disbursed, spent, returned and open money of a municipality, now or as of a past instant (own clerk, treasurer, auditor)")]
-    public static async Task<MunicipalityBalanceView> Get(string municipalityId, string? asOf, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    [EndpointSummary("Allocated, disbursed, spent, returned and open money of a municipality, now, as known at a past instant (asOf) and/or as effective on a booking date (effectiveOn) (own clerk, treasurer, auditor)")]
+    public static async Task<MunicipalityBalanceView> Get(string municipalityId, string? asOf, string? effectiveOn, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         if (!Slug.IsValid(municipalityId)) throw DomainException.NotFound($"No municipality '{municipalityId}'.");
         Access.RequireMunicipality(user, municipalityId);
-        var instant = AsOf.Parse(asOf, clock);
-        var balances = await AsOfReplay.CurrentOrAsOfAsync<MunicipalityBalance, IAllocationEvent>(session, instant,
+        var window = Clocks.Parse(asOf, effectiveOn, clock);
+        var balances = await AsOfReplay.CurrentOrAsOfAsync<MunicipalityBalance, IAllocationEvent>(session, window,
             id => id.EndsWith("|" + municipalityId, StringComparison.Ordinal),
             async (s, c) => await s.Query<MunicipalityBalance>().Where(b => b.MunicipalityId == municipalityId).ToListAsync(c), ct);
 
@@ -43,7 +44,7 @@ public static class MunicipalityBalanceEndpoint
                 a.Returned.Cents, (a.Allocated - a.Spent - a.Returned).Cents, a.ProofStatus, a.ItemsWithoutDocument, a.DecisionReference, a.DecidedOn)).ToList()))
             .ToList();
         var total = Amounts(Sum(balances, b => b.Allocated), Sum(balances, b => b.Disbursed), Sum(balances, b => b.Spent), Sum(balances, b => b.Returned));
-        return new MunicipalityBalanceView(municipalityId, instant, total, appeals);
+        return new MunicipalityBalanceView(municipalityId, window.AsOf, total, appeals, window.EffectiveOn);
     }
 
     private static AmountsView Amounts(Money allocated, Money disbursed, Money spent, Money returned)

@@ -23,7 +23,7 @@ public sealed class TransparencyModel(IQuerySession session, TimeProvider clock)
     {
         var appeal = await AppealFigures.FindAsync(session, appealId, ct);
         if (appeal is null) return NotFound();
-        Report = await PublicFiguresEndpoints.Transparency(appeal.AppealId, null, session, clock, ct);
+        Report = await PublicFiguresEndpoints.Transparency(appeal.AppealId, null, null, session, clock, ct);
         Municipalities = Report.Municipalities.Where(m => m.Allocations.Count > 0 || m.Spending.Count > 0).ToList();
         AllocatedCents = Municipalities.Sum(m => m.Allocations.Sum(a => a.AmountCents));
         SpentCents = Municipalities.Sum(m => m.Spending.Sum(i => i.AmountCents));

@@ -5,6 +5,8 @@ using FlutHilfe.Documents.ProofOfUse;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Shared;
+using FlutHilfe.Api.Infrastructure;
+using FlutHilfe.Projections.Replaying;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -27,17 +29,19 @@ public static class ProofOfUseEndpoints
 {
     [WolverineGet("/api/allocations/{allocationId}/proof-of-use", OperationId = "getProofOfUse")]
     [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
-    [EndpointSummary("The proof of use as JSON (own clerk, treasurer, auditor)")]
-    public static async Task<ProofOfUseView> Get(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-        => await Build(allocationId, session, user, clock, ct);
+    [EndpointSummary("The proof of use as JSON, now, as known at a past instant (asOf) and/or as effective on a date (effectiveOn) (own clerk, treasurer, auditor)")]
+    public static async Task<ProofOfUseView> Get(Guid allocationId, string? asOf, string? effectiveOn, IQuerySession session, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
+        => (await BuildWithAppeal(allocationId, Clocks.Parse(asOf, effectiveOn, clock), session, user, clock, ct)).View;
 
     [WolverineGet("/api/allocations/{allocationId}/proof-of-use.csv", OperationId = "getProofOfUseCsv")]
     [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
     [EndpointSummary("The voucher list (Belegliste) as CSV for spreadsheets (own clerk, treasurer, auditor)")]
     [ProducesResponseType<string>(200, "text/csv")]
-    public static async Task<IResult> Csv(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Csv(Guid allocationId, string? asOf, string? effectiveOn, IQuerySession session, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
     {
-        var (content, contentType, fileName) = await FileAsync(allocationId, "csv", session, user, clock, ct);
+        var (content, contentType, fileName) = await FileAsync(allocationId, "csv", Clocks.Parse(asOf, effectiveOn, clock), session, user, clock, ct);
         return Results.File(content, contentType, fileName);
     }
 
@@ -45,17 +49,23 @@ public static class ProofOfUseEndpoints
     [Authorize(Roles = Roles.Treasurer + "," + Roles.Auditor + "," + Roles.Municipality)]
     [EndpointSummary("The proof of use (Verwendungsnachweis) as PDF, generated from events (own clerk, treasurer, auditor)")]
     [ProducesResponseType<byte[]>(200, "application/pdf")]
-    public static async Task<IResult> Pdf(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Pdf(Guid allocationId, string? asOf, string? effectiveOn, IQuerySession session, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
     {
-        var (content, contentType, fileName) = await FileAsync(allocationId, "pdf", session, user, clock, ct);
+        var (content, contentType, fileName) = await FileAsync(allocationId, "pdf", Clocks.Parse(asOf, effectiveOn, clock), session, user, clock, ct);
         return Results.File(content, contentType, fileName);
     }
 
     /// <summary>The Verwendungsnachweis as a file ("pdf" or "csv"), for the API's downloads and the pages' alike.</summary>
-    public static async Task<(byte[] Content, string ContentType, string FileName)> FileAsync(Guid allocationId, string format, IQuerySession session,
+    public static Task<(byte[] Content, string ContentType, string FileName)> FileAsync(Guid allocationId, string format, IQuerySession session,
         ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        => FileAsync(allocationId, format, ReplayWindow.Current, session, user, clock, ct);
+
+    /// <summary>The file through the two clocks (<see cref="ReplayWindow.Current"/>: now).</summary>
+    public static async Task<(byte[] Content, string ContentType, string FileName)> FileAsync(Guid allocationId, string format, ReplayWindow window,
+        IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var document = await Document(allocationId, session, user, clock, ct);
+        var document = await Document(allocationId, window, session, user, clock, ct);
         var name = $"Verwendungsnachweis-{document.MunicipalityId}-{allocationId}.{format}";
         return format == "pdf"
             ? (ProofOfUsePdf.Render(document), ProofOfUsePdf.ContentType, name)
@@ -63,9 +73,13 @@ public static class ProofOfUseEndpoints
     }
 
     /// <summary>The Verwendungsnachweis as the PDF and CSV print it (the API's downloads and the pages' use the same).</summary>
-    public static async Task<ProofOfUseDocument> Document(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static Task<ProofOfUseDocument> Document(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        => Document(allocationId, ReplayWindow.Current, session, user, clock, ct);
+
+    public static async Task<ProofOfUseDocument> Document(Guid allocationId, ReplayWindow window, IQuerySession session, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct)
     {
-        var (v, appeal) = await BuildWithAppeal(allocationId, session, user, clock, ct);
+        var (v, appeal) = await BuildWithAppeal(allocationId, window, session, user, clock, ct);
         var status = v.Status switch { "open" => "offen", "submitted" => "eingereicht", "accepted" => "angenommen", "rejected" => "abgelehnt", _ => v.Status };
         return new ProofOfUseDocument(v.AllocationId, v.AppealTitle, appeal.Issuer.Name, v.MunicipalityId, v.MunicipalityName,
             v.PurposeId is null ? null : appeal.FindPurpose(v.PurposeId)?.Name ?? v.PurposeId,
@@ -78,14 +92,26 @@ public static class ProofOfUseEndpoints
     }
 
     public static async Task<ProofOfUseView> Build(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-        => (await BuildWithAppeal(allocationId, session, user, clock, ct)).View;
+        => (await BuildWithAppeal(allocationId, ReplayWindow.Current, session, user, clock, ct)).View;
 
-    /// <summary>The view and the appeal it was read against (the documents need the issuer and purpose names too).</summary>
-    private static async Task<(ProofOfUseView View, Appeal Appeal)> BuildWithAppeal(Guid allocationId, IQuerySession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The view and the appeal it was read against (the documents need the issuer and purpose names too). Through the two clocks
+    /// the allocation's own stream is filtered (<see cref="ReplayWindow.Filter"/>) and folded by the allocation's one fold; a
+    /// deadline is judged on the earliest of today, the asOf day and the effectiveOn day.
+    /// </summary>
+    private static async Task<(ProofOfUseView View, Appeal Appeal)> BuildWithAppeal(Guid allocationId, ReplayWindow window, IQuerySession session,
+        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var a = await AllocationLookup.LoadForAsync(session, allocationId, user, staffMayToo: true, ct);
+        if (!window.IsCurrent)
+        {
+            var events = window.Filter(await session.Events.FetchStreamAsync(allocationId, token: ct));
+            a = default(Allocation).After(events.Select(e => e.Data), AllocationDecider.Evolve)
+                ?? throw DomainException.NotFound($"Allocation {allocationId} was not yet decided (or recorded) then.");
+        }
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(a.AppealId), ct) ?? throw new InvalidOperationException($"Allocation {allocationId} has no appeal.");
-        var today = ProofOfUseCalendar.Day(clock.GetUtcNow());
+        var today = new[] { ProofOfUseCalendar.Day(clock.GetUtcNow()), window.AsOf is { } asOf ? ProofOfUseCalendar.Day(asOf) : DateOnly.MaxValue,
+            window.EffectiveOn ?? DateOnly.MaxValue }.Min();
         var overdue = AllocationDecider.IsOverdue(a.ProofStatus, a.SubmittedAt is { } at ? ProofOfUseCalendar.Day(at) : null, appeal.ProofOfUseDeadline, today);
         var position = 0;
         var vouchers = a.Items.Select(i => new ProofVoucher(++position, i.ItemId, i.Date, i.Payee, i.Reason, i.PurposeId,

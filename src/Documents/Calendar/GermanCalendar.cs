@@ -23,10 +23,10 @@ public static class GermanCalendar
     }
 
     /// <summary>The moment in German civil time.</summary>
-    public static DateTimeOffset Civil(DateTimeOffset moment) => Berlin is null ? moment : TimeZoneInfo.ConvertTime(moment, Berlin);
+    public static DateTimeOffset Civil(DateTimeOffset moment) => Domain.Shared.GermanDate.Civil(moment);
 
     /// <summary>The German calendar day of a moment.</summary>
-    public static DateOnly Day(DateTimeOffset moment) => DateOnly.FromDateTime(Civil(moment).DateTime);
+    public static DateOnly Day(DateTimeOffset moment) => Domain.Shared.GermanDate.DayOf(moment);
 
     /// <summary>The moment a German calendar day begins (midnight in Berlin).</summary>
     public static DateTimeOffset StartOf(DateOnly day)

@@ -105,7 +105,7 @@ public class HealthWithoutDatabaseTests
         {
             ["ConnectionStrings:FlutHilfe"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
         }).Build();
-        await using var database = new FlutHilfe.Api.Health.HealthDatabase(configuration);
+        await using var database = new FlutHilfe.Api.Health.HealthDatabase(configuration, TimeProvider.System);
         var result = await FlutHilfe.Api.Health.HealthEndpoint.Ready(database, TestContext.Current.CancellationToken);
         var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         http.RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
@@ -113,5 +113,49 @@ public class HealthWithoutDatabaseTests
         await result.ExecuteAsync(http);
         http.Response.StatusCode.ShouldBe(503);
         http.Response.ContentType.ShouldBe("application/problem+json");
+    }
+}
+
+public class ReadinessCacheTests
+{
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new();
+    private int _probes;
+    private volatile bool _databaseAnswers = true;
+
+    private FlutHilfe.Api.Health.ReadinessCache Cache() => new(async _ =>
+    {
+        Interlocked.Increment(ref _probes);
+        await Task.Delay(20, TestContext.Current.CancellationToken);
+        return _databaseAnswers;
+    }, _clock, TimeSpan.FromSeconds(2));
+
+    [Fact]
+    public async Task probes_within_the_interval_share_one_database_round_trip()
+    {
+        var cache = Cache();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => cache.IsReadyAsync(TestContext.Current.CancellationToken)));
+        answers.ShouldAllBe(ready => ready);
+        (await cache.IsReadyAsync(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _probes.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_database_that_stops_answering_shows_unready_once_the_interval_has_passed()
+    {
+        var cache = Cache();
+        (await cache.IsReadyAsync(TestContext.Current.CancellationToken)).ShouldBeTrue();
+
+        _databaseAnswers = false;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        // Within the interval the last answer stands (that is the bounded staleness) ...
+        (await cache.IsReadyAsync(TestContext.Current.CancellationToken)).ShouldBeTrue();
+        _clock.Advance(TimeSpan.FromSeconds(1.5));
+        // ... after it, the next probe asks the database again and reports what it finds.
+        (await cache.IsReadyAsync(TestContext.Current.CancellationToken)).ShouldBeFalse();
+        _probes.ShouldBe(2);
+
+        _databaseAnswers = true;
+        _clock.Advance(TimeSpan.FromSeconds(2.5));
+        (await cache.IsReadyAsync(TestContext.Current.CancellationToken)).ShouldBeTrue();
     }
 }

@@ -21,6 +21,7 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "GET /api/donations/{donationId}",
         "GET /api/donations/{donationId}/qr.png",
         "GET /api/donations/{donationId}/qr.svg",
+        "GET /api/donations/{donationId}/trace",
         "GET /api/appeals/{appealId}/totals",
         "GET /api/appeals/{appealId}/transparency",
         "POST /api/donations/{donationId}/receipt",

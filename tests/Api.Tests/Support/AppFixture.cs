@@ -94,6 +94,8 @@ public class AppFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         await Host.ResetAllMartenDataAsync();
+        // The reset bypasses the store's sessions: forget the public figures read before it.
+        Host.Services.GetRequiredService<FlutHilfe.Api.Infrastructure.PublicCaching.PublicFigures>().Invalidate();
         // Messages a test left scheduled or waiting belong to its data: clear them too, so tests stay independent.
         await Host.Services.GetRequiredService<Wolverine.Persistence.Durability.IMessageStore>().Admin.ClearAllAsync();
     }

@@ -145,7 +145,10 @@ public sealed partial class DonorJourneyTests(Site site)
 
         await visitor.GoAsync(donorLink);
         await visitor.ReloadUntilAsync("Kita Sonnenschein", "the spending item");
-        (await page.Locator("#verwendung-titel + p + h3").InnerTextAsync()).ShouldBe("Stolberg (Rhld.)");
+        // Its own euros first (the per-euro trace), then the earmarked municipality's allocations and spending.
+        var whereItWent = page.Locator("section[aria-labelledby=verwendung-titel]");
+        (await whereItWent.Locator("ul.trace").InnerTextAsync()).ShouldContain("an Stolberg (Rhld.)");
+        (await whereItWent.Locator("h3:not(#im-einzelnen)").First.InnerTextAsync()).ShouldBe("Stolberg (Rhld.)");
         (await page.Locator("main").InnerTextAsync()).ShouldContain("Ausschuss 2021/17");
         await visitor.SeeAsync("spende-verwendung");
 

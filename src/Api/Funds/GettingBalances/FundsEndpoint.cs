@@ -24,11 +24,11 @@ public static class FundsEndpoint
 {
     [WolverineGet("/api/appeals/{appealId}/funds", OperationId = "getFunds")]
     [Authorize(Roles = Roles.TreasurerOrAuditor)]
-    [EndpointSummary("Money per fund of an appeal, now or as of a past instant (treasurer, auditor)")]
-    public static async Task<IReadOnlyList<FundView>> Get(string appealId, string? asOf, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    [EndpointSummary("Money per fund of an appeal, now, as known at a past instant (asOf) and/or as effective on a booking date (effectiveOn) (treasurer, auditor)")]
+    public static async Task<IReadOnlyList<FundView>> Get(string appealId, string? asOf, string? effectiveOn, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var instant = AsOf.Parse(asOf, clock);
-        var funds = await AsOfReplay.CurrentOrAsOfAsync<FundBalance, IFundEvent>(session, instant, id => id.StartsWith(appealId + "|", StringComparison.Ordinal),
+        var window = Clocks.Parse(asOf, effectiveOn, clock);
+        var funds = await AsOfReplay.CurrentOrAsOfAsync<FundBalance, IFundEvent>(session, window, id => id.StartsWith(appealId + "|", StringComparison.Ordinal),
             async (s, c) => await s.Query<FundBalance>().Where(f => f.AppealId == appealId).ToListAsync(c), ct);
         return funds.OrderBy(f => f.FundKey, StringComparer.Ordinal).Select(f => new FundView(
             f.FundKey, f.MunicipalityId, f.PurposeId, f.Confirmed.Cents, f.Refunded.Cents, f.Allocated.Cents,

@@ -41,7 +41,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
     {
         DomainException { Kind: RefusalKind.Invalid } d => Problem.Field(d.Field ?? "body", d.Message),
         DomainException { Kind: RefusalKind.Conflict } d => WithField(Problem.Of(409, "Conflict", d.Message), d.Field),
-        DomainException { Kind: RefusalKind.NotFound } d => Problem.Of(404, "Not found", d.Message),
+        DomainException { Kind: RefusalKind.NotFound } d => WithField(Problem.Of(404, "Not found", d.Message), d.Field),
         ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException or DocumentAlreadyExistsException
             => Problem.Of(409, "Conflict", "This resource already exists."),
         ConcurrencyException => Problem.Of(409, "Conflict", "The resource was changed concurrently; retry the request."),

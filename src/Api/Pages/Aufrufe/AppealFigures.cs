@@ -32,7 +32,7 @@ public sealed record AppealFigures(Appeal Appeal, TotalsView Totals, IReadOnlyLi
 
     public static async Task<AppealFigures> LoadAsync(IQuerySession session, Appeal appeal, TimeProvider clock, CancellationToken ct)
     {
-        var totals = await PublicFiguresEndpoints.Totals(appeal.AppealId, null, session, clock, ct);
+        var totals = await PublicFiguresEndpoints.Totals(appeal.AppealId, null, null, session, clock, ct);
         var funds = await session.Query<FundBalance>().Where(f => f.AppealId == appeal.AppealId).ToListAsync(ct);
         Money ReceivedFor(string? municipality) => funds.Where(f => f.MunicipalityId == municipality)
             .Aggregate(Money.Zero, (sum, f) => sum + f.Confirmed - f.Refunded);

@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Infrastructure.PublicCaching;
 using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Domain.Appeals;
 using Marten;
@@ -15,13 +16,14 @@ public abstract class DonationPageModel(IQuerySession session, TimeProvider cloc
     [BindProperty]
     public DonationForm Form { get; set; } = DonationForm.Empty();
 
-    /// <summary>Loads the appeal (false when there is none: the page answers 404).</summary>
+    /// <summary>Loads the appeal (false when there is none: the page answers 404); both kept until the store changes.</summary>
     protected async Task<bool> LoadAsync(string? appealId, CancellationToken ct)
     {
-        var appeal = await AppealFigures.FindAsync(session, appealId, ct);
+        var cache = HttpContext.RequestServices.GetRequiredService<PublicFigures>();
+        var appeal = await cache.GetOrLoadAsync("page-appeal:" + (appealId ?? "/"), () => AppealFigures.FindAsync(session, appealId, ct));
         if (appeal is null) return false;
         Appeal = appeal;
-        Figures = await AppealFigures.LoadAsync(session, appeal, Clock, ct);
+        Figures = (await cache.GetOrLoadAsync<AppealFigures>("page-figures:" + appeal.AppealId, async () => await AppealFigures.LoadAsync(session, appeal, Clock, ct)))!;
         Form.Pad();
         return true;
     }

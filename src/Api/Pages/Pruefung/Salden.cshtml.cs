@@ -47,8 +47,8 @@ public sealed class BalancesModel(IQuerySession session, TimeProvider clock, ILo
 
         var asOf = AsOf?.ToString("O", CultureInfo.InvariantCulture);
         var appealId = Appeal.AppealId;
-        Totals = await PublicFiguresEndpoints.Totals(appealId, asOf, session, clock, ct);
-        Funds = await FundsEndpoint.Get(appealId, asOf, session, clock, ct);
+        Totals = await PublicFiguresEndpoints.Totals(appealId, asOf, null, session, clock, ct);
+        Funds = await FundsEndpoint.Get(appealId, asOf, null, session, clock, ct);
         Municipalities = (await AsOfReplay.CurrentOrAsOfAsync<MunicipalityBalance, IAllocationEvent>(session, AsOf,
                 id => id.StartsWith(appealId + "|", StringComparison.Ordinal),
                 async (s, c) => await s.Query<MunicipalityBalance>().Where(b => b.AppealId == appealId).ToListAsync(c), ct))

@@ -98,7 +98,7 @@ public sealed class AllocationsModel(IMessageBus bus, IQuerySession session, Tim
         Appeals = await session.Query<Appeal>().OrderBy(a => a.OpenedAt).Take(100).ToListAsync(ct);
         Appeal = AppealId is null ? Appeals.FirstOrDefault() : Appeals.FirstOrDefault(a => a.AppealId == AppealId);
         if (Appeal is null) return AppealId is null;
-        Funds = await FundsEndpoint.Get(Appeal.AppealId, null, session, clock, ct);
+        Funds = await FundsEndpoint.Get(Appeal.AppealId, null, null, session, clock, ct);
         Allocations = await session.Query<Allocation>().Where(a => a.AppealId == Appeal.AppealId)
             .OrderByDescending(a => a.AllocatedAt).Take(AllocationsShown).ToListAsync(ct);
         return true;

@@ -1,5 +1,7 @@
 using FlutHilfe.Api.Appeals.Reporting;
 using FlutHilfe.Api.Donations.Pledging;
+using FlutHilfe.Api.Donations.Tracing;
+using FlutHilfe.Domain.Donations;
 using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.Api.Receipts.Requesting;
@@ -33,6 +35,9 @@ public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, 
     public IReadOnlyList<PublicMunicipalityView> Municipalities { get; private set; } = [];
 
     public string? RequestAnswer { get; private set; }
+
+    /// <summary>Where this gift's own euros went, under the declared FIFO-per-fund rule (null until money arrived).</summary>
+    public DonationTraceView? Trace { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid donationId, string? token, CancellationToken ct)
     {
@@ -72,7 +77,8 @@ public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, 
     private async Task LoadWhereItWentAsync(CancellationToken ct)
     {
         if (View.ReceivedCents <= 0) return;
-        var report = await PublicFiguresEndpoints.Transparency(View.AppealId, null, Session, Clock, ct);
+        if (await Session.LoadAsync<Donation>(View.DonationId, ct) is { } donation) Trace = await DonationTraceEndpoint.TraceAsync(donation, Session, ct);
+        var report = await PublicFiguresEndpoints.Transparency(View.AppealId, null, null, Session, Clock, ct);
         var named = View.Earmarks.Select(e => e.MunicipalityId).ToList();
         var all = named.Count == 0 || named.Any(m => m is null);
         Municipalities = report.Municipalities

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.Donations.Pledging;
+using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.Donations.Tracing;
+using FlutHilfe.Domain.Funds.Allocating;
+using FlutHilfe.Domain.Shared;
+using Marten;
+using Marten.Events;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.Donations.Tracing;
+
+public sealed record AttributionRuleView(string Name, int Version, string Description);
+
+/// <summary>The part of a spending item this donation paid; the payee only when it is an organisation.</summary>
+public sealed record TracedSpendingView(Guid ItemId, DateOnly Date, string PurposeId, string? PurposeName, string Reason, string? Payee, string? Facility, long AmountCents);
+
+public sealed record TracedAllocationView(Guid AllocationId, string MunicipalityId, string MunicipalityName, string? PurposeId, string? PurposeName,
+    string DecisionReference, DateOnly DecidedOn, IReadOnlyList<string> Funds, long AmountCents, long SpentCents, long UnspentCents,
+    IReadOnlyList<TracedSpendingView> Spending);
+
+public sealed record UnallocatedView(string Fund, long AmountCents);
+
+/// <summary>Where a donation's money went: <c>paidCents</c> = Σ allocations' <c>amountCents</c> + <c>unallocatedCents</c>.</summary>
+public sealed record DonationTraceView(Guid DonationId, string AppealId, AttributionRuleView Rule, long PaidCents, long AllocatedCents, long UnallocatedCents,
+    IReadOnlyList<TracedAllocationView> Allocations, IReadOnlyList<UnallocatedView> Unallocated);
+
+public static class DonationTraceEndpoint
+{
+    public const string RuleDescription =
+        "FIFO per fund: money enters its fund in booking order; allocations draw on the oldest money first; spending items consume an "
+        + "allocation's money in the order it was drawn; money going back from an allocation is its newest and returns to its place in the fund.";
+
+    [WolverineGet("/api/donations/{donationId}/trace", OperationId = "traceDonation")]
+    [AllowAnonymous]
+    [EndpointSummary("Which allocations and spending items a donation's money funded, under the declared FIFO-per-fund rule (donor link's token, or auditor)")]
+    [ProducesResponseType<DonationTraceView>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static async Task<DonationTraceView> Get(Guid donationId, string? token, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    {
+        var donation = await session.LoadAsync<Donation>(donationId, ct);
+        var allowed = donation is not null && (user.IsInRole(Roles.Auditor) || DonorToken.Matches(token, donation.DonorTokenHash));
+        if (!allowed) throw DomainException.NotFound("No such donation.");
+        return await TraceAsync(donation!, session, ct);
+    }
+
+    /// <summary>The trace from the log itself (no projection is read but the appeal's names), so a rebuild cannot change it.</summary>
+    public static async Task<DonationTraceView> TraceAsync(Donation donation, IQuerySession session, CancellationToken ct)
+    {
+        Type[] moneyFacts =
+        [
+            typeof(DonationPaymentReceived), typeof(DonationPaymentWithdrawn), typeof(DonationPaymentReturned), typeof(FundsAllocated),
+            typeof(AllocationWithdrawn), typeof(UnusedFundsReturned), typeof(SpendingReported), typeof(SpendingWithdrawn),
+        ];
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.EventTypesAre(moneyFacts)).OrderBy(e => e.Sequence).ToListAsync(ct);
+        var log = events.Where(e => e.Data is IAppealEvent a && a.AppealId == donation.AppealId).Select(e => new SequencedEvent(e.Sequence, e.Data));
+        var trace = FifoAttribution.Trace(donation.Id, log);
+        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct);
+        string? Purpose(string? id) => id is null ? null : appeal?.FindPurpose(id)?.Name;
+
+        return new DonationTraceView(donation.Id, donation.AppealId, new AttributionRuleView(trace.Rule, trace.RuleVersion, RuleDescription), trace.Paid.Cents,
+            trace.Allocated.Cents, trace.UnallocatedTotal.Cents,
+            trace.Allocations.Select(a => new TracedAllocationView(a.AllocationId, a.MunicipalityId, appeal?.FindMunicipality(a.MunicipalityId)?.Name ?? a.MunicipalityId,
+                a.PurposeId, Purpose(a.PurposeId), a.DecisionReference, a.DecidedOn, a.FundKeys, a.Amount.Cents, a.Spent.Cents, a.Unspent.Cents,
+                a.Spending.Select(s => new TracedSpendingView(s.ItemId, s.Date, s.PurposeId, Purpose(s.PurposeId), s.Reason, s.Payee, s.Facility, s.Amount.Cents)).ToList()))
+                .ToList(),
+            trace.Unallocated.Select(r => new UnallocatedView(r.FundKey, r.Amount.Cents)).ToList());
+    }
+}
