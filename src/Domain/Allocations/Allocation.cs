@@ -59,6 +59,7 @@ public sealed record Allocation
     public string? ReviewRemarks { get; init; }
     public IReadOnlyList<Guid> DisbursementIds { get; init; } = [];
     public IReadOnlyList<Guid> ReturnIds { get; init; } = [];
+    public IReadOnlyList<Guid> WithdrawalIds { get; init; } = [];
 
     /// <summary>What the allocation is worth now.</summary>
     public Money Net => Allocated - Withdrawn;

@@ -28,7 +28,11 @@ public sealed class CorrectionJourneyTests(Site site)
         await StaffWorld.SignInAsync(treasurer, Roles.Treasurer);
         await treasurer.GoAsync($"/schatzamt/zuweisungen/{allocationId}");
         var form = page.Locator("section[aria-labelledby=ruecknahme]");
-        await form.GetByLabel("Betrag").FillAsync("150,00");
+        // Refusals stand next to their field and change nothing: a malformed amount, no reason, more than is left.
+        await form.GetByLabel("Betrag").FillAsync("15O,00");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Zuweisung zurücknehmen" }).ClickToLoadAsync();
+        (await page.Locator("#fehler-RuecknahmeBetrag").InnerTextAsync()).ShouldBe("Bitte geben Sie den Betrag in Euro an, z. B. 1.250,00.");
+        await page.Locator("#RuecknahmeBetrag").FillAsync("150,00");
         await form.GetByRole(AriaRole.Button, new() { Name = "Zuweisung zurücknehmen" }).ClickToLoadAsync();
         (await page.Locator("#fehler-RuecknahmeGrund").InnerTextAsync()).ShouldBe("Bitte nennen Sie den Grund (er bleibt in der Historie stehen).");
         (await page.Locator("#RuecknahmeBetrag").InputValueAsync()).ShouldBe("150,00");
@@ -37,12 +41,23 @@ public sealed class CorrectionJourneyTests(Site site)
         await form.GetByRole(AriaRole.Button, new() { Name = "Zuweisung zurücknehmen" }).ClickToLoadAsync();
         (await page.Locator("#fehler-RuecknahmeBetrag").InnerTextAsync()).ShouldBe(
             "Zurücknehmen lässt sich nur, was weder ausgezahlt noch ausgegeben ist: höchstens 400,00 €.");
+        (await page.Locator("#RuecknahmeBetrag").GetAttributeAsync("aria-invalid")).ShouldBe("true");
+        await treasurer.SeeAsync("schatzamt-zuweisung-zuruecknehmen-abgelehnt");
+        (await Total(page, "Zugewiesen")).ShouldBe("400,00 €");
         await page.Locator("#RuecknahmeBetrag").FillAsync("150,00");
+        var takeBack = form.Locator("form");
+        var takeBackSent = await takeBack.EvaluateAsync<Dictionary<string, string>>("f => Object.fromEntries(new FormData(f))");
+        var takeBackAction = await takeBack.EvaluateAsync<string>("f => f.action");
         await form.GetByRole(AriaRole.Button, new() { Name = "Zuweisung zurücknehmen" }).ClickToLoadAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Die Zuweisung ist verringert; das Geld steht wieder in seinen Töpfen.");
         (await Total(page, "Zugewiesen")).ShouldBe("250,00 €");
         (await Total(page, "Noch offen")).ShouldBe("250,00 €");
         await treasurer.SeeAsync("schatzamt-zuweisung-zurueckgenommen");
+
+        // The same form sent again (a reload, a double click): its Vorgang id was taken back once, so nothing more goes.
+        (await page.APIRequest.PostAsync(takeBackAction, new() { Form = Form(page, takeBackSent) })).Ok.ShouldBeTrue();
+        await treasurer.GoAsync($"/schatzamt/zuweisungen/{allocationId}");
+        (await Total(page, "Zugewiesen")).ShouldBe("250,00 €");
         await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
         (await page.Locator("section[aria-labelledby=toepfe]").InnerTextAsync()).ShouldContain("250,00");
 

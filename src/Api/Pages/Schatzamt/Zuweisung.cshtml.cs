@@ -33,6 +33,7 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
 
     [BindProperty] public string? RuecknahmeBetrag { get; set; }
     [BindProperty] public string? RuecknahmeGrund { get; set; }
+    [BindProperty] public Guid RuecknahmeVorgang { get; set; }
 
     [BindProperty] public string? AnnahmeBemerkung { get; set; }
     [BindProperty] public string? AblehnungBemerkung { get; set; }
@@ -100,7 +101,8 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
         if (await LoadAllocationAsync(id, ct) is { } denied) return denied;
         var amount = string.IsNullOrWhiteSpace(RuecknahmeBetrag) ? null : Amount(nameof(RuecknahmeBetrag), RuecknahmeBetrag);
         if (!ModelState.IsValid) return Again();
-        var (ok, _) = await SendAsync(() => WithdrawAllocationEndpoint.WithdrawAsync(id, new WithdrawAllocationRequest(amount, RuecknahmeGrund), bus, Clock, ct),
+        var (ok, _) = await SendAsync(() => WithdrawAllocationEndpoint.WithdrawAsync(id,
+            new WithdrawAllocationRequest(amount, RuecknahmeGrund, Operation(RuecknahmeVorgang)), bus, Clock, ct),
             (field, problem) => field switch
             {
                 "amountCents" when problem.Status == 409 => new(nameof(RuecknahmeBetrag),
@@ -157,6 +159,7 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
     {
         if (AuszahlungVorgang == Guid.Empty) AuszahlungVorgang = Guid.CreateVersion7(Clock.GetUtcNow());
         if (RueckzahlungVorgang == Guid.Empty) RueckzahlungVorgang = Guid.CreateVersion7(Clock.GetUtcNow());
+        if (RuecknahmeVorgang == Guid.Empty) RuecknahmeVorgang = Guid.CreateVersion7(Clock.GetUtcNow());
     }
 
     private IActionResult Again()
