@@ -61,27 +61,37 @@ public sealed class CorrectionJourneyTests(Site site)
         await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
         (await page.Locator("section[aria-labelledby=toepfe]").InnerTextAsync()).ShouldContain("250,00");
 
-        // The clerk withdraws an item (reason required, next to the row); the row stays, marked, and stops counting.
+        // The clerk withdraws an item (reason required, next to its field); the row stays, marked, and stops counting.
         await world.ReportSpendingAsync(allocationId, 11990, "STO-2021-0777");
         await using var clerk = await site.NewVisitorAsync();
         var clerkPage = clerk.Page;
         await StaffWorld.SignInAsync(clerk, Roles.Municipality, "Stolberg (Rhld.)");
         await clerk.GoAsync($"/kommune/zuweisungen/{allocationId}");
         (await Total(clerkPage, "Ausgegeben")).ShouldBe("119,90 €");
-        var belegliste = clerkPage.Locator("table[aria-describedby=belegliste]");
-        await belegliste.GetByRole(AriaRole.Button, new() { Name = "Zurückziehen (Nr. 1)" }).ClickToLoadAsync();
-        var reason = belegliste.GetByLabel("Grund für das Zurückziehen von Nr. 1");
+        var withdrawForm = clerkPage.Locator("form.withdraw-item");
+        var withdrawButton = withdrawForm.GetByRole(AriaRole.Button, new() { Name = "Ausgabe zurückziehen" });
+        await withdrawButton.ClickToLoadAsync();
+        (await clerkPage.Locator("#fehler-RueckzugPosten").InnerTextAsync()).ShouldBe("Bitte wählen Sie die Ausgabe, die Sie zurückziehen.");
+        var item = withdrawForm.GetByLabel("Ausgabe", new() { Exact = true });
+        (await item.Locator("option").AllInnerTextsAsync()).Select(o => o.Replace('\u00A0', ' '))
+            .ShouldBe(["– bitte wählen –", $"Nr. 1 · {StaffWorld.Today:dd.MM.yyyy} · Spielwaren Becker GmbH · 119,90 €"]);
+        await item.SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await withdrawButton.ClickToLoadAsync();
+        var reason = withdrawForm.GetByLabel("Grund für das Zurückziehen");
         (await reason.GetAttributeAsync("aria-invalid")).ShouldBe("true");
-        (await belegliste.Locator(".field-error").InnerTextAsync()).ShouldBe("Bitte nennen Sie den Grund (er bleibt in der Historie stehen).");
+        (await clerkPage.Locator("#fehler-RueckzugGrund").InnerTextAsync()).ShouldBe("Bitte nennen Sie den Grund (er bleibt in der Historie stehen).");
+        (await Total(clerkPage, "Ausgegeben")).ShouldBe("119,90 €");
+        await clerk.SeeAsync("kommune-ausgabe-zurueckziehen-abgelehnt");
         await reason.FillAsync("Rechnung doppelt erfasst");
-        var withdrawForm = belegliste.Locator("form.withdraw-item");
         var sent = await withdrawForm.EvaluateAsync<Dictionary<string, string>>("f => Object.fromEntries(new FormData(f))");
         var action = await withdrawForm.EvaluateAsync<string>("f => f.action");
-        await belegliste.GetByRole(AriaRole.Button, new() { Name = "Zurückziehen (Nr. 1)" }).ClickToLoadAsync();
+        await withdrawButton.ClickToLoadAsync();
         (await clerkPage.Locator("[role=status]").InnerTextAsync()).ShouldStartWith("Die Ausgabe ist zurückgezogen");
+        var belegliste = clerkPage.Locator("table[aria-describedby=belegliste]");
         (await belegliste.InnerTextAsync()).ShouldContain("zurückgezogen");
         (await Total(clerkPage, "Ausgegeben")).ShouldBe("0,00 €");
         (await Total(clerkPage, "Noch offen")).ShouldBe("250,00 €");
+        (await withdrawForm.CountAsync()).ShouldBe(0);
         await clerk.SeeAsync("kommune-ausgabe-zurueckgezogen");
 
         // The same form sent again (a reload, a double click) changes nothing.

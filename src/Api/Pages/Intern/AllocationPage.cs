@@ -27,11 +27,13 @@ public abstract class AllocationPage(IQuerySession session, TimeProvider clock, 
     /// <summary>Whether the Belegliste offers to withdraw an item (the clerk's page, while the proof is not submitted).</summary>
     public virtual bool MayWithdrawSpending => false;
 
-    /// <summary>The form key of an item's withdrawal (its reason field and the error next to it).</summary>
-    public static string WithdrawKey(Guid itemId) => $"rueckzug-{itemId:N}";
+    /// <summary>The withdrawal form's fields (below the Belegliste): the item chosen and the reason.</summary>
+    public const string WithdrawItemKey = "RueckzugPosten";
+    public const string WithdrawReasonKey = "RueckzugGrund";
 
-    /// <summary>What was typed into an item's withdrawal reason, shown again after a refusal.</summary>
-    public Dictionary<string, string?> Typed { get; } = [];
+    /// <summary>What was chosen and typed into the withdrawal form, shown again after a refusal.</summary>
+    public Guid? WithdrawItem { get; protected set; }
+    public string? WithdrawReason { get; protected set; }
 
     public string MunicipalityName => StaffTexts.Municipality(Appeal, Allocation.MunicipalityId);
 

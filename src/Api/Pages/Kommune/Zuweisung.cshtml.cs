@@ -88,15 +88,18 @@ public sealed class ClerkAllocationModel(IMessageBus bus, IQuerySession query, I
     }
 
     /// <summary>Withdraw a reported item with a reason (the same command as the API's; the item id makes a second send harmless).</summary>
-    public async Task<IActionResult> OnPostZurueckziehenAsync(Guid id, Guid posten, string? rueckzugGrund, CancellationToken ct)
+    public async Task<IActionResult> OnPostZurueckziehenAsync(Guid id, [FromForm(Name = WithdrawItemKey)] Guid? posten,
+        [FromForm(Name = WithdrawReasonKey)] string? grund, CancellationToken ct)
     {
         if (await LoadAllocationAsync(id, ct) is { } denied) return denied;
-        var key = WithdrawKey(posten);
-        Typed[key] = rueckzugGrund;
-        var (ok, _) = await SendAsync(() => WithdrawSpendingEndpoint.WithdrawAsync(posten, new WithdrawSpendingRequest(rueckzugGrund), Session, bus, User, Clock, ct),
+        (WithdrawItem, WithdrawReason) = (posten, grund);
+        if (posten is null) Refuse(WithdrawItemKey, "Bitte wählen Sie die Ausgabe, die Sie zurückziehen.");
+        if (!ModelState.IsValid) return Again(spendingPosted: false);
+        var (ok, _) = await SendAsync(() => WithdrawSpendingEndpoint.WithdrawAsync(posten!.Value, new WithdrawSpendingRequest(grund), Session, bus, User, Clock, ct),
             (field, problem) => field == "reason"
-                ? new(key, problem.Detail?.Contains("is required", StringComparison.Ordinal) == true ? "Bitte nennen Sie den Grund (er bleibt in der Historie stehen)." : "")
-                : new(key, problem.Status == 409
+                ? new(WithdrawReasonKey, problem.Detail?.Contains("is required", StringComparison.Ordinal) == true
+                    ? "Bitte nennen Sie den Grund (er bleibt in der Historie stehen)." : "")
+                : new(WithdrawItemKey, problem.Status == 409
                     ? "Der Verwendungsnachweis ist eingereicht oder angenommen: Ausgaben lassen sich nicht mehr zurückziehen."
                     : "Diese Ausgabe gibt es in dieser Zuweisung nicht."));
         return ok ? Redirect($"{MunicipalityModel.DetailPath(id)}?erledigt=zurueckgezogen#belegliste") : Again(spendingPosted: false);
