@@ -59,12 +59,15 @@ public sealed record Allocation
     public string? ReviewRemarks { get; init; }
     public IReadOnlyList<Guid> DisbursementIds { get; init; } = [];
     public IReadOnlyList<Guid> ReturnIds { get; init; } = [];
+    public IReadOnlyList<Guid> WithdrawalIds { get; init; } = [];
 
     /// <summary>What the allocation is worth now.</summary>
     public Money Net => Allocated - Withdrawn;
     public Money Spent => Items.Where(i => !i.Withdrawn).Aggregate(Money.Zero, (s, i) => s + i.Amount);
     /// <summary>Money still to be spent or returned.</summary>
     public Money Open => Net - Spent - ReturnedUnused;
+    /// <summary>What can go back to the funds: neither disbursed nor spent.</summary>
+    public Money Withdrawable => Net - Disbursed < Open ? Net - Disbursed : Open;
 
     public bool Permits(string purposeId) => PurposeId is null || PurposeId == purposeId;
 }

@@ -15,7 +15,11 @@ public static partial class AllocationDecider
     public static Allocation? Evolve(Allocation? allocation, object @event) => (allocation, @event) switch
     {
         (_, FundsAllocated e) => Started(e),
-        ({ } a, AllocationWithdrawn e) => a with { Withdrawn = a.Withdrawn + e.Amount, Draws = Subtract(a.Draws, e.Draws) },
+        ({ } a, AllocationWithdrawn e) => a with
+        {
+            Withdrawn = a.Withdrawn + e.Amount, Draws = Subtract(a.Draws, e.Draws),
+            WithdrawalIds = e.WithdrawalId == Guid.Empty ? a.WithdrawalIds : [.. a.WithdrawalIds, e.WithdrawalId],
+        },
         ({ } a, FundsDisbursed e) => a with { Disbursed = a.Disbursed + e.Amount, DisbursementIds = [.. a.DisbursementIds, e.DisbursementId] },
         ({ } a, UnusedFundsReturned e) => a with { ReturnedUnused = a.ReturnedUnused + e.Amount, Draws = Subtract(a.Draws, e.Draws), ReturnIds = [.. a.ReturnIds, e.ReturnId] },
         ({ } a, SpendingReported e) => a with

@@ -252,6 +252,76 @@ public class AllocationFlowTests(AppFixture app) : IClassFixture<AppFixture>, IA
     }
 
     [Fact]
+    public async Task a_withdrawal_sent_again_with_its_id_or_its_idempotency_key_takes_back_once_and_answers_the_same()
+    {
+        await FundAsync(("stolberg", null, 10_000));
+        var id = (await Allocate(new { municipalityId = "stolberg", amountCents = 10_000, decisionReference = "SI/6", decidedOn = "2021-12-10" })).GetProperty("allocationId").GetString();
+
+        // The operation id in the body: the retry changes nothing, even though 3,000 € could still be taken back.
+        var withdrawalId = Guid.NewGuid();
+        var first = await (await Send($"/api/allocations/{id}/withdraw", new { amountCents = 3_000, reason = "Beschluss geändert", withdrawalId }, Treasurer, 200))
+            .ReadAsJsonAsync<JsonElement>();
+        var retry = await (await Send($"/api/allocations/{id}/withdraw", new { amountCents = 3_000, reason = "Beschluss geändert", withdrawalId }, Treasurer, 200))
+            .ReadAsJsonAsync<JsonElement>();
+        retry.GetRawText().ShouldBe(first.GetRawText());
+        retry.GetProperty("withdrawnCents").GetInt64().ShouldBe(3_000);
+        (await Funds())["m:stolberg"].GetProperty("availableCents").GetInt64().ShouldBe(3_000);
+
+        // An Idempotency-Key without an id in the body: the same key is the same withdrawal, also once its stored answer is gone.
+        async Task<JsonElement> WithKey(string key) => await (await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { amountCents = 2_000, reason = "Teilbetrag" }).ToUrl($"/api/allocations/{id}/withdraw");
+            s.WithBearer(Treasurer);
+            s.WithRequestHeader("Idempotency-Key", key);
+            s.StatusCodeShouldBe(200);
+        })).ReadAsJsonAsync<JsonElement>();
+        var key = Guid.NewGuid().ToString();
+        (await WithKey(key)).GetProperty("withdrawnCents").GetInt64().ShouldBe(5_000);
+        await app.Store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(FlutHilfe.Api.Infrastructure.Idempotency.IdempotencyRecord), TestContext.Current.CancellationToken);
+        (await WithKey(key)).GetProperty("withdrawnCents").GetInt64().ShouldBe(5_000);
+        // Another key is another withdrawal.
+        (await WithKey(Guid.NewGuid().ToString())).GetProperty("withdrawnCents").GetInt64().ShouldBe(7_000);
+
+        await using var session = app.Store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(Guid.Parse(id!), token: TestContext.Current.CancellationToken);
+        events.Count(e => e.Data is FlutHilfe.Domain.Allocations.AllocationWithdrawn).ShouldBe(3);
+        (await Funds())["m:stolberg"].GetProperty("availableCents").GetInt64().ShouldBe(7_000);
+        await Send($"/api/allocations/{id}/withdraw", new { reason = "x", withdrawalId = Guid.Empty }, Treasurer, 422);
+    }
+
+    [Fact]
+    public async Task a_spending_item_withdrawn_again_changes_nothing_and_after_submission_it_cannot_be_withdrawn()
+    {
+        await FundAsync(("stolberg", null, 10_000));
+        var id = (await Allocate(new { municipalityId = "stolberg", amountCents = 10_000, decisionReference = "SI/8", decidedOn = "2021-12-10" })).GetProperty("allocationId").GetString();
+        async Task<string> Report(long cents, string voucher) => (await (await Send($"/api/allocations/{id}/spending",
+                new { date = "2021-12-15", payee = "Laden", reason = "Spiele", purposeId = "weihnachtsfeiern", amountCents = cents, voucherNumber = voucher }, Stolberg, 201))
+            .ReadAsJsonAsync<JsonElement>()).GetProperty("itemId").GetString()!;
+        var wrong = await Report(1_000, "V1");
+        var kept = await Report(2_000, "V2");
+
+        var first = await (await Send($"/api/spending/{wrong}/withdraw", new { reason = "doppelt" }, Stolberg, 200)).ReadAsJsonAsync<JsonElement>();
+        var again = await (await Send($"/api/spending/{wrong}/withdraw", new { reason = "doppelt" }, Stolberg, 200)).ReadAsJsonAsync<JsonElement>();
+        again.GetRawText().ShouldBe(first.GetRawText());
+        again.GetProperty("spentCents").GetInt64().ShouldBe(2_000);
+
+        await Send($"/api/allocations/{id}/proof-of-use", new
+        {
+            narrativeReport = "Bericht",
+            declaration = new
+            {
+                usedOnlyForPurpose = true, necessaryEconomicalThrifty = true, figuresAgreeWithBooks = true,
+                place = "Stolberg (Rhld.)", date = "2022-01-20", signatoryName = "Petra Schulz", signatoryFunction = "Kämmerin",
+            },
+        }, Stolberg, 200);
+        var late = await (await Send($"/api/spending/{kept}/withdraw", new { reason = "zu spät" }, Stolberg, 409)).ReadAsJsonAsync<JsonElement>();
+        late.GetProperty("detail").GetString()!.ShouldContain("submitted");
+        await using var session = app.Store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(Guid.Parse(id!), token: TestContext.Current.CancellationToken);
+        events.Count(e => e.Data is FlutHilfe.Domain.Allocations.SpendingWithdrawn).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task balances_answer_as_of_a_past_instant()
     {
         await FundAsync(("stolberg", null, 10_000));

@@ -184,6 +184,15 @@ public class DkStatementTests(AppFixture app) : IClassFixture<AppFixture>, IAsyn
         (await Donor("P2")).GetProperty("overpaidCents").GetInt64().ShouldBe(1500);
         (await Donor("P3")).GetProperty("outstandingCents").GetInt64().ShouldBe(1500);
 
+        // The same split sent again (a retry, a second click) books nothing twice and answers like the first.
+        var repeated = await Post($"/api/payments/{split.Id}/split", new
+        {
+            parts = new[] { new { donationId = _pledges["P2"].Id, amountCents = 4000L }, new { donationId = _pledges["P3"].Id, amountCents = 3500L } },
+        }, 200);
+        repeated.GetRawText().ShouldBe(again.GetRawText());
+        (await Donor("P2")).GetProperty("receivedCents").GetInt64().ShouldBe(4000);
+        (await Donor("P3")).GetProperty("receivedCents").GetInt64().ShouldBe(3500);
+
         var wrong = await Post($"/api/payments/{split.Id}/split", new
         {
             parts = new[] { new { donationId = _pledges["P4"].Id, amountCents = 4000L }, new { donationId = _pledges["P5"].Id, amountCents = 3000L } },

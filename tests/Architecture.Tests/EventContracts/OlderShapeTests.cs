@@ -1,3 +1,5 @@
+using FlutHilfe.Domain.Funds.Allocating;
+using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
@@ -36,6 +38,18 @@ public class OlderShapeTests
         var shape = JsonShape.Compare(old.Data, EventContract.Serialize(read));
         shape.Breaks.ShouldBeFalse($"{file}: {shape}");
         shape.OnlyNow.ShouldNotBeEmpty("a history sample shows an older shape: it lacks a field today's type has");
+    }
+
+    [Fact]
+    public void an_allocation_withdrawn_before_withdrawals_had_ids_still_takes_back_its_amount_and_blocks_no_later_withdrawal()
+    {
+        var withdrawn = Read<AllocationWithdrawn>("AllocationWithdrawn.before-withdrawal-id.json");
+        withdrawn.WithdrawalId.ShouldBe(Guid.Empty);
+        var allocated = new FundsAllocated(withdrawn.AllocationId, withdrawn.AppealId, withdrawn.MunicipalityId, null, withdrawn.Amount + new Money(10_000),
+            withdrawn.Draws.Select(d => d with { Amount = d.Amount + new Money(10_000) }).ToList(), "SI/1", new DateOnly(2021, 11, 20), DateTimeOffset.UnixEpoch);
+        var allocation = AllocationDecider.Evolve(AllocationDecider.Evolve(null, allocated), withdrawn)!;
+        allocation.Withdrawn.ShouldBe(withdrawn.Amount);
+        allocation.WithdrawalIds.ShouldBeEmpty("an old withdrawal has no id a new one could collide with");
     }
 
     [Fact]

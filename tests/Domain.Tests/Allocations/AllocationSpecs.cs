@@ -75,8 +75,8 @@ public class AllocationSpecs
     public void withdrawal_is_limited_to_the_unspent_undisbursed_part_and_goes_back_pro_rata()
     {
         var spec = Spec.Allocation().Given(Allocated(10_000), new FundsDisbursed(Id, "freude-schenken-2021", "stolberg", Guid.NewGuid(), new Money(4_000), Day, "U", Samples.Now), Reported(1_000));
-        spec.When(new WithdrawAllocation(Id, new Money(6_001), "x", Samples.Now)).ThenRefused(RefusalKind.Conflict);
-        var withdrawn = spec.When(new WithdrawAllocation(Id, null, "Rest", Samples.Now)).Single().ShouldBeOfType<AllocationWithdrawn>();
+        spec.When(new WithdrawAllocation(Id, Guid.NewGuid(), new Money(6_001), "x", Samples.Now)).ThenRefused(RefusalKind.Conflict);
+        var withdrawn = spec.When(new WithdrawAllocation(Id, Guid.NewGuid(), null, "Rest", Samples.Now)).Single().ShouldBeOfType<AllocationWithdrawn>();
         withdrawn.Amount.ShouldBe(new Money(6_000));
         withdrawn.Draws.Select(d => (d.FundKey, d.Amount.Cents)).ShouldBe([("m:stolberg", 1_800L), ("general", 4_200L)]);
     }
@@ -113,7 +113,7 @@ public class AllocationSpecs
         var none = Spec.Allocation();
         none.When(Item(100)).ThenRefused(RefusalKind.NotFound);
         none.When(new DisburseFunds(Id, Guid.NewGuid(), new Money(100), Day, "U", Samples.Now)).ThenRefused(RefusalKind.NotFound);
-        none.When(new WithdrawAllocation(Id, null, "x", Samples.Now)).ThenRefused(RefusalKind.NotFound);
+        none.When(new WithdrawAllocation(Id, Guid.NewGuid(), null, "x", Samples.Now)).ThenRefused(RefusalKind.NotFound);
         none.When(new ReviewProofOfUse(Id, true, null, "t", Samples.Now)).ThenRefused(RefusalKind.NotFound);
     }
 
@@ -126,5 +126,51 @@ public class AllocationSpecs
         var back = new ReturnUnusedFunds(Id, Guid.NewGuid(), new Money(1_000), Day, "R", Samples.Now);
         spec.Given(spec.When(back)).When(back).ThenNothing();
         (spec.State!.Disbursed, spec.State.ReturnedUnused).ShouldBe((new Money(4_000), new Money(1_000)));
+    }
+
+    [Fact]
+    public void the_same_withdrawal_again_decides_nothing_even_when_nothing_is_left_to_withdraw()
+    {
+        var takeBack = new WithdrawAllocation(Id, Guid.NewGuid(), new Money(6_000), "Beschluss geändert", Samples.Now);
+        var spec = Spec.Allocation().Given(Allocated(10_000));
+        spec.Given(spec.When(takeBack).ToArray());
+        spec.When(takeBack).ThenNothing();
+        spec.When(takeBack with { Amount = null }).ThenNothing();
+        spec.State!.Net.ShouldBe(new Money(4_000));
+        // Another withdrawal (its own id) of the same amount is a decision of its own: only 4,000 are left.
+        spec.When(takeBack with { WithdrawalId = Guid.NewGuid() }).ThenRefused(RefusalKind.Conflict, "amountCents");
+        spec.When(takeBack with { WithdrawalId = Guid.NewGuid(), Amount = new Money(4_000) }).ShouldHaveSingleItem()
+            .ShouldBeOfType<AllocationWithdrawn>().WithdrawalId.ShouldNotBe(takeBack.WithdrawalId);
+    }
+
+    [Fact]
+    public void a_withdrawal_without_its_own_id_is_refused()
+        => Spec.Allocation().Given(Allocated()).When(new WithdrawAllocation(Id, Guid.Empty, null, "x", Samples.Now)).ThenRefused(RefusalKind.Invalid, "withdrawalId");
+
+    [Fact]
+    public void a_withdrawal_recorded_before_withdrawals_had_ids_still_counts()
+    {
+        var old = new AllocationWithdrawn(Id, "freude-schenken-2021", "stolberg", new Money(1_000), [new FundDraw("general", null, null, new Money(1_000))], "alt",
+            Samples.Now);
+        var spec = Spec.Allocation().Given(Allocated(10_000), old);
+        spec.State!.Net.ShouldBe(new Money(9_000));
+        spec.State.WithdrawalIds.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void withdrawing_the_same_spending_item_again_decides_nothing_and_after_submission_it_is_refused()
+    {
+        var reported = Reported(900, "V1");
+        var withdraw = new WithdrawSpending(Id, reported.ItemId, "doppelt erfasst", Samples.Now);
+        var spec = Spec.Allocation().Given(Allocated(), reported);
+        spec.Given(spec.When(withdraw).ToArray());
+        spec.When(withdraw).ThenNothing();
+        spec.When(withdraw with { Reason = "anderer Grund" }).ThenNothing();
+        spec.State!.Spent.ShouldBe(Money.Zero);
+
+        var second = Reported(500, "V2");
+        var submitted = Spec.Allocation().Given(Allocated(), second);
+        submitted.Given(submitted.When(new SubmitProofOfUse(Id, "Bericht", "c", ProofOfUseSpecs.Declaration, Samples.Now)).ToArray());
+        submitted.When(new WithdrawSpending(Id, second.ItemId, "zu spät", Samples.Now)).ThenRefused(RefusalKind.Conflict);
     }
 }

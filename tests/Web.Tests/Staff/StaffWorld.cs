@@ -147,9 +147,17 @@ public sealed class StaffWorld(Site site)
         return client;
     }
 
-    private async Task<JsonElement> PostAsync(string? role, string path, object body)
+    /// <summary>A spending item as the municipality's clerk reports it through the API (no voucher).</summary>
+    public async Task ReportSpendingAsync(Guid allocationId, long cents, string voucherNumber)
+        => await PostAsync(Roles.Municipality, $"/api/allocations/{allocationId}/spending", new
+        {
+            date = Today.ToString("yyyy-MM-dd"), payee = "Spielwaren Becker GmbH", payeeIsOrganisation = true, reason = "Bastelmaterial",
+            purposeId = "kita-schulmaterial", amountCents = cents, voucherNumber,
+        }, "stolberg");
+
+    private async Task<JsonElement> PostAsync(string? role, string path, object body, string? municipalityId = null)
     {
-        using var client = Client(role);
+        using var client = Client(role, municipalityId);
         var response = await client.PostAsJsonAsync(site.Url(path), body, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         response.IsSuccessStatusCode.ShouldBeTrue($"POST {path}: {(int)response.StatusCode} {text}");

@@ -24,6 +24,17 @@ public abstract class AllocationPage(IQuerySession session, TimeProvider clock, 
     public ProofOfUseView Proof { get; private set; } = null!;
     public Appeal Appeal { get; private set; } = null!;
 
+    /// <summary>Whether the Belegliste offers to withdraw an item (the clerk's page, while the proof is not submitted).</summary>
+    public virtual bool MayWithdrawSpending => false;
+
+    /// <summary>The withdrawal form's fields (below the Belegliste): the item chosen and the reason.</summary>
+    public const string WithdrawItemKey = "RueckzugPosten";
+    public const string WithdrawReasonKey = "RueckzugGrund";
+
+    /// <summary>What was chosen and typed into the withdrawal form, shown again after a refusal.</summary>
+    public Guid? WithdrawItem { get; protected set; }
+    public string? WithdrawReason { get; protected set; }
+
     public string MunicipalityName => StaffTexts.Municipality(Appeal, Allocation.MunicipalityId);
 
     /// <summary>Loads the allocation for this user: null when it may be shown, else the 404 or 403 answer.</summary>

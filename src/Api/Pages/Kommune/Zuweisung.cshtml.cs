@@ -4,6 +4,7 @@ using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Api.Pages.Intern;
 using FlutHilfe.Api.ProofOfUse.Submitting;
 using FlutHilfe.Api.Spending.Reporting;
+using FlutHilfe.Api.Spending.Withdrawing;
 using FlutHilfe.Domain.Allocations;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -53,9 +54,12 @@ public sealed class ClerkAllocationModel(IMessageBus bus, IQuerySession query, I
 
     public bool MayReport => Allocation.ProofStatus is ProofStatus.Open or ProofStatus.Rejected;
 
+    public override bool MayWithdrawSpending => MayReport;
+
     protected override IReadOnlyDictionary<string, string> DoneTexts => new Dictionary<string, string>
     {
         ["gemeldet"] = "Die Ausgabe ist gemeldet und steht in der Belegliste.",
+        ["zurueckgezogen"] = "Die Ausgabe ist zurückgezogen; sie zählt nicht mehr. Eine berichtigte Ausgabe melden Sie neu.",
         ["eingereicht"] = "Der Verwendungsnachweis ist eingereicht. Die Kasse prüft ihn.",
     };
 
@@ -81,6 +85,24 @@ public sealed class ClerkAllocationModel(IMessageBus bus, IQuerySession query, I
         var request = new ReportSpendingRequest(date, Empfaenger, EmpfaengerIstOrganisation, Grund, purpose, amount, Belegnummer, Einrichtung, Dokument);
         var (ok, _) = await SendAsync(() => ReportSpendingEndpoint.ReportAsync(id, request, Session, bus, User, Clock, ct, Vorgang), SpendingRefusal);
         return ok ? Redirect($"{MunicipalityModel.DetailPath(id)}?erledigt=gemeldet#belegliste") : Again();
+    }
+
+    /// <summary>Withdraw a reported item with a reason (the same command as the API's; the item id makes a second send harmless).</summary>
+    public async Task<IActionResult> OnPostZurueckziehenAsync(Guid id, [FromForm(Name = WithdrawItemKey)] Guid? posten,
+        [FromForm(Name = WithdrawReasonKey)] string? grund, CancellationToken ct)
+    {
+        if (await LoadAllocationAsync(id, ct) is { } denied) return denied;
+        (WithdrawItem, WithdrawReason) = (posten, grund);
+        if (posten is null) Refuse(WithdrawItemKey, "Bitte wählen Sie die Ausgabe, die Sie zurückziehen.");
+        if (!ModelState.IsValid) return Again(spendingPosted: false);
+        var (ok, _) = await SendAsync(() => WithdrawSpendingEndpoint.WithdrawAsync(posten!.Value, new WithdrawSpendingRequest(grund), Session, bus, User, Clock, ct),
+            (field, problem) => field == "reason"
+                ? new(WithdrawReasonKey, problem.Detail?.Contains("is required", StringComparison.Ordinal) == true
+                    ? "Bitte nennen Sie den Grund (er bleibt in der Historie stehen)." : "")
+                : new(WithdrawItemKey, problem.Status == 409
+                    ? "Der Verwendungsnachweis ist eingereicht oder angenommen: Ausgaben lassen sich nicht mehr zurückziehen."
+                    : "Diese Ausgabe gibt es in dieser Zuweisung nicht."));
+        return ok ? Redirect($"{MunicipalityModel.DetailPath(id)}?erledigt=zurueckgezogen#belegliste") : Again(spendingPosted: false);
     }
 
     public async Task<IActionResult> OnPostNachweisAsync(Guid id, CancellationToken ct)

@@ -36,6 +36,7 @@ public sealed class ReconciliationModel(IMessageBus bus, IQuerySession session, 
     {
         ["zugeordnet"] = "Die Zahlung ist der Spende zugeordnet.",
         ["gebucht"] = "Die Zahlung ist als eigene Spende gebucht.",
+        ["aufgeteilt"] = "Die Zahlung ist auf die Spenden aufgeteilt.",
         ["aufgehoben"] = "Die Zuordnung ist aufgehoben; die Zahlung wartet wieder im Abgleich.",
     };
 
@@ -87,6 +88,55 @@ public sealed class ReconciliationModel(IMessageBus bus, IQuerySession session, 
                 : field?.Contains("purposeId", StringComparison.Ordinal) == true ? "Dieser Zweck gehört nicht zum Aufruf."
                 : ""));
         return await AfterAsync(ok, "gebucht", ct);
+    }
+
+    /// <summary>
+    /// Split a payment across proposed donations: one amount per donation (prefilled with what is still open); an empty
+    /// amount leaves that donation out. The sum rule is the domain's; the page only reads the amounts.
+    /// </summary>
+    public async Task<IActionResult> OnPostAufteilenAsync(Guid zahlung, List<Guid> spende, List<string?> betrag, CancellationToken ct)
+    {
+        var key = Key("aufteilen", zahlung);
+        var parts = new List<SplitPartInput>();
+        var fieldOfPart = new List<string>();
+        for (var i = 0; i < spende.Count; i++)
+        {
+            var partKey = PartKey(zahlung, spende[i]);
+            var text = i < betrag.Count ? betrag[i] : null;
+            Typed[partKey] = text;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            var cents = German.ParseEuroCents(text);
+            if (cents is null)
+            {
+                Refuse(partKey, "Bitte geben Sie den Betrag in Euro an, z. B. 50,00.");
+                continue;
+            }
+            parts.Add(new SplitPartInput(spende[i], cents));
+            fieldOfPart.Add(partKey);
+        }
+        if (!ModelState.IsValid) return await AfterAsync(false, "", ct);
+        var payment = await session.LoadAsync<Payment>(zahlung, ct);
+        var (ok, _) = await SendAsync(() => MatchingEndpoints.SplitAsync(zahlung, new SplitRequest(parts), bus, User, clock, ct),
+            (field, problem) => new FormField(PartField(field, fieldOfPart) ?? key, field switch
+            {
+                "parts" when parts.Count < 2 => "Bitte geben Sie für mindestens zwei Spenden einen Betrag an.",
+                "parts" => $"Die Beträge ergeben zusammen {German.Euro(parts.Sum(p => p.AmountCents ?? 0))}, die Zahlung ist {(payment is null ? "anders" : German.Euro(payment.Amount))}. Bitte so aufteilen, dass die Summe genau stimmt.",
+                not null when field.EndsWith(".amountCents", StringComparison.Ordinal) => "Bitte einen Betrag über 0,00 €.",
+                _ => problem.Status == 409
+                    ? "Diese Zahlung ist schon zugeordnet oder kann nicht aufgeteilt werden."
+                    : "Diese Spende passt nicht zu der Zahlung (anderer Aufruf oder unbekannt).",
+            }));
+        return await AfterAsync(ok, "aufgeteilt", ct);
+    }
+
+    /// <summary>The form key of one part's amount field (<c>parts[i]…</c> of the problem maps to the i-th sent part).</summary>
+    public static string PartKey(Guid paymentId, Guid donationId) => $"teil-{paymentId:N}-{donationId:N}";
+
+    private static string? PartField(string? field, List<string> fieldOfPart)
+    {
+        if (field is null || !field.StartsWith("parts[", StringComparison.Ordinal)) return null;
+        var end = field.IndexOf(']', StringComparison.Ordinal);
+        return int.TryParse(field.AsSpan(6, end - 6), out var i) && i < fieldOfPart.Count ? fieldOfPart[i] : null;
     }
 
     /// <summary>Undo a wrong match with a reason; the payment waits in the queue again (a new fact; nothing is deleted).</summary>

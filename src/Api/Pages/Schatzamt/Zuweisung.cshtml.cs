@@ -1,5 +1,6 @@
 using FlutHilfe.Api.Allocations.Disbursing;
 using FlutHilfe.Api.Allocations.Returning;
+using FlutHilfe.Api.Allocations.Withdrawing;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Api.Pages.Intern;
@@ -30,6 +31,10 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
     [BindProperty] public string? RueckzahlungReferenz { get; set; }
     [BindProperty] public Guid RueckzahlungVorgang { get; set; }
 
+    [BindProperty] public string? RuecknahmeBetrag { get; set; }
+    [BindProperty] public string? RuecknahmeGrund { get; set; }
+    [BindProperty] public Guid RuecknahmeVorgang { get; set; }
+
     [BindProperty] public string? AnnahmeBemerkung { get; set; }
     [BindProperty] public string? AblehnungBemerkung { get; set; }
 
@@ -38,6 +43,7 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
         ["zugewiesen"] = "Die Zuweisung ist gebucht.",
         ["ausgezahlt"] = "Die Auszahlung ist gebucht.",
         ["zurueckgezahlt"] = "Die Rückzahlung ist gebucht; das Geld steht wieder in seinen Töpfen.",
+        ["zurueckgenommen"] = "Die Zuweisung ist verringert; das Geld steht wieder in seinen Töpfen.",
         ["angenommen"] = "Der Verwendungsnachweis ist angenommen.",
         ["abgelehnt"] = "Der Verwendungsnachweis ist abgelehnt; die Kommune sieht Ihre Bemerkungen.",
     };
@@ -89,6 +95,26 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
         return ok ? Finished(id, "zurueckgezahlt") : Again();
     }
 
+    /// <summary>Withdraw (part of) the allocation: an empty amount withdraws all that is neither disbursed nor spent.</summary>
+    public async Task<IActionResult> OnPostRuecknahmeAsync(Guid id, CancellationToken ct)
+    {
+        if (await LoadAllocationAsync(id, ct) is { } denied) return denied;
+        var amount = string.IsNullOrWhiteSpace(RuecknahmeBetrag) ? null : Amount(nameof(RuecknahmeBetrag), RuecknahmeBetrag);
+        if (!ModelState.IsValid) return Again();
+        var (ok, _) = await SendAsync(() => WithdrawAllocationEndpoint.WithdrawAsync(id,
+            new WithdrawAllocationRequest(amount, RuecknahmeGrund, Operation(RuecknahmeVorgang)), bus, Clock, ct),
+            (field, problem) => field switch
+            {
+                "amountCents" when problem.Status == 409 => new(nameof(RuecknahmeBetrag),
+                    $"Zurücknehmen lässt sich nur, was weder ausgezahlt noch ausgegeben ist: höchstens {German.Euro(Allocation.Withdrawable)}."),
+                "amountCents" => new(nameof(RuecknahmeBetrag), "Bitte einen Betrag über 0,00 €."),
+                "reason" => new(nameof(RuecknahmeGrund), problem.Detail?.Contains("is required", StringComparison.Ordinal) == true
+                    ? "Bitte nennen Sie den Grund (er bleibt in der Historie stehen)." : ""),
+                _ => null,
+            });
+        return ok ? Finished(id, "zurueckgenommen") : Again();
+    }
+
     public async Task<IActionResult> OnPostAnnehmenAsync(Guid id, CancellationToken ct)
     {
         if (await LoadAllocationAsync(id, ct) is { } denied) return denied;
@@ -133,6 +159,7 @@ public sealed class AllocationModel(IMessageBus bus, IQuerySession session, Time
     {
         if (AuszahlungVorgang == Guid.Empty) AuszahlungVorgang = Guid.CreateVersion7(Clock.GetUtcNow());
         if (RueckzahlungVorgang == Guid.Empty) RueckzahlungVorgang = Guid.CreateVersion7(Clock.GetUtcNow());
+        if (RuecknahmeVorgang == Guid.Empty) RuecknahmeVorgang = Guid.CreateVersion7(Clock.GetUtcNow());
     }
 
     private IActionResult Again()

@@ -60,6 +60,10 @@ public static class MatchingEndpoints
     [EndpointSummary("Book one transfer on several donations, in parts that add up to it (treasurer)")]
     [ProducesResponseType<PaymentView>(200)]
     public static async Task<PaymentView> Split(Guid paymentId, SplitRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        => PaymentView.From(await SplitAsync(paymentId, request, bus, user, clock, ct));
+
+    /// <summary>The treasurer's split, from the API and from the reconciliation page (the same split again changes nothing).</summary>
+    public static async Task<Reconciled> SplitAsync(Guid paymentId, SplitRequest request, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var inputs = request.Parts ?? throw DomainException.Invalid("parts", "parts is required.");
         if (inputs.Count is < 2 or > SplitPartsMax) throw DomainException.Invalid("parts", $"A split has 2 to {SplitPartsMax} parts.");
@@ -67,7 +71,7 @@ public static class MatchingEndpoints
             p.DonationId ?? throw DomainException.Invalid($"parts[{i}].donationId", "donationId is required."),
             new Money(p.AmountCents ?? throw DomainException.Invalid($"parts[{i}].amountCents", "amountCents is required.")))).ToList();
         var command = new SplitPayment(paymentId, parts, MatchMethod.Treasurer, Access.Subject(user), clock.GetUtcNow());
-        return PaymentView.From(await bus.InvokeAsync<Reconciled>(command, ct));
+        return await bus.InvokeAsync<Reconciled>(command, ct);
     }
 }
 

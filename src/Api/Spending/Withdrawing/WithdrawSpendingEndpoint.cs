@@ -21,11 +21,16 @@ public static class WithdrawSpendingEndpoint
     [EndpointSummary("Withdraw a spending item with a reason; resubmit it as a new item (the allocation's municipal clerk)")]
     public static async Task<AllocationView> Post(Guid itemId, WithdrawSpendingRequest request, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
         TimeProvider clock, CancellationToken ct)
+        => AllocationView.From(await WithdrawAsync(itemId, request, session, bus, user, clock, ct));
+
+    /// <summary>The API's and the clerk page's withdrawal of a spending item (a second send changes nothing).</summary>
+    public static async Task<Allocation> WithdrawAsync(Guid itemId, WithdrawSpendingRequest request, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
+        TimeProvider clock, CancellationToken ct)
     {
         var reason = Text.Require(request.Reason, "reason", 500);
         var index = await session.LoadAsync<SpendingItemIndex>(itemId, ct) ?? throw DomainException.NotFound($"No spending item {itemId}.");
         await AllocationLookup.LoadForAsync(session, index.AllocationId, user, staffMayToo: false, ct);
-        return AllocationView.From(await bus.InvokeAsync<Allocation>(new WithdrawSpending(index.AllocationId, itemId, reason, clock.GetUtcNow()), ct));
+        return await bus.InvokeAsync<Allocation>(new WithdrawSpending(index.AllocationId, itemId, reason, clock.GetUtcNow()), ct);
     }
 }
 
