@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.Shared;
 using Marten;
 using Marten.Services;
 
@@ -66,7 +67,8 @@ public sealed class AppealCacheInvalidation(AppealCache cache) : DocumentSession
     {
         foreach (var stream in commit.GetStreams())
         {
-            if (cache.Holds(stream.Id)) cache.Evict(stream.Id);
+            // An appeal's own events (not only a held entry): a read in flight when the commit lands must not be kept.
+            if (cache.Holds(stream.Id) || stream.Events.Any(e => e.Data is IEventOf<Appeal>)) cache.Evict(stream.Id);
         }
         foreach (var appeal in commit.Updated.Concat(commit.Inserted).OfType<Appeal>()) cache.Evict(appeal.Id);
         return Task.CompletedTask;
