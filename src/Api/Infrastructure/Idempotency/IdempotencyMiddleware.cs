@@ -63,25 +63,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
 
         var existing = await store.TryClaimAsync(pending, context.RequestAborted);
-        if (existing is not null && existing.ExpiresAt > now)
-        {
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(existing.Fingerprint), Encoding.ASCII.GetBytes(pending.Fingerprint)))
-            {
-                await ProblemResponses.WriteAsync(context, Problem.Field(Header, "This Idempotency-Key was already used with a different request."));
-                return;
-            }
-            if (existing.Completed)
-            {
-                await ReplayAsync(context, existing, secrets);
-                return;
-            }
-            if (now - existing.StartedAt < PendingTimeout)
-            {
-                context.Response.Headers.RetryAfter = "1";
-                await ProblemResponses.WriteAsync(context, Problem.Of(409, "Conflict", "A request with this Idempotency-Key is still being processed."));
-                return;
-            }
-        }
+        if (existing is not null && existing.ExpiresAt > now && await AnswerFromExistingAsync(context, existing, pending, secrets, now, PendingTimeout)) return;
         if (existing is not null)
         {
             // The first attempt died without an answer, or its record expired: this request takes the key over.
@@ -158,7 +140,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
             var now = clock.GetUtcNow();
             if (existing is not null && existing.ExpiresAt > now)
             {
-                await AnswerFromExistingAsync(context, existing, pending, secrets, now);
+                // Records of this flow are written complete; one still pending belongs to another flow: never taken over here.
+                await AnswerFromExistingAsync(context, existing, pending, secrets, now, TimeSpan.MaxValue);
                 return;
             }
             if (attempt > 0)
@@ -175,20 +158,28 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
     }
 
-    private static async Task AnswerFromExistingAsync(HttpContext context, IdempotencyRecord existing, IdempotencyRecord pending, KeySecrets secrets, DateTimeOffset now)
+    /// <summary>
+    /// Answers from a live record of this key: 422 when it was used with a different request, its answer replayed when
+    /// complete, 409 while its request still runs (started less than <paramref name="pendingTimeout"/> ago). False when
+    /// its first attempt died without an answer: the caller may take the key over.
+    /// </summary>
+    private static async Task<bool> AnswerFromExistingAsync(HttpContext context, IdempotencyRecord existing, IdempotencyRecord pending, KeySecrets secrets,
+        DateTimeOffset now, TimeSpan pendingTimeout)
     {
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(existing.Fingerprint), Encoding.ASCII.GetBytes(pending.Fingerprint)))
         {
             await ProblemResponses.WriteAsync(context, Problem.Field(Header, "This Idempotency-Key was already used with a different request."));
-            return;
+            return true;
         }
         if (existing.Completed)
         {
             await ReplayAsync(context, existing, secrets);
-            return;
+            return true;
         }
+        if (now - existing.StartedAt >= pendingTimeout) return false;
         context.Response.Headers.RetryAfter = "1";
         await ProblemResponses.WriteAsync(context, Problem.Of(409, "Conflict", "A request with this Idempotency-Key is still being processed."));
+        return true;
     }
 
     /// <summary>The commit failed because a record with this id exists (Marten's mapping, or the unique violation itself).</summary>
