@@ -127,7 +127,7 @@ public sealed class AllocationJourneyTests(Site site)
         var auditorPage = auditor.Page;
         await StaffWorld.SignInAsync(auditor, Roles.Auditor);
         await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}");
-        var earlier = DateTime.UtcNow.AddDays(-DaysEarlier + 2).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var earlier = German(StaffWorld.Today.AddDays(-DaysEarlier + 2));
         await auditorPage.GetByLabel("Stichtag").FillAsync(earlier);
         await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickToLoadAsync();
         var totals = auditorPage.Locator("ul.totals");
@@ -135,7 +135,7 @@ public sealed class AllocationJourneyTests(Site site)
         (await Total(totals, "Zugewiesen")).ShouldBe("0,00 €");
         (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("Zu diesem Zeitpunkt war noch keiner Kommune Geld zugewiesen.");
         await auditor.SeeAsync("pruefung-salden-stichtag");
-        await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}&stichtag={DateTime.UtcNow:yyyy-MM-dd}");
+        await auditor.GoAsync($"/pruefung/salden?aufruf={world.AppealId}&stichtag={StaffWorld.Today:yyyy-MM-dd}");
         (await Total(totals, "Zugewiesen")).ShouldBe("400,00 €");
         (await Total(totals, "Ausgegeben")).ShouldBe("119,90 €");
         (await auditorPage.Locator("table", new() { HasText = "Stolberg (Rhld.)" }).Last.InnerTextAsync()).ShouldContain("180,10");
@@ -166,7 +166,7 @@ public sealed class AllocationJourneyTests(Site site)
         await auditorPage.GetByRole(AriaRole.Radio, new() { Name = "gebucht bis" }).CheckAsync();
         await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickToLoadAsync();
         (await Total(totals, "Eingegangen")).ShouldBe("0,00 €");
-        await auditorPage.GetByLabel("Stichtag").FillAsync(German(DateTime.UtcNow));
+        await auditorPage.GetByLabel("Stichtag").FillAsync(German(StaffWorld.Today));
         await auditorPage.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickToLoadAsync();
         (await auditorPage.GetByRole(AriaRole.Radio, new() { Name = "gebucht bis" }).IsCheckedAsync()).ShouldBeTrue();
         (await Total(totals, "Eingegangen")).ShouldBe("500,00 €");
@@ -187,7 +187,7 @@ public sealed class AllocationJourneyTests(Site site)
         steps[1].ShouldContain("Ausgabe gemeldet");
         steps[1].ShouldContain("-119,90");
         steps[2].ShouldContain("-180,10");
-        (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("gebucht bis " + German(DateTime.UtcNow));
+        (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("gebucht bis " + German(StaffWorld.Today));
         await auditor.SeeAsync("pruefung-erklaerung");
         // Each event opens the log at that event.
         var first = auditorPage.Locator("table.explanation tbody tr").First.Locator("td[data-label='Nr.'] a");
@@ -213,7 +213,7 @@ public sealed class AllocationJourneyTests(Site site)
         await auditor.SeeAsync("pruefung-spur");
     }
 
-    private static string German(DateTime day) => day.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+    private static string German(DateOnly day) => day.ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>"1.234,56 €" as cents.</summary>
     private static long Cents(string euro) => long.Parse(new string(euro.Where(char.IsAsciiDigit).ToArray()), System.Globalization.CultureInfo.InvariantCulture);

@@ -23,7 +23,7 @@ public sealed class StaffWorld(Site site)
     public string AppealId { get; } = "staff-" + Guid.NewGuid().ToString("N")[..10];
     public string Iban { get; } = GermanIban();
 
-    public static int ThisYear => DateTime.UtcNow.Year;
+    public static int ThisYear => Today.Year;
 
     public async Task OpenAppealAsync()
     {
@@ -78,7 +78,8 @@ public sealed class StaffWorld(Site site)
     public byte[] Statement(string statementId, params GeneratedCredit[] bookings)
         => CamtWriter.Write053v08(statementId, Iban, bookings);
 
-    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    /// <summary>Today in Germany (the service's calendar: a day ends at midnight Berlin time, not UTC).</summary>
+    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/Berlin"));
 
     public async Task ImportAsync(byte[] statement)
     {
