@@ -185,8 +185,8 @@ public sealed class AllocationJourneyTests(Site site)
         steps[0].ShouldContain("Geld zugewiesen");
         steps[0].ShouldContain("+400,00");
         steps[1].ShouldContain("Ausgabe gemeldet");
-        steps[1].ShouldContain("-119,90");
-        steps[2].ShouldContain("-180,10");
+        steps[1].ShouldContain("\u2212119,90");
+        steps[2].ShouldContain("\u2212180,10");
         (await auditorPage.Locator("main").InnerTextAsync()).ShouldContain("gebucht bis " + German(StaffWorld.Today));
         await auditor.SeeAsync("pruefung-erklaerung");
         // Each event opens the log at that event.

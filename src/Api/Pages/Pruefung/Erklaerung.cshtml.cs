@@ -109,8 +109,13 @@ public sealed class ExplanationModel(IQuerySession session, TimeProvider clock, 
 
     public string Amount(long value) => Explanation?.Unit == "count" ? German.Count(checked((int)value)) : German.Euro(value);
 
-    /// <summary>A contribution with its sign: "+400,00 €", "-180,10 €".</summary>
-    public string Signed(long value) => (value > 0 ? "+" : "") + Amount(value);
+    /// <summary>A contribution with its sign, the minus as the typographic one: "+400,00 €", "−180,10 €".</summary>
+    public string Signed(long value) => value switch
+    {
+        > 0 => "+" + Amount(value),
+        < 0 => "\u2212" + Amount(checked(-value)),
+        _ => Amount(0),
+    };
 
     /// <summary>The event in the log: its stream, newest first from this event on.</summary>
     public static string EventLink(ContributionView c) => $"/pruefung/ereignisse?strom={c.StreamId}&ab={c.Sequence}";
