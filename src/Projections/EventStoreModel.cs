@@ -2,6 +2,7 @@ using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.PaymentFiles;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Receipts;
 using FlutHilfe.Domain.Shared;
@@ -64,6 +65,10 @@ public static class EventStoreModel
 
         // Spending is serialized on its allocation's stream; the snapshot answers reads and proofs of use.
         options.Projections.Add(new StreamSnapshot<Allocation>(AllocationDecider.Evolve), ProjectionLifecycle.Inline);
+
+        // SEPA payment files: one stream per file; its transfers are marked on their allocations in the same transaction.
+        options.Projections.Add(new StreamSnapshot<PaymentFile>(PaymentFileDecider.Evolve), ProjectionLifecycle.Inline);
+        options.Schema.For<PaymentFile>().Index(f => f.AppealId);
 
         // Read-only views, kept by the async daemon.
         options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);

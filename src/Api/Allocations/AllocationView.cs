@@ -9,17 +9,31 @@ namespace FlutHilfe.Api.Allocations;
 public sealed record SpendingItemView(Guid ItemId, DateOnly Date, string Payee, bool PayeeIsOrganisation, string Reason, string PurposeId,
     long AmountCents, string VoucherNumber, string? Facility, string? DocumentSha256, bool Withdrawn, string? WithdrawalReason);
 
-/// <summary>An allocation with its spending items: the answer of every command on an allocation.</summary>
+/// <summary>A transfer ordered for a SEPA payment file: <c>ordered</c> (waiting for a file), <c>sentToBank</c>, <c>paid</c>.</summary>
+public sealed record DisbursementOrderView(Guid DisbursementId, long AmountCents, string PayeeName, string PayeeIban, string? PayeeBic, string RemittanceText,
+    DateTimeOffset OrderedAt, string Status, Guid? PaymentFileId, string EndToEndId, DateOnly? RequestedExecutionDate)
+{
+    public static DisbursementOrderView From(DisbursementOrder o) => new(o.DisbursementId, o.Amount.Cents, o.Payee.Name, o.Payee.Iban.Value, o.Payee.Bic?.Value,
+        o.RemittanceText, o.OrderedAt, o.Status switch
+        {
+            DisbursementOrderStatus.Ordered => "ordered",
+            DisbursementOrderStatus.SentToBank => "sentToBank",
+            _ => "paid",
+        }, o.PaymentFileId, AllocationDecider.EndToEndIdOf(o.DisbursementId), o.RequestedExecutionDate);
+}
+
+/// <summary>An allocation with its spending items and ordered transfers: the answer of every command on an allocation.</summary>
 public sealed record AllocationView(
     Guid AllocationId, string AppealId, string MunicipalityId, string? PurposeId, long AllocatedCents, long WithdrawnCents, long DisbursedCents,
     long SpentCents, long ReturnedCents, long OpenCents, string DecisionReference, DateOnly DecidedOn, string ProofStatus,
-    IReadOnlyList<SpendingItemView> Items)
+    IReadOnlyList<SpendingItemView> Items, long OrderedCents = 0, IReadOnlyList<DisbursementOrderView>? DisbursementOrders = null)
 {
     public static AllocationView From(Allocation a) => new(
         a.Id, a.AppealId, a.MunicipalityId, a.PurposeId, a.Allocated.Cents, a.Withdrawn.Cents, a.Disbursed.Cents, a.Spent.Cents,
         a.ReturnedUnused.Cents, a.Open.Cents, a.DecisionReference, a.DecidedOn, a.ProofStatus.ToString().ToLowerInvariant(),
         a.Items.Select(i => new SpendingItemView(i.ItemId, i.Date, i.Payee, i.PayeeIsOrganisation, i.Reason, i.PurposeId, i.Amount.Cents,
-            i.VoucherNumber, i.Facility, i.Document?.Sha256, i.Withdrawn, i.WithdrawalReason)).ToList());
+            i.VoucherNumber, i.Facility, i.Document?.Sha256, i.Withdrawn, i.WithdrawalReason)).ToList(),
+        a.OrderedUnpaid.Cents, a.Orders.Select(DisbursementOrderView.From).ToList());
 }
 
 public static class AllocationLookup

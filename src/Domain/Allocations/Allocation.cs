@@ -60,14 +60,18 @@ public sealed record Allocation
     public IReadOnlyList<Guid> DisbursementIds { get; init; } = [];
     public IReadOnlyList<Guid> ReturnIds { get; init; } = [];
     public IReadOnlyList<Guid> WithdrawalIds { get; init; } = [];
+    /// <summary>Transfers approved for a SEPA payment file, in order; a paid one also counts in <see cref="Disbursed"/>.</summary>
+    public IReadOnlyList<DisbursementOrder> Orders { get; init; } = [];
 
     /// <summary>What the allocation is worth now.</summary>
     public Money Net => Allocated - Withdrawn;
     public Money Spent => Items.Where(i => !i.Withdrawn).Aggregate(Money.Zero, (s, i) => s + i.Amount);
     /// <summary>Money still to be spent or returned.</summary>
     public Money Open => Net - Spent - ReturnedUnused;
-    /// <summary>What can go back to the funds: neither disbursed nor spent.</summary>
-    public Money Withdrawable => Net - Disbursed < Open ? Net - Disbursed : Open;
+    /// <summary>Ordered transfers the bank has not yet confirmed: committed, not yet disbursed.</summary>
+    public Money OrderedUnpaid => Orders.Where(o => o.Status != DisbursementOrderStatus.Paid).Aggregate(Money.Zero, (s, o) => s + o.Amount);
+    /// <summary>What can go back to the funds: neither disbursed nor ordered nor spent.</summary>
+    public Money Withdrawable => Net - Disbursed - OrderedUnpaid < Open ? Net - Disbursed - OrderedUnpaid : Open;
 
     public bool Permits(string purposeId) => PurposeId is null || PurposeId == purposeId;
 }

@@ -7,7 +7,7 @@ namespace FlutHilfe.Domain.Allocations;
 /// Every decision on an allocation's stream (DESIGN §3, §7): <c>Decide(command, allocation)</c>, pure, with ids and time
 /// inside the command. A repeated command decides nothing; an illegal one is refused with a <see cref="DomainException"/>.
 /// One part per feature folder: Funds/Allocating starts the stream; Allocations/Withdrawing, Disbursing, Returning;
-/// Spending/Reporting, Withdrawing; ProofOfUse/Submitting, Reviewing. The state is folded by <see cref="Evolve"/>.
+/// Disbursing also orders transfers for SEPA payment files (PaymentFiles sends them); Spending/Reporting, Withdrawing; ProofOfUse/Submitting, Reviewing. The state is folded by <see cref="Evolve"/>.
 /// </summary>
 public static partial class AllocationDecider
 {
@@ -20,7 +20,18 @@ public static partial class AllocationDecider
             Withdrawn = a.Withdrawn + e.Amount, Draws = Subtract(a.Draws, e.Draws),
             WithdrawalIds = e.WithdrawalId == Guid.Empty ? a.WithdrawalIds : [.. a.WithdrawalIds, e.WithdrawalId],
         },
-        ({ } a, FundsDisbursed e) => a with { Disbursed = a.Disbursed + e.Amount, DisbursementIds = [.. a.DisbursementIds, e.DisbursementId] },
+        ({ } a, FundsDisbursed e) => a with
+        {
+            Disbursed = a.Disbursed + e.Amount, DisbursementIds = [.. a.DisbursementIds, e.DisbursementId],
+            Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId ? o with { Status = DisbursementOrderStatus.Paid } : o).ToList(),
+        },
+        ({ } a, DisbursementOrdered e) => a with { Orders = [.. a.Orders, new DisbursementOrder(e.DisbursementId, e.Amount, e.Payee, e.RemittanceText, e.RecordedAt)] },
+        ({ } a, DisbursementSentToBank e) => a with
+        {
+            Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId
+                ? o with { Status = DisbursementOrderStatus.SentToBank, PaymentFileId = e.PaymentFileId, EndToEndId = e.EndToEndId, RequestedExecutionDate = e.RequestedExecutionDate }
+                : o).ToList(),
+        },
         ({ } a, UnusedFundsReturned e) => a with { ReturnedUnused = a.ReturnedUnused + e.Amount, Draws = Subtract(a.Draws, e.Draws), ReturnIds = [.. a.ReturnIds, e.ReturnId] },
         ({ } a, SpendingReported e) => a with
         {

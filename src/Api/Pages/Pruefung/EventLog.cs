@@ -35,6 +35,7 @@ public static class EventLog
         ("BankStatement", "Kontoauszug"),
         ("Allocation", "Zuweisung"),
         ("Receipt", "Zuwendungsbestätigung"),
+        ("PaymentFile", "Zahlungsdatei"),
     ];
 
     /// <summary>Every event type of the domain with its stream kind, ordered by kind and name.</summary>
@@ -72,6 +73,9 @@ public static class EventLog
         "FundsAllocated" => "Geld zugewiesen",
         "AllocationWithdrawn" => "Zuweisung zurückgenommen",
         "FundsDisbursed" => "Geld ausgezahlt",
+        "DisbursementOrdered" => "Auszahlung angewiesen",
+        "DisbursementSentToBank" => "Auszahlung an die Bank übergeben",
+        "PaymentFileCreated" => "Zahlungsdatei erstellt",
         "UnusedFundsReturned" => "Nicht verwendetes Geld zurückgezahlt",
         "SpendingReported" => "Ausgabe gemeldet",
         "SpendingWithdrawn" => "Ausgabe zurückgezogen",

@@ -1,0 +1,138 @@
+using FlutHilfe.Api.Allocations;
+using FlutHilfe.Api.Appeals;
+using FlutHilfe.Api.Infrastructure;
+using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Api.Infrastructure.Idempotency;
+using FlutHilfe.BankFiles.Sepa;
+using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Domain.PaymentFiles;
+using FlutHilfe.Domain.Shared;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine;
+using Wolverine.Http;
+
+namespace FlutHilfe.Api.PaymentFiles;
+
+/// <summary>
+/// <see cref="DisbursementIds"/>: the ordered transfers to send (none: every transfer of the appeal that waits for a file, at
+/// most 1,000). <see cref="PaymentFileId"/>: the caller's operation id (sent again it answers the same file); without it an
+/// <c>Idempotency-Key</c> stands in.
+/// </summary>
+public sealed record PaymentFileRequest(DateOnly? RequestedExecutionDate, IReadOnlyList<Guid>? DisbursementIds, Guid? PaymentFileId = null);
+
+public sealed record PaymentFileTransferView(Guid DisbursementId, Guid AllocationId, string MunicipalityId, string EndToEndId, long AmountCents,
+    string PayeeName, string PayeeIban, string? PayeeBic, string RemittanceText);
+
+/// <summary>A payment file: what it carries and where to download its pain.001 XML.</summary>
+public sealed record PaymentFileView(Guid PaymentFileId, string AppealId, string MessageId, DateOnly RequestedExecutionDate, string DebtorName,
+    string DebtorIban, int TransferCount, long TotalCents, DateTimeOffset CreatedAt, string Download, IReadOnlyList<PaymentFileTransferView> Transfers)
+{
+    public static PaymentFileView From(PaymentFile f) => new(f.Id, f.AppealId, f.MessageId, f.RequestedExecutionDate, f.Debtor.Holder, f.Debtor.Iban.Value,
+        f.Transfers.Count, f.Total.Cents, f.CreatedAt, $"/api/payment-files/{f.Id}/pain.001",
+        f.Transfers.Select(t => new PaymentFileTransferView(t.DisbursementId, t.AllocationId, t.MunicipalityId, t.EndToEndId, t.Amount.Cents, t.Payee.Name,
+            t.Payee.Iban.Value, t.Payee.Bic?.Value, t.RemittanceText)).ToList());
+}
+
+/// <summary>An ordered transfer with its allocation: the treasury's list of what waits for a file or for the bank.</summary>
+public sealed record AppealDisbursementOrderView(Guid AllocationId, string MunicipalityId, DisbursementOrderView Order);
+
+public static class PaymentFileEndpoints
+{
+    [WolverinePost("/api/appeals/{appealId}/payment-files", OperationId = "createPaymentFile")]
+    [Authorize(Roles = Roles.Treasurer)]
+    [EndpointSummary("Put ordered transfers into a SEPA payment file (pain.001.001.09) for the bank (treasurer)")]
+    [ProducesResponseType<PaymentFileView>(201)]
+    public static async Task<IResult> Post(string appealId, PaymentFileRequest request, HttpRequest http, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.PaymentFileId is null && http.Headers[IdempotencyMiddleware.Header].ToString() is { Length: > 0 } key)
+            request = request with { PaymentFileId = DeterministicId.For("payment-file", $"{appealId}|{Access.Subject(http.HttpContext.User)}|{key}") };
+        var file = await CreateAsync(appealId, request, bus, clock, ct);
+        return Results.Created($"/api/payment-files/{file.Id}", PaymentFileView.From(file));
+    }
+
+    public static async Task<PaymentFile> CreateAsync(string appealId, PaymentFileRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
+        AppealLookup.Require(appealId);
+        if (request.PaymentFileId == Guid.Empty) throw DomainException.Invalid("paymentFileId", "paymentFileId must not be the empty id.");
+        var date = request.RequestedExecutionDate ?? throw DomainException.Invalid("requestedExecutionDate", "requestedExecutionDate is required.");
+        var now = clock.GetUtcNow();
+        return await bus.InvokeAsync<PaymentFile>(
+            new CreatePaymentFile(request.PaymentFileId ?? Guid.CreateVersion7(now), appealId, date, request.DisbursementIds ?? [], now), ct);
+    }
+
+    [WolverineGet("/api/appeals/{appealId}/payment-files", OperationId = "listPaymentFiles")]
+    [Authorize(Roles = Roles.TreasurerOrAuditor)]
+    [EndpointSummary("The appeal's payment files, newest first (treasurer, auditor)")]
+    public static async Task<IReadOnlyList<PaymentFileView>> List(string appealId, IQuerySession session, CancellationToken ct)
+    {
+        await AppealLookup.LoadAsync(session, appealId, ct);
+        var files = await session.Query<PaymentFile>().Where(f => f.AppealId == appealId).ToListAsync(ct);
+        return files.OrderByDescending(f => f.CreatedAt).Select(PaymentFileView.From).ToList();
+    }
+
+    [WolverineGet("/api/payment-files/{paymentFileId}", OperationId = "getPaymentFile")]
+    [Authorize(Roles = Roles.TreasurerOrAuditor)]
+    [EndpointSummary("One payment file (treasurer, auditor)")]
+    public static async Task<PaymentFileView> Get(Guid paymentFileId, IQuerySession session, CancellationToken ct)
+        => PaymentFileView.From(await LoadAsync(session, paymentFileId, ct));
+
+    [WolverineGet("/api/payment-files/{paymentFileId}/pain.001", OperationId = "downloadPaymentFile")]
+    [Authorize(Roles = Roles.TreasurerOrAuditor)]
+    [EndpointSummary("The payment file as ISO 20022 pain.001.001.09 XML to upload to the bank; the same bytes every time (treasurer, auditor)")]
+    public static async Task<IResult> Download(Guid paymentFileId, IQuerySession session, CancellationToken ct)
+    {
+        var file = await LoadAsync(session, paymentFileId, ct);
+        return Results.File(Pain001Writer.Write(ToSepa(file)), "application/xml", file.MessageId + ".xml");
+    }
+
+    [WolverineGet("/api/appeals/{appealId}/disbursement-orders", OperationId = "listDisbursementOrders")]
+    [Authorize(Roles = Roles.TreasurerOrAuditor)]
+    [EndpointSummary("Ordered transfers of the appeal; status=ordered lists those waiting for a payment file (treasurer, auditor)")]
+    public static async Task<IReadOnlyList<AppealDisbursementOrderView>> Orders(string appealId, string? status, IQuerySession session, CancellationToken ct)
+    {
+        if (status is not (null or "ordered" or "sentToBank" or "paid"))
+            throw DomainException.Invalid("status", "status is one of ordered, sentToBank, paid.");
+        await AppealLookup.LoadAsync(session, appealId, ct);
+        var allocations = await session.Query<Allocation>().Where(a => a.AppealId == appealId).ToListAsync(ct);
+        return allocations
+            .SelectMany(a => a.Orders.Select(o => new AppealDisbursementOrderView(a.Id, a.MunicipalityId, DisbursementOrderView.From(o))))
+            .Where(v => status is null || v.Order.Status == status)
+            .OrderBy(v => v.Order.OrderedAt).ToList();
+    }
+
+    /// <summary>The file as the writer takes it; written from the stored fact, so every download gives the same bytes.</summary>
+    public static SepaCreditTransferFile ToSepa(PaymentFile f) => new(
+        f.MessageId, f.CreatedAt, f.Debtor.Holder, new SepaParty(f.Debtor.Holder, f.Debtor.Iban, f.Debtor.Bic), f.RequestedExecutionDate,
+        f.Transfers.Select(t => new SepaCreditTransfer(t.EndToEndId, t.Amount, new SepaParty(t.Payee.Name, t.Payee.Iban, t.Payee.Bic), t.RemittanceText,
+            CategoryPurpose: "GOVT")).ToList());
+
+    private static async Task<PaymentFile> LoadAsync(IQuerySession session, Guid id, CancellationToken ct)
+        => await session.LoadAsync<PaymentFile>(id, ct) ?? throw DomainException.NotFound($"No payment file {id}.");
+}
+
+/// <summary>
+/// Makes the file and marks its transfers as sent in one transaction. Every allocation that holds a chosen transfer is
+/// fetched for writing before the decision, so a concurrent file or order on it fails this commit (and the retry decides
+/// again on the new state): a transfer never lands in two files.
+/// </summary>
+public static class CreatePaymentFileHandler
+{
+    public static async Task<PaymentFile> Handle(CreatePaymentFile command, IDocumentSession session, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<PaymentFile>(command.PaymentFileId, ct);
+        if (stream.Aggregate is { } existing)
+            return existing.AppealId == command.AppealId ? existing : throw DomainException.Conflict($"The payment file {command.PaymentFileId} belongs to another appeal.");
+        var appeal = await AppealLookup.LoadAsync(session, command.AppealId, ct);
+        var candidates = await session.Query<Allocation>().Where(a => a.AppealId == command.AppealId).ToListAsync(ct);
+        var streams = new Dictionary<Guid, JasperFx.Events.IEventStream<Allocation>>();
+        foreach (var candidate in candidates.Where(a => a.Orders.Any(o => o.Status == DisbursementOrderStatus.Ordered
+                                                                          || command.DisbursementIds.Contains(o.DisbursementId))))
+            streams[candidate.Id] = await session.Events.FetchForWriting<Allocation>(candidate.Id, ct);
+        var allocations = streams.Values.Select(s => s.Aggregate).OfType<Allocation>().ToList();
+        var (created, sent) = PaymentFileDecider.Decide(command, null, appeal, allocations, GermanDate.DayOf(command.RecordedAt));
+        foreach (var (allocationId, e) in sent) streams[allocationId].AppendOne(e);
+        stream.AppendOne(created!);
+        return PaymentFileDecider.Evolve(null, created!)!;
+    }
+}
