@@ -121,9 +121,18 @@ public class PaymentFileTests(AppFixture app) : IClassFixture<AppFixture>, IAsyn
         (await Json($"/api/appeals/{Appeal}/payment-files", new { requestedExecutionDate = Tomorrow, disbursementIds = new[] { sentId } }, 409))
             .GetProperty("field").GetString().ShouldBe("disbursementIds[0]");
 
+        // The treasurer records that the bank paid one of them (until statements confirm them): the order is paid, once.
+        var paid = orders.EnumerateArray().First(o => o.GetProperty("allocationId").GetString() == eschweiler).GetProperty("order");
+        var confirm = new { amountCents = 1_500_00, paidOn = Tomorrow, bankReference = paid.GetProperty("endToEndId").GetString(), disbursementId = paid.GetProperty("disbursementId").GetGuid() };
+        await Send($"/api/allocations/{eschweiler}/disbursements", confirm with { amountCents = 1_400_00 }, 409);
+        var confirmed = await Json($"/api/allocations/{eschweiler}/disbursements", confirm, 200);
+        (await Json($"/api/allocations/{eschweiler}/disbursements", confirm, 200)).GetProperty("disbursedCents").GetInt64().ShouldBe(1_500_00);
+        confirmed.GetProperty("orderedCents").GetInt64().ShouldBe(0);
+        confirmed.GetProperty("disbursementOrders")[0].GetProperty("status").GetString().ShouldBe("paid");
+
         // A new order after the file goes into the next file, alone.
         var next = await Json($"/api/allocations/{eschweiler}/disbursement-orders", Order(500_00, holder: "Stadt Eschweiler", iban: "DE75512108001245126199"), 200);
-        next.GetProperty("orderedCents").GetInt64().ShouldBe(2_000_00);
+        next.GetProperty("orderedCents").GetInt64().ShouldBe(500_00);
         (await Json($"/api/appeals/{Appeal}/payment-files", new { requestedExecutionDate = Tomorrow }, 201)).GetProperty("transferCount").GetInt32().ShouldBe(1);
         (await app.Host.GetAsJsonAs(app.Token("auditor"), $"/api/appeals/{Appeal}/payment-files")).GetArrayLength().ShouldBe(2);
     }

@@ -165,6 +165,14 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await Post($"/api/allocations/{stolberg}/withdraw", new { amountCents = 1_000, reason = "Beschluss geändert" }, Treasurer, 200);
         await Post($"/api/allocations/{stolberg}/proof-of-use", new { narrativeReport = "Material gekauft.", declaration = Declaration("Stolberg (Rhld.)") }, clerk, 200);
         await Post($"/api/allocations/{stolberg}/proof-of-use/accept", new { remarks = "in Ordnung" }, Treasurer, 200);
+        // Money out through a SEPA payment file: ordered, sent in a file, paid.
+        var order = (await Post($"/api/allocations/{eschweiler}/disbursement-orders", new { amountCents = 2_000,
+            payee = new { iban = "DE75512108001245126199", holder = "Stadt Eschweiler" }, remittanceText = "Zuweisung SI/2021/089" }, Treasurer, 200))
+            .GetProperty("disbursementOrders")[0];
+        var tomorrow = FlutHilfe.Domain.Shared.GermanDate.DayOf(DateTimeOffset.UtcNow).AddDays(1);
+        await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201);
+        await Post($"/api/allocations/{eschweiler}/disbursements", new { amountCents = 2_000, paidOn = tomorrow, bankReference = order.GetProperty("endToEndId").GetString(),
+            disbursementId = order.GetProperty("disbursementId").GetGuid() }, Treasurer, 200);
         var eschweilerClerk = app.Token("municipality", "eschweiler");
         await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts.", declaration = Declaration("Eschweiler") }, eschweilerClerk, 200);
         await Post($"/api/allocations/{eschweiler}/proof-of-use/reject", new { remarks = "Belege fehlen" }, Treasurer, 200);

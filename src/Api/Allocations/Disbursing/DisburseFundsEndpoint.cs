@@ -9,7 +9,11 @@ using Wolverine.Marten;
 
 namespace FlutHilfe.Api.Allocations.Disbursing;
 
-public sealed record DisbursementRequest(long? AmountCents, DateOnly? PaidOn, string? BankReference);
+/// <summary>
+/// A transfer made (<see cref="PaidOn"/>, <see cref="BankReference"/>). <see cref="DisbursementId"/>: an ordered transfer's id
+/// records that the bank paid that order (its amount); without it the transfer is one of its own.
+/// </summary>
+public sealed record DisbursementRequest(long? AmountCents, DateOnly? PaidOn, string? BankReference, Guid? DisbursementId = null);
 
 public static class DisburseFundsEndpoint
 {
@@ -24,7 +28,8 @@ public static class DisburseFundsEndpoint
         Guid? disbursementId = null)
     {
         var now = clock.GetUtcNow();
-        var command = new DisburseFunds(allocationId, disbursementId ?? Guid.CreateVersion7(now),
+        if (request.DisbursementId == Guid.Empty) throw DomainException.Invalid("disbursementId", "disbursementId must not be the empty id.");
+        var command = new DisburseFunds(allocationId, disbursementId ?? request.DisbursementId ?? Guid.CreateVersion7(now),
             new Money(request.AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required.")),
             request.PaidOn ?? throw DomainException.Invalid("paidOn", "paidOn is required."),
             Text.RequireLine(request.BankReference, "bankReference", 140), now);
