@@ -108,6 +108,8 @@ public sealed class SmtpSettings
     public string? Password { get; set; }
     public string From { get; set; } = "spenden@region-aachen.example";
     public string FromName { get; set; } = "Region Aachen Zweckverband – Spendenaktion";
+    /// <summary>At most this many SMTP connections side by side for one batch of receipt mails (each carries 20 or more).</summary>
+    public int Connections { get; set; } = 4;
     /// <summary>Where notices for the treasurer go (e.g. a receipt cancelled by a bank return).</summary>
     public string? TreasurerAddress { get; set; }
 }

@@ -31,4 +31,25 @@ public static class ReceiptTriggers
             yield return new IssueDueReceipts(donation.Id);
         }
     }
+
+    /// <summary>
+    /// The messages of one transaction that paid many donations, with their looks at receipts gathered: the donations of
+    /// every <see cref="IssueDueReceipts"/> (without a replaced number) go out as <see cref="IssueDueReceiptsOf"/> of up to
+    /// <see cref="IssueDueReceiptsOf.DonationsMax"/> each, one envelope and one transaction per batch instead of one per
+    /// donation. A single one stays as it is. Other messages keep their order, in front.
+    /// </summary>
+    public static IReadOnlyList<object> Coalesce(IEnumerable<object> messages)
+    {
+        var result = new List<object>();
+        var due = new List<Guid>();
+        foreach (var message in messages)
+        {
+            if (message is IssueDueReceipts { ReplacesNumber: null } look) due.Add(look.DonationId);
+            else result.Add(message);
+        }
+        due = due.Distinct().ToList();
+        if (due.Count == 1) result.Add(new IssueDueReceipts(due[0]));
+        else result.AddRange(due.Chunk(IssueDueReceiptsOf.DonationsMax).Select(ids => new IssueDueReceiptsOf(ids)));
+        return result;
+    }
 }

@@ -161,6 +161,43 @@ public class ReceiptConcurrencyTests(MultiNodeReceiptFixture app) : IClassFixtur
     }
 
     [Fact]
+    public async Task two_batches_racing_for_the_years_numbers_get_consecutive_numbers_without_gap_or_duplicate()
+    {
+        var first = new List<(Guid Id, string Reference)>();
+        var second = new List<(Guid Id, string Reference)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var a = await PledgeAsync(1_000 + i, receiptWanted: true);
+            first.Add((a.Id, a.Reference));
+            var b = await PledgeAsync(2_000 + i, receiptWanted: true);
+            second.Add((b.Id, b.Reference));
+        }
+        await using var nodeB = await app.StartHostAsync();
+        // Both batches are held at their commit until both have drawn their three numbers from the same counter state.
+        app.Gate.HoldUntil(2);
+
+        // Node A: one statement pays the first three, its batch draws numbers and waits. The second three are paid too
+        // (node A's sequential queue holds their batch behind the first); node B issues them at the same moment.
+        await PayManyAsync(first.Select(p => p.Reference).ToList(), 1_000);
+        await PayManyAsync(second.Select(p => p.Reference).ToList(), 2_000);
+        await InvokeAsync(nodeB.Services, new IssueDueReceiptsOf(second.Select(p => p.Id).ToList()));
+
+        app.Gate.Arrived.ShouldBeGreaterThanOrEqualTo(2);
+        var receipts = await EventuallyAsync(r => r.Count >= 6);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        receipts = await ReceiptsAsync();
+        receipts.Select(r => r.Sequence).ShouldBe([1, 2, 3, 4, 5, 6]);
+        receipts.Select(r => r.Lines.Single().DonationId).ShouldBe(first.Concat(second).Select(p => p.Id), ignoreOrder: true);
+        await using var session = app.Store.QuerySession();
+        (await session.LoadAsync<ReceiptCounter>(ReceiptNumbers.CounterId(DateTimeOffset.UtcNow), TestContext.Current.CancellationToken))!.Last.ShouldBe(6);
+    }
+
+    /// <summary>One statement paying each reference (amounts from <paramref name="baseCents"/> on, as pledged above).</summary>
+    private Task PayManyAsync(IReadOnlyList<string> references, long baseCents)
+        => app.ImportAsync(CamtWriter.Write053v08("S-" + Guid.NewGuid().ToString("N")[..8], Requests.AppealIban,
+            references.Select((r, i) => new GeneratedCredit(baseCents + i, Day, StructuredReference: r)).ToList()));
+
+    [Fact]
     public async Task the_verify_endpoint_answers_valid_only_with_the_code_of_that_number()
     {
         var (_, reference, donorUrl) = await PledgeAsync(7_000, receiptWanted: true);

@@ -1,5 +1,6 @@
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Api.Receipts;
 using FlutHilfe.BankFiles;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -37,8 +38,9 @@ public static class ImportBankStatementsHandler
         var import = new StatementImport(session, command.ImportedAt);
         var result = await import.RunAsync(command.Files, ct);
         var messages = new OutgoingMessages();
-        // Several payments of one donation in one upload trigger one IssueReceipt (messages compare by value).
-        messages.AddRange(import.Messages.Distinct());
+        // Several payments of one donation in one upload trigger one look at its receipts (messages compare by value);
+        // the looks at many donations go out in batches, each issued in one transaction.
+        messages.AddRange(ReceiptTriggers.Coalesce(import.Messages.Distinct()));
         return (result, messages);
     }
 

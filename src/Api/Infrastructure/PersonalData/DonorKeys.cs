@@ -30,6 +30,13 @@ public static class DonorKeys
             key = new DonorKey { Id = donorId, Key = RandomNumberGenerator.GetBytes(32) };
             session.Insert(key);
         }
+        return Protect(key, donor);
+    }
+
+    /// <summary>The donor as printed, encrypted with a key already loaded (a batch of receipts).</summary>
+    public static string Protect(DonorKey key, PrintedDonor donor)
+    {
+        var donorId = key.Id;
         var plain = JsonSerializer.SerializeToUtf8Bytes(donor);
         var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
         var cipher = new byte[plain.Length];
@@ -40,8 +47,11 @@ public static class DonorKeys
 
     /// <summary>The donor as printed, or null when the donor was erased.</summary>
     public static async Task<PrintedDonor?> UnprotectAsync(IQuerySession session, Guid donorId, string protectedDonor, CancellationToken ct)
+        => Unprotect(await session.LoadAsync<DonorKey>(donorId, ct), donorId, protectedDonor);
+
+    /// <summary>The donor as printed with a key already loaded (null: the donor was erased).</summary>
+    public static PrintedDonor? Unprotect(DonorKey? key, Guid donorId, string protectedDonor)
     {
-        var key = await session.LoadAsync<DonorKey>(donorId, ct);
         if (key is null) return null;
         var bytes = Convert.FromBase64String(protectedDonor);
         var plain = new byte[bytes.Length - NonceBytes - TagBytes];

@@ -17,6 +17,9 @@ public sealed class SealedDonorProfile
     public DateTimeOffset RecordedAt { get; set; }
 }
 
+/// <summary>Donors' profiles (opened) and keys, by donor id.</summary>
+public sealed record DonorRecords(IReadOnlyDictionary<Guid, DonorProfile> Profiles, IReadOnlyDictionary<Guid, DonorKey> Keys);
+
 /// <summary>Reads and writes donor profiles through their seal; the rest of the code sees plain <see cref="DonorProfile"/>s.</summary>
 public static class DonorProfiles
 {
@@ -57,11 +60,33 @@ public static class DonorProfiles
         var stored = await session.LoadAsync<SealedDonorProfile>(donorId, ct);
         var key = stored is null ? null : await session.LoadAsync<DonorKey>(donorId, ct);
         if (stored is null || key is null) return null;
+        return Open(stored, key);
+    }
+
+    /// <summary>
+    /// Many donors' profiles and keys in one round trip (a batch of receipts). A profile is in the answer only when its
+    /// donor's key exists (not erased); a key may be there without a profile.
+    /// </summary>
+    public static async Task<DonorRecords> LoadManyAsync(IQuerySession session, IEnumerable<Guid> donorIds, CancellationToken ct)
+    {
+        var ids = donorIds.Distinct().ToArray();
+        if (ids.Length == 0) return new DonorRecords(new Dictionary<Guid, DonorProfile>(), new Dictionary<Guid, DonorKey>());
+        var batch = session.CreateBatchQuery();
+        var profiles = batch.LoadMany<SealedDonorProfile>().ById(ids);
+        var keys = batch.LoadMany<DonorKey>().ById(ids);
+        await batch.Execute(ct);
+        var keyById = (await keys).ToDictionary(k => k.Id);
+        var opened = (await profiles).Where(p => keyById.ContainsKey(p.Id)).ToDictionary(p => p.Id, p => Open(p, keyById[p.Id]));
+        return new DonorRecords(opened, keyById);
+    }
+
+    private static DonorProfile Open(SealedDonorProfile stored, DonorKey key)
+    {
         var bytes = stored.Sealed;
         var plain = new byte[bytes.Length - NonceBytes - TagBytes];
         using (var aes = new AesGcm(key.Key, TagBytes))
-            aes.Decrypt(bytes.AsSpan(0, NonceBytes), bytes.AsSpan(NonceBytes + TagBytes), bytes.AsSpan(NonceBytes, TagBytes), plain, donorId.ToByteArray());
-        return JsonSerializer.Deserialize<DonorProfile>(plain);
+            aes.Decrypt(bytes.AsSpan(0, NonceBytes), bytes.AsSpan(NonceBytes + TagBytes), bytes.AsSpan(NonceBytes, TagBytes), plain, stored.Id.ToByteArray());
+        return JsonSerializer.Deserialize<DonorProfile>(plain)!;
     }
 
     private static SealedDonorProfile Seal(DonorProfile profile, DonorKey key)

@@ -30,53 +30,224 @@ public static class ReceiptDocuments
     }
 
     public static async Task<byte[]> RenderAsync(IQuerySession session, ReceiptIssued issued, ReceiptSettings settings, bool copy, CancellationToken ct)
-    {
-        var donor = await DonorKeys.UnprotectAsync(session, issued.DonorId, issued.ProtectedDonor, ct);
-        return ReceiptPdf.Render(issued, donor, settings.MachineNote, settings.VerificationUrl(issued.Number), copy);
-    }
+        => Render(issued, await DonorKeys.UnprotectAsync(session, issued.DonorId, issued.ProtectedDonor, ct), settings, copy);
+
+    /// <summary>The PDF of the frozen fact for the donor as printed (null: erased); pure CPU, safe to run in parallel.</summary>
+    public static byte[] Render(ReceiptIssued issued, PrintedDonor? donor, ReceiptSettings settings, bool copy)
+        => ReceiptPdf.Render(issued, donor, settings.MachineNote, settings.VerificationUrl(issued.Number), copy);
 }
 
+/// <summary>Old single-receipt deliveries (still stored in outboxes, sent by cancellations, replacements and collective receipts).</summary>
 public static class DeliverReceiptHandler
 {
+    public static Task Handle(DeliverReceipt command, IDocumentSession session, IDocumentStore store, ReceiptSettings settings, IReceiptMailer mailer,
+        TimeProvider clock, ILogger<DeliverReceipt> logger, CancellationToken ct)
+        => ReceiptDelivery.DeliverAsync(session, store, [command.Number], settings, mailer, clock, logger, ct);
+}
+
+/// <summary>A batch of issued receipts (<see cref="DeliverReceipts"/>).</summary>
+public static class DeliverReceiptsHandler
+{
+    public static Task Handle(DeliverReceipts command, IDocumentSession session, IDocumentStore store, ReceiptSettings settings, IReceiptMailer mailer,
+        TimeProvider clock, ILogger<DeliverReceipts> logger, CancellationToken ct)
+        => ReceiptDelivery.DeliverAsync(session, store, command.Numbers, settings, mailer, clock, logger, ct);
+}
+
+/// <summary>A mail of a batch failed after others of it went out; those are recorded as mailed, the batch is tried again.</summary>
+public sealed class ReceiptMailFailed(string number, int sent, Exception inner)
+    : Exception($"Mailing receipt {number} failed after {sent} mail(s) of its batch went out; those are recorded as mailed.", inner);
+
+public static class ReceiptDelivery
+{
+    /// <summary>Another SMTP connection is opened for a batch only when each carries at least this many mails.</summary>
+    public const int MailsPerConnectionMin = 20;
+
     /// <summary>
-    /// Renders and stores the PDF once, then mails it once (a <see cref="ReceiptMailed"/> fact marks it sent).
-    /// Runs from the durable outbox: a crash before the commit makes it run again.
+    /// Renders and stores each receipt's PDF once (in parallel, outside any number transaction), then mails each once over
+    /// one SMTP connection for the batch (a <see cref="ReceiptMailed"/> fact marks it sent). Runs from the durable inbox: a
+    /// crash before the commit makes it run again. When a mail fails midway, the mails that went out are committed as
+    /// mailed at once (in a session of their own) before <see cref="ReceiptMailFailed"/> makes the batch run again: the
+    /// retry finds them mailed and sends only the rest.
     /// </summary>
     /// <remarks>
-    /// Not on the aggregate workflow (<c>[WriteAggregate]</c>), on purpose: the workflow would fetch the receipt's stream
-    /// before the slow rendering and mailing, and a cancellation committed meanwhile would fail this commit after the mail
-    /// went out, so the retry would mail again. Fetched for writing here, right before the one append, the window is small.
+    /// <see cref="ReceiptMailed"/> is appended without an expected version, on purpose: a cancellation committed while the
+    /// mails go out must not fail this commit after the mails left (the retry would send them again). The state read before
+    /// sending decides whether to send; a cancellation after that read is a fact after the mail.
     /// </remarks>
-    public static async Task Handle(DeliverReceipt command, IDocumentSession session, ReceiptSettings settings, SmtpSettings smtp, TimeProvider clock,
-        ILogger<DeliverReceipt> logger, CancellationToken ct)
+    public static async Task DeliverAsync(IDocumentSession session, IDocumentStore store, IReadOnlyList<string> numbers, ReceiptSettings settings,
+        IReceiptMailer mailer, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
-        var issued = await ReceiptDocuments.IssuedAsync(session, command.Number, ct)
-                     ?? throw new InvalidOperationException($"Receipt {command.Number} does not exist.");
-        var stored = await session.LoadAsync<StoredReceiptPdf>(command.Number, ct);
-        if (stored is null)
+        var wanted = numbers.Where(ReceiptNumber.IsWellFormed).Distinct().ToList();
+        if (wanted.Count == 0) return;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var batch = session.CreateBatchQuery();
+        var fetching = wanted.Select(n => (Number: n, Events: batch.Events.FetchStream(ReceiptStream.IdFor(n)))).ToList();
+        var storing = batch.LoadMany<StoredReceiptPdf>().ById(wanted.ToArray());
+        await batch.Execute(ct);
+        var receipts = new List<(ReceiptIssued Issued, Receipt Receipt)>();
+        foreach (var (number, events) in fetching)
         {
-            stored = new StoredReceiptPdf { Id = command.Number, Content = await ReceiptDocuments.RenderAsync(session, issued, settings, false, ct), RenderedAt = clock.GetUtcNow() };
-            session.Store(stored);
+            var stream = await events;
+            if (stream.Count == 0 || stream[0].Data is not ReceiptIssued issued) throw new InvalidOperationException($"Receipt {number} does not exist.");
+            receipts.Add((issued, stream.Select(e => e.Data).Aggregate((Receipt?)null, ReceiptDecider.Evolve)!));
+        }
+        var stored = (await storing).ToDictionary(p => p.Id);
+        var donors = await DonorProfiles.LoadManyAsync(session, receipts.Select(r => r.Issued.DonorId), ct);
+
+        var loadedAfter = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        // Render what is not stored yet, in parallel (CPU only; the donors' keys are already loaded).
+        var toRender = receipts.Where(r => !stored.ContainsKey(r.Issued.Number)).ToList();
+        var rendered = new StoredReceiptPdf[toRender.Count];
+        var renderedAt = clock.GetUtcNow();
+        Parallel.For(0, toRender.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
+        {
+            var issued = toRender[i].Issued;
+            var donor = DonorKeys.Unprotect(donors.Keys.GetValueOrDefault(issued.DonorId), issued.DonorId, issued.ProtectedDonor);
+            rendered[i] = new StoredReceiptPdf { Id = issued.Number, Content = ReceiptDocuments.Render(issued, donor, settings, false), RenderedAt = renderedAt };
+        });
+        var renderedAfter = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        foreach (var pdf in rendered)
+        {
+            stored[pdf.Id] = pdf;
+            session.Store(pdf);
         }
 
-        var receipt = await session.Events.FetchForWriting<Receipt>(ReceiptStream.IdFor(command.Number), ct);
-        if (receipt.Aggregate!.Mailed || receipt.Aggregate.State == ReceiptState.Cancelled) return;
-        var profile = await DonorProfiles.LoadAsync(session, issued.DonorId, ct);
-        if (profile?.Email is not { } email) return;
-        if (string.IsNullOrWhiteSpace(smtp.Host))
+        var mails = receipts
+            .Where(r => !r.Receipt.Mailed && r.Receipt.State != ReceiptState.Cancelled)
+            .Select(r => (r.Issued, Profile: donors.Profiles.GetValueOrDefault(r.Issued.DonorId)))
+            .Where(m => m.Profile?.Email is not null)
+            .ToList();
+        if (mails.Count == 0) return;
+        if (!mailer.Enabled)
         {
-            logger.LogInformation("Mail is switched off (no Smtp:Host): receipt {Number} not mailed", command.Number);
+            logger.LogInformation("Mail is switched off (no Smtp:Host): {Count} receipt(s) not mailed, e.g. {Number}", mails.Count, mails[0].Issued.Number);
             return;
         }
 
-        await ReceiptMail.SendAsync(smtp, email, profile.Name, issued, stored.Content, ct);
-        receipt.AppendOne(new ReceiptMailed(command.Number, clock.GetUtcNow()));
+        // A few connections side by side, each carrying many mails one after another (a batch of 100: 4 × 25).
+        var lanes = Math.Clamp((mails.Count + MailsPerConnectionMin - 1) / MailsPerConnectionMin, 1, Math.Max(1, mailer.Settings.Connections));
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<(string Number, Exception Error)>();
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
+        {
+            var mine = mails.Where((_, i) => i % lanes == lane).ToList();
+            var index = 0;
+            try
+            {
+                await using var connection = await mailer.ConnectAsync(ct);
+                for (; index < mine.Count; index++)
+                {
+                    var (issued, profile) = mine[index];
+                    await connection.SendAsync(ReceiptMail.Compose(mailer.Settings, profile!.Email!, profile.Name, issued, stored[issued.Number].Content), ct);
+                    sent.Enqueue(issued.Number);
+                }
+            }
+            catch (Exception e) when (index == mine.Count && e is not OperationCanceledException)
+            {
+                // Every mail of this connection was accepted; only closing it failed.
+                logger.LogWarning(e, "Closing an SMTP connection failed after all {Count} of its mails were accepted", mine.Count);
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue((mine[Math.Min(index, mine.Count - 1)].Issued.Number, e));
+            }
+        }));
+
+        if (!failures.IsEmpty)
+        {
+            if (!sent.IsEmpty)
+            {
+                // What went out is a fact now, whatever happens to this batch: committed on its own, with the PDFs sent.
+                await using var record = store.LightweightSession();
+                foreach (var number in sent)
+                {
+                    record.Store(stored[number]);
+                    record.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, clock.GetUtcNow()));
+                }
+                await record.SaveChangesAsync(CancellationToken.None);
+            }
+            ct.ThrowIfCancellationRequested(); // shutting down: the rest goes after the restart
+            var (failed, error) = failures.First();
+            logger.LogWarning(error, "Mailing receipt {Number} failed; {Sent} of {Count} mails of its batch went out", failed, sent.Count, mails.Count);
+            throw new ReceiptMailFailed(failed, sent.Count, error);
+        }
+        var mailedAt = clock.GetUtcNow();
+        foreach (var number in sent) session.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, mailedAt));
+        logger.LogInformation("Receipt batch of {Count}: {Rendered} rendered in {RenderMs:F0} ms, {Sent} mailed in {MailMs:F0} ms over {Lanes} connection(s)",
+            wanted.Count, toRender.Count, (renderedAfter - loadedAfter).TotalMilliseconds, sent.Count, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - renderedAfter).TotalMilliseconds, lanes);
+    }
+}
+
+/// <summary>Opens a connection to the mail server for a batch of receipt mails (a seam for tests that make a send fail).</summary>
+public interface IReceiptMailer
+{
+    SmtpSettings Settings { get; }
+
+    /// <summary>False when no <c>Smtp:Host</c> is configured: mail is switched off.</summary>
+    bool Enabled { get; }
+
+    Task<IReceiptMailConnection> ConnectAsync(CancellationToken ct);
+}
+
+public interface IReceiptMailConnection : IAsyncDisposable
+{
+    Task SendAsync(MimeMessage message, CancellationToken ct);
+}
+
+/// <summary>SMTP through MailKit: one connection (and one authentication) per batch, many messages on it.</summary>
+public sealed class SmtpReceiptMailer(SmtpSettings smtp) : IReceiptMailer
+{
+    public SmtpSettings Settings => smtp;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(smtp.Host);
+
+    public async Task<IReceiptMailConnection> ConnectAsync(CancellationToken ct)
+    {
+        var client = new SmtpClient();
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            // No Nagle: the end of each message (a small write after the attachment) would otherwise wait for the
+            // server's delayed acknowledgement, about 40 ms per mail.
+            await socket.ConnectAsync(smtp.Host, smtp.Port, ct);
+            await client.ConnectAsync(socket, smtp.Host, smtp.Port, smtp.UseStartTls ? MailKit.Security.SecureSocketOptions.StartTls : MailKit.Security.SecureSocketOptions.None, ct);
+            if (!string.IsNullOrEmpty(smtp.UserName)) await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", ct);
+            return new Connection(client);
+        }
+        catch
+        {
+            client.Dispose();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Connection(SmtpClient client) : IReceiptMailConnection
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken ct) => client.SendAsync(message, ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (client.IsConnected) await client.DisconnectAsync(true, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException)
+            {
+                // The mails were accepted; a failing QUIT changes nothing about them.
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
     }
 }
 
 public static class ReceiptMail
 {
-    public static async Task SendAsync(SmtpSettings smtp, string to, string? name, ReceiptIssued issued, byte[] pdf, CancellationToken ct)
+    public static MimeMessage Compose(SmtpSettings smtp, string to, string? name, ReceiptIssued issued, byte[] pdf)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(smtp.FromName, smtp.From));
@@ -96,11 +267,6 @@ public static class ReceiptMail
         };
         body.Attachments.Add($"Zuwendungsbestaetigung-{issued.Number}.pdf", pdf, new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
-
-        using var client = new SmtpClient();
-        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? MailKit.Security.SecureSocketOptions.StartTls : MailKit.Security.SecureSocketOptions.None, ct);
-        if (!string.IsNullOrEmpty(smtp.UserName)) await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", ct);
-        await client.SendAsync(message, ct);
-        await client.DisconnectAsync(true, ct);
+        return message;
     }
 }
