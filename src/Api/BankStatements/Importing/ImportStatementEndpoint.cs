@@ -4,6 +4,8 @@ using FlutHilfe.BankFiles;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.BankStatements.Importing;
@@ -26,20 +28,40 @@ public static class ImportStatementEndpoint
 }
 
 /// <summary>
-/// Records and matches every transaction of the upload in one transaction (Wolverine's Marten middleware commits the
-/// session and the outbox together), and sends what the new money sets off for receipts.
+/// Plans the whole upload in memory (bulk reads, the same decisions), then writes it in transactions of bounded size, each
+/// with the receipt messages it sets off (Wolverine's Marten outbox, one message context per batch), the statements
+/// last. One upload at a time per node: a second waits, and then finds the first one's bookings as duplicates.
 /// </summary>
 public static class ImportBankStatementsHandler
 {
-    public static async Task<(ImportResult, OutgoingMessages)> Handle(ImportBankStatements command, IDocumentSession session, CancellationToken ct)
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public static async Task<ImportResult> Handle(ImportBankStatements command, IDocumentStore store, OutboxedSessionFactory outbox,
+        IWolverineRuntime runtime, IConfiguration configuration, CancellationToken ct)
     {
         RefuseAmountsBeyondOneTransfer(command.Files);
-        var import = new StatementImport(session, command.ImportedAt);
-        var result = await import.RunAsync(command.Files, ct);
-        var messages = new OutgoingMessages();
-        // Several payments of one donation in one upload trigger one IssueReceipt (messages compare by value).
-        messages.AddRange(import.Messages.Distinct());
-        return (result, messages);
+        await OneAtATime.WaitAsync(ct);
+        try
+        {
+            ImportPlan plan;
+            await using (var query = store.QuerySession())
+            {
+                var batchSize = configuration.GetValue("BankStatements:ImportBatchSize", StatementImport.DefaultBatchSize);
+                plan = await new StatementImport(query, command.ImportedAt) { BatchSize = Math.Max(1, batchSize) }.PlanAsync(command.Files, ct);
+            }
+            await plan.WriteAsync(async (messages, token) =>
+            {
+                var context = new MessageContext(runtime);
+                var session = outbox.OpenSession(context);
+                foreach (var message in messages) await context.PublishAsync(message);
+                return session;
+            }, ct);
+            return plan.Result;
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
     }
 
     /// <summary>
