@@ -57,13 +57,13 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
             await session.SaveChangesAsync(ct);
         }
 
-        await using (var session = store.LightweightSession())
+        await using (var query = store.QuerySession())
         {
             await using var statement = typeof(DemoSeeder).Assembly.GetManifestResourceStream(StatementResource)
                 ?? throw new InvalidOperationException($"The demo statement {StatementResource} is not embedded.");
             var file = CamtParser.Parse(statement);
-            await new BankStatements.Importing.StatementImport(session, clock.GetUtcNow()).RunAsync([("DemoStatement.camt053.xml", file)], ct);
-            await session.SaveChangesAsync(ct);
+            var plan = await new BankStatements.Importing.StatementImport(query, clock.GetUtcNow()).PlanAsync([("DemoStatement.camt053.xml", file)], ct);
+            await plan.WriteAsync((_, _) => Task.FromResult(store.LightweightSession()), ct);
         }
 
         await using (var session = store.LightweightSession())

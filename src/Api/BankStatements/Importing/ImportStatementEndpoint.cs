@@ -5,6 +5,8 @@ using FlutHilfe.BankFiles;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 using Wolverine.Http;
 
 namespace FlutHilfe.Api.BankStatements.Importing;
@@ -19,30 +21,61 @@ public static class ImportStatementEndpoint
     [ProducesResponseType<ImportResult>(200)]
     [ProducesResponseType<ProblemDetails>(413)]
     [ProducesResponseType<ProblemDetails>(422)]
-    public static async Task<ImportResult> Post(HttpRequest request, IMessageBus bus, IConfiguration configuration, TimeProvider clock, CancellationToken ct)
+    public static async Task<ImportResult> Post(HttpRequest request, IMessageBus bus, IConfiguration configuration, TimeProvider clock, ILogger<ImportBankStatements> logger, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var files = await StatementUpload.ReadAsync(request, StatementUpload.SizeBytesMax(configuration), ct);
+        logger.LogInformation("Bank statement upload read and parsed in {ParsedMs} ms", (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return await bus.InvokeAsync<ImportResult>(new ImportBankStatements(files, clock.GetUtcNow()), ct);
     }
 }
 
 /// <summary>
-/// Records and matches every transaction of the upload in one transaction (Wolverine's Marten middleware commits the
-/// session and the outbox together), and sends what the new money sets off for receipts.
+/// Plans the whole upload in memory (bulk reads, the same decisions), then writes it in transactions of bounded size, each
+/// with the receipt messages it sets off (Wolverine's Marten outbox, one message context per batch), the statements
+/// last. One upload at a time per node: a second waits, and then finds the first one's bookings as duplicates.
 /// </summary>
 public static class ImportBankStatementsHandler
 {
-    public static async Task<(ImportResult, OutgoingMessages)> Handle(ImportBankStatements command, IDocumentSession session, CancellationToken ct)
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public static async Task<ImportResult> Handle(ImportBankStatements command, IDocumentStore store, OutboxedSessionFactory outbox,
+        IWolverineRuntime runtime, IConfiguration configuration, ILogger<ImportBankStatements> logger, CancellationToken ct)
     {
         RefuseAmountsBeyondOneTransfer(command.Files);
-        var import = new StatementImport(session, command.ImportedAt);
-        var result = await import.RunAsync(command.Files, ct);
-        var messages = new OutgoingMessages();
-        // Several payments of one donation in one upload trigger one look at its receipts (messages compare by value);
-        // the looks at many donations go out in batches, each issued in one transaction.
-        messages.AddRange(ReceiptTriggers.Coalesce(import.Messages.Distinct()));
-        return (result, messages);
+        await OneAtATime.WaitAsync(ct);
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            ImportPlan plan;
+            await using (var query = store.QuerySession())
+            {
+                var batchSize = configuration.GetValue("BankStatements:ImportBatchSize", StatementImport.DefaultBatchSize);
+                plan = await new StatementImport(query, command.ImportedAt) { BatchSize = Math.Max(1, batchSize) }.PlanAsync(command.Files, ct);
+            }
+            var planned = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            await plan.WriteAsync(OutboxedBatches(outbox, runtime), ct);
+            logger.LogInformation("Import of {Transactions} transactions ({Duplicates} duplicates): planned in {PlannedMs} ms, {Bookings} bookings written in {Batches} transactions in {WrittenMs} ms",
+                plan.Result.Transactions, plan.Result.Duplicates, (long)planned.TotalMilliseconds, plan.Bookings.Count, plan.Batches,
+                (long)(System.Diagnostics.Stopwatch.GetElapsedTime(started) - planned).TotalMilliseconds);
+            return plan.Result;
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
     }
+
+    /// <summary>Each batch a session of its own, enlisted in Wolverine's outbox with a message context of its own: its messages commit with it.</summary>
+    public static OpenImportBatch OutboxedBatches(OutboxedSessionFactory outbox, IWolverineRuntime runtime) => async (messages, _) =>
+    {
+        var context = new MessageContext(runtime);
+        var session = outbox.OpenSession(context);
+        // Several payments of one donation trigger one look at its receipts (messages compare by value); the looks at many
+        // donations go out in batches, each issued in one transaction.
+        foreach (var message in ReceiptTriggers.Coalesce(messages.Distinct())) await context.PublishAsync(message);
+        return session;
+    };
 
     /// <summary>
     /// No booking of ours is larger than one SEPA transfer (999.999.999,99 €). Refusing larger ones up front keeps every

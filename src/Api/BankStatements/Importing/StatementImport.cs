@@ -1,10 +1,12 @@
 using FlutHilfe.Api.Notices;
 using FlutHilfe.Api.Receipts;
+using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Payments;
+using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Shared;
 using Marten;
 
@@ -39,23 +41,100 @@ public sealed record ImportResult(
     IReadOnlyList<ImportWarning> Warnings);
 
 /// <summary>
-/// Records every new statement and every new transaction of the uploaded files, and matches the transactions, all in
-/// the caller's session (one transaction per upload: all or nothing).
+/// One bank transaction new to the books and everything it changes (its payment stream, the donations it pays or gives
+/// back, its payer's details, the receipt messages it sets off now): always written together, in one transaction.
+/// </summary>
+public sealed record PlannedBooking(Guid PaymentId, IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationChange> Donations, PayerDetails? Payer, IReadOnlyList<object> Messages);
+
+/// <summary>A statement new to the books: its fact and the notices its continuity warnings raise.</summary>
+public sealed record PlannedStatement(Guid Key, object Recorded, IReadOnlyList<TreasurerNotice> Notices);
+
+/// <summary>What one import session writes: a session of bounded size, and the messages that commit with it (outbox).</summary>
+public delegate Task<IDocumentSession> OpenImportBatch(IReadOnlyList<object> messages, CancellationToken ct);
+
+/// <summary>
+/// One upload, planned in memory: every booking with its decision, the statements, the answer. <see cref="WriteAsync"/>
+/// writes it in transactions of at most <see cref="StatementImport.BatchSize"/> bookings, statements last.
+/// </summary>
+public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking> bookings, IReadOnlyList<PlannedStatement> statements,
+    IReadOnlyList<(object Message, int Booking)> deferred, int batchSize)
+{
+    public ImportResult Result => result;
+    public IReadOnlyList<PlannedBooking> Bookings => bookings;
+    public IReadOnlyList<PlannedStatement> Statements => statements;
+    public int Batches => (bookings.Count + batchSize - 1) / batchSize + 1;
+
+    /// <summary>
+    /// Writes the bookings in order, <c>batchSize</c> per transaction, then the statements (and their notices) in a last
+    /// one. Each booking is whole in one transaction, so every committed state is a true one (a payment and the donations
+    /// it paid, never one without the other), and a payment's stream id is derived from its transaction key: after an
+    /// interruption, importing the same file again finds the committed bookings as duplicates and writes exactly the
+    /// rest; the statement is recorded only when all of its bookings are in. <paramref name="afterBatch"/> is a test seam
+    /// (called with the batch's index after its commit).
+    /// </summary>
+    public async Task WriteAsync(OpenImportBatch open, CancellationToken ct, Func<int, Task>? afterBatch = null)
+    {
+        var messagesByBooking = deferred.ToLookup(d => d.Booking, d => d.Message);
+        var index = 0;
+        foreach (var batch in bookings.Chunk(batchSize))
+        {
+            var first = index;
+            var messages = Enumerable.Range(first, batch.Length).SelectMany(i => bookings[i].Messages.Concat(messagesByBooking[i])).Distinct().ToList();
+            await using var session = await open(messages, ct);
+            foreach (var booking in batch)
+            {
+                session.Events.StartStream<Payment>(booking.PaymentId, booking.PaymentEvents);
+                foreach (var change in booking.Donations)
+                {
+                    if (change.Events.Count > 0) session.Events.Append(change.DonationId, change.Events);
+                }
+                if (booking.Payer is not null) session.Store(booking.Payer);
+            }
+            await session.SaveChangesAsync(ct);
+            if (afterBatch is not null) await afterBatch(index / batchSize);
+            index += batch.Length;
+        }
+
+        if (statements.Count == 0) return;
+        await using (var session = await open([], ct))
+        {
+            foreach (var statement in statements)
+            {
+                session.Events.StartStream<BankStatement>(statement.Key, statement.Recorded);
+                foreach (var notice in statement.Notices) session.Store(notice);
+            }
+            await session.SaveChangesAsync(ct);
+        }
+    }
+}
+
+/// <summary>
+/// Plans the import of the uploaded files: parses nothing (the files come parsed), reads what it needs in bulk (the
+/// appeals, the statements known for the accounts, which of the upload's transactions are already booked — one query —,
+/// the donations named by references, earlier payments a return may give back), and decides every transaction with the
+/// same deciders as the handlers. Writes nothing: <see cref="ImportPlan.WriteAsync"/> does.
 /// </summary>
 /// <remarks>
 /// Not on Wolverine's aggregate handler workflow, on purpose: one upload touches thousands of payment streams (all new)
 /// and any number of donation streams, found only while reading the file (by reference, by EndToEndId, by payer), and a
 /// donation may be paid twice in one file, so its state must carry from one transaction to the next. The workflow loads
 /// a fixed set of streams named by the command. So this is a plan-then-apply path by hand: the same decisions
-/// (<see cref="PaymentDecider"/>, <see cref="DonationDecider"/>) and the same fold (<c>Evolve</c>) as the handlers,
-/// applied chunk by chunk to a session the endpoint commits once.
+/// (<see cref="PaymentDecider"/>, <see cref="DonationDecider"/>) and the same fold (<c>Evolve</c>) as the handlers.
+/// Writing in bounded batches keeps Marten's unit of work small (its cost grows with the square of a session's
+/// operations once inline snapshots are involved).
 /// </remarks>
-public sealed class StatementImport(IDocumentSession session, DateTimeOffset now)
+public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
 {
     private const int ChunkSize = 1000;
+    private const int ReferenceChunkSize = 10_000;
     /// <summary>Bounds on what one chunk reads to match returns to earlier payments.</summary>
     private const int EarlierPaymentsMax = 5000;
     private const int KnownStatementsMax = 20_000;
+
+    /// <summary>Bookings per transaction when the plan is written.</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    public const int DefaultBatchSize = 1000;
 
     private readonly Dictionary<Guid, Donation> _donations = [];
     private readonly Dictionary<string, Donation> _byReference = [];
@@ -63,14 +142,18 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     private readonly Dictionary<Guid, EarlierPayment> _recordedHere = [];
     private readonly List<ImportWarning> _warnings = [];
     private readonly HashSet<Guid> _seen = [];
-
-    /// <summary>Messages for the outbox (issue or cancel receipts), sent only if the import commits.</summary>
-    public List<object> Messages { get; } = [];
+    private HashSet<Guid> _booked = [];
+    private readonly List<PlannedBooking> _bookings = [];
+    private readonly List<PlannedStatement> _statements = [];
+    /// <summary>Per donation: the last booking of this upload that changes it.</summary>
+    private readonly Dictionary<Guid, int> _lastTouch = [];
+    private readonly HashSet<Guid> _receiptsToLookAt = [];
+    private List<object> _messages = [];
 
     private int _matched, _split, _unmatched, _duplicates, _returns, _returnedTransfers, _debits, _notBooked, _transactions, _statementsRecorded;
     private long _creditedCents;
 
-    public async Task<ImportResult> RunAsync(IReadOnlyList<(string Name, CamtFile File)> files, CancellationToken ct)
+    public async Task<ImportPlan> PlanAsync(IReadOnlyList<(string Name, CamtFile File)> files, CancellationToken ct)
     {
         var appeals = await session.Query<Appeal>().ToListAsync(ct);
         var appealByIban = appeals.GroupBy(a => a.Account.Iban.Value).ToDictionary(g => g.Key, g => g.First());
@@ -89,17 +172,38 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             }
         }
 
-        await RecordStatementsAsync(statements, ct);
+        await PlanStatementsAsync(statements, ct);
+        _booked = await BookedAlreadyAsync(items.Where(i => Recording.IsBooked(i.Item.Entry)).Select(i => Recording.PaymentIdFor(i.Item.Key)), ct);
         foreach (var chunk in items.Chunk(ChunkSize))
         {
-            await ImportChunkAsync(chunk, ct);
+            await PlanChunkAsync(chunk, ct);
         }
 
-        return new ImportResult(
+        // A donation's receipts are looked at once, with the last booking of this upload that changes it (so a receipt
+        // states what the whole upload brought), whenever the donation then wants one and has money not yet receipted,
+        // even if that last booking set off nothing itself: after an interrupted import, the booking that brought the
+        // money may be committed while the look at its receipts waited for a later batch; importing the file again
+        // plans that later booking again, and so the look.
+        var deferred = _receiptsToLookAt
+            .Where(id => _donations[id] is { ReceiptWanted: true } d && ReceiptCoverage.Open(d).Count > 0)
+            .Select(id => ((object)new IssueDueReceipts(id), _lastTouch[id]))
+            .OrderBy(d => d.Item2).ToList();
+
+        var result = new ImportResult(
             files.Sum(f => f.File.Statements.Count),
             files.Sum(f => f.File.Statements.Sum(s => s.Entries.Count)),
             _transactions, _matched, _unmatched, _duplicates, _returns, _creditedCents, _debits, _notBooked,
             files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings);
+        return new ImportPlan(result, _bookings, _statements, deferred, BatchSize);
+    }
+
+    /// <summary>Which of these payments (ids derived from the transaction keys) are booked already: one query for the upload.</summary>
+    private async Task<HashSet<Guid>> BookedAlreadyAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Distinct().ToArray();
+        if (wanted.Length == 0) return [];
+        var found = await session.Query<Payment>().Where(p => p.Id.IsOneOf(wanted)).Select(p => p.Id).ToListAsync(ct);
+        return found.ToHashSet();
     }
 
     /// <summary>
@@ -107,7 +211,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     /// for its account (earlier ones of this upload included). A warning never refuses the file: it goes into the
     /// answer and into a notice for the treasurer. A statement recorded before is recognised and skipped silently.
     /// </summary>
-    private async Task RecordStatementsAsync(IReadOnlyList<(string File, CamtStatement Statement, Appeal Appeal)> statements, CancellationToken ct)
+    private async Task PlanStatementsAsync(IReadOnlyList<(string File, CamtStatement Statement, Appeal Appeal)> statements, CancellationToken ct)
     {
         var accounts = statements.Select(s => s.Statement.AccountId).Distinct().ToArray();
         var known = (await session.Query<BankStatement>().Where(s => s.AccountIban.IsOneOf(accounts)).Take(KnownStatementsMax).ToListAsync(ct)).ToList();
@@ -117,13 +221,13 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             if (known.Any(k => k.Id == key)) continue;
 
             var recorded = StatementContinuity.Record(Recording.Statement(statement), appeal.AppealId, known, now);
-            session.Events.StartStream<BankStatement>(key, recorded);
             known.Add(StatementContinuity.Evolve(null, recorded)!);
             _statementsRecorded++;
+            var notices = new List<TreasurerNotice>();
             foreach (var warning in recorded.Warnings)
             {
                 _warnings.Add(new ImportWarning(warning.Code, file, recorded.StatementId, warning.Message, warning.MessageDe));
-                session.Store(new TreasurerNotice
+                notices.Add(new TreasurerNotice
                 {
                     // Deterministic: the statement is recorded once, so is each of its notices.
                     Id = DeterministicId.For("notice-statement", $"{key}|{warning.Code}|{warning.MessageDe}"),
@@ -132,23 +236,21 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
                     CreatedAt = now,
                 });
             }
+            _statements.Add(new PlannedStatement(key, recorded, notices));
         }
     }
 
-    private async Task ImportChunkAsync((CamtKeyedItem Item, Appeal Appeal)[] chunk, CancellationToken ct)
+    private async Task PlanChunkAsync((CamtKeyedItem Item, Appeal Appeal)[] chunk, CancellationToken ct)
     {
         _transactions += chunk.Length;
         var booked = chunk.Where(c => Recording.IsBooked(c.Item.Entry)).ToList();
         _notBooked += chunk.Length - booked.Count;
 
-        var ids = booked.Select(c => Recording.PaymentIdFor(c.Item.Key)).ToArray();
-        var existing = (await session.LoadManyAsync<Payment>(ct, ids)).Select(p => p.Id).ToHashSet();
-
         var fresh = new List<(RecordedTransaction Recorded, Payment Payment)>();
         foreach (var (item, appeal) in booked)
         {
             // A transaction already stored, or already seen in this upload (a ZIP may hold one statement twice).
-            if (existing.Contains(Recording.PaymentIdFor(item.Key)) || !_seen.Add(Recording.PaymentIdFor(item.Key)))
+            if (_booked.Contains(Recording.PaymentIdFor(item.Key)) || !_seen.Add(Recording.PaymentIdFor(item.Key)))
             {
                 _duplicates++;
                 continue;
@@ -171,9 +273,9 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
             };
             Count(payment, outcome);
 
-            session.Events.StartStream<Payment>(payment.Id, [recorded.Fact, .. outcome.PaymentEvents]);
-            foreach (var change in outcome.Donations) Append(_donations[change.DonationId], change.Events);
-            if (recorded.Payer is not null) session.Store(recorded.Payer);
+            _messages = [];
+            foreach (var change in outcome.Donations) Apply(_donations[change.DonationId], change.Events);
+            _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. outcome.PaymentEvents], outcome.Donations, recorded.Payer, _messages));
             _recordedHere[payment.Id] = new EarlierPayment(payment.After(outcome.PaymentEvents, PaymentDecider.Evolve)!, recorded.Payer);
         }
     }
@@ -231,7 +333,7 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
     private async Task LoadDonationsByReferenceAsync(IEnumerable<string> references, CancellationToken ct)
     {
         var wanted = references.Distinct().Where(r => !_byReference.ContainsKey(r)).ToArray();
-        foreach (var chunk in wanted.Chunk(ChunkSize))
+        foreach (var chunk in wanted.Chunk(ReferenceChunkSize))
         {
             var found = await session.Query<Donation>().Where(d => d.Reference.IsOneOf(chunk)).ToListAsync(ct);
             foreach (var donation in found) Remember(donation);
@@ -271,14 +373,19 @@ public sealed class StatementImport(IDocumentSession session, DateTimeOffset now
         if (_donations.TryAdd(donation.Id, donation)) _byReference[donation.Reference] = donation;
     }
 
-    /// <summary>Appends to the donation stream and keeps our copy current for later payments in this upload.</summary>
-    private void Append(Donation donation, IReadOnlyList<object> events)
+    /// <summary>
+    /// Keeps our copy of the donation current for later payments in this upload. Cancelling receipts a return voids
+    /// goes with the booking (those receipts were issued before this upload); looking for due receipts waits for the
+    /// donation's last booking in this upload (<see cref="PlanAsync"/>).
+    /// </summary>
+    private void Apply(Donation donation, IReadOnlyList<object> events)
     {
         if (events.Count == 0) return;
-        session.Events.Append(donation.Id, events);
         var after = donation.After(events, DonationDecider.Evolve)!;
         _donations[donation.Id] = after;
         _byReference[after.Reference] = after;
-        Messages.AddRange(ReceiptTriggers.After(after, events));
+        _lastTouch[donation.Id] = _bookings.Count;
+        _receiptsToLookAt.Add(donation.Id);
+        _messages.AddRange(ReceiptTriggers.After(after, events).Where(m => m is not IssueDueReceipts));
     }
 }
