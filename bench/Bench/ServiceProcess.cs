@@ -62,6 +62,35 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return env;
     }
 
+    /// <summary>
+    /// What production runs with (<c>ASPNETCORE_ENVIRONMENT=Production</c>): secrets of its own instead of the development
+    /// keys (fresh random ones per run), the public base URL and the tax office's notice date, which the service requires
+    /// outside Development. Demo data stays on, so that the figures of goal 9 can be measured.
+    /// </summary>
+    public static Dictionary<string, string> ProductionEnvironment(string connection, string schema, int? smtpPort, Uri url)
+        => Environment(connection, schema, smtpPort, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+            ["Receipts__VerificationKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+            ["PublicBaseUrl"] = url.GetLeftPart(UriPartial.Authority),
+            ["Receipts__TaxOfficeNoticeDate"] = "2021-11-15",
+        });
+
+    /// <summary>`dotnet FlutHilfe.Api.dll ARGS…` with <paramref name="env"/>, to its end (e.g. `resources setup`); throws unless it exits with 0.</summary>
+    public static async Task RunCommandAsync(string dll, IReadOnlyDictionary<string, string> env, CancellationToken ct, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var p = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', args)} failed ({p.ExitCode}): {await stdout} {await stderr}");
+    }
+
     public static async Task<ServiceProcess> StartAsync(string dll, Uri url, IReadOnlyDictionary<string, string> env, string logPath, CancellationToken ct)
     {
         if (!File.Exists(dll)) throw new InvalidOperationException($"no service build at {dll}");

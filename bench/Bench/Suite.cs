@@ -245,8 +245,9 @@ internal static class Suite
         shows in the load average noted per section.
 
         Last written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `{string.Join(' ', scenarios)}`{(s.Quick ? " (quick mode: small sizes, not a reference)" : "")}, commit {commit}; {machine}.
-        The service is a Release build started as its own process on 127.0.0.1 (`ASPNETCORE_ENVIRONMENT=Development`,
-        demo data, a Marten schema per scenario in the database `{new NpgsqlConnectionStringBuilder(s.Connection).Database}`, the per-address pledge limit raised,
+        The service is the build of `ops/publish` (Release, pre-generated handler code, ReadyToRun; `bench/run quick`: the
+        Release build) started as its own process on 127.0.0.1 (`ASPNETCORE_ENVIRONMENT=Development`, except the cold
+        start, which runs as production does: see its section; demo data, a Marten schema per scenario in the database `{new NpgsqlConnectionStringBuilder(s.Connection).Database}`, the per-address pledge limit raised,
         mail to an SMTP sink in the bench tool); the baselines run against the same PostgreSQL over TCP.
         """;
 }

@@ -24,6 +24,11 @@ public static class HostConfiguration
         var connectionString = configuration.GetConnectionString("FlutHilfe")
             ?? throw new InvalidOperationException("Missing connection string ConnectionStrings:FlutHilfe");
         var schema = configuration["Marten:Schema"] ?? "fluthilfe";
+        // Development (and the tests) create and update the database objects as they start; production applies them in
+        // a deployment step (`dotnet FlutHilfe.Api.dll resources setup`) and starts without comparing every table
+        // (seconds of catalog queries). A database the step was not run against stops the start (Wolverine's storage
+        // check) or fails the first command that needs a missing table.
+        var applyChangesAtStartup = configuration.GetValue("Database:ApplyChangesAtStartup", builder.Environment.IsDevelopment());
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problem.Customize);
@@ -52,6 +57,7 @@ public static class HostConfiguration
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;
+                options.AutoCreateSchemaObjects = applyChangesAtStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
                 options.ConfigureFlutHilfeModel();
                 foreach (var feature in Features.All) feature.ConfigureStore(options);
             })
@@ -66,10 +72,10 @@ public static class HostConfiguration
             options.Policies.UseDurableLocalQueues();
             options.Policies.UseDurableOutboxOnAllSendingEndpoints();
             options.Policies.UseDurableInboxOnAllListeners();
-            options.CodeGeneration.TypeLoadMode = builder.Environment.IsProduction()
-                ? TypeLoadMode.Auto
-                : TypeLoadMode.Dynamic;
-            options.Services.AddResourceSetupOnStartup();
+            // Static in a build published by ops/publish (code generated ahead of time), else generated at start-up.
+            options.CodeGeneration.TypeLoadMode = PregeneratedCode.TypeLoadMode;
+            options.AutoBuildMessageStorageOnStartup = applyChangesAtStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+            if (applyChangesAtStartup) options.Services.AddResourceSetupOnStartup();
 
             // Racing writers (two issuers of the next receipt number, two handlers for one donation) lose their
             // commit; the retry reads the winner's state and decides again, so the effect happens exactly once.
@@ -83,6 +89,7 @@ public static class HostConfiguration
         });
 
         builder.Services.AddWolverineHttp();
+        builder.Services.AddHostedService<PregeneratedCodeCheck>();
         // After Wolverine, so that hosted services of features (the demo seeder) start when the message bus runs.
         foreach (var feature in Features.All) feature.AddServices(builder.Services, configuration);
     }

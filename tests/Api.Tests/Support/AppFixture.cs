@@ -50,6 +50,8 @@ public class AppFixture : IAsyncLifetime
             ["Auth:SigningKey"] = SigningKey,
             ["Auth:Authority"] = "",
             ["DemoData:Seed"] = "false",
+            // Each test class's schema is created as its host starts, whatever the environment of a test's own host.
+            ["Database:ApplyChangesAtStartup"] = "true",
             ["Pledging:PledgesPerMinutePerClient"] = "100000",
             ["PublicFigures:ReplaysPerMinutePerClient"] = "100000",
             ["Receipts:VerificationKey"] = "test-verification-key-0123456789-abcdefghijklmnop",

@@ -52,6 +52,8 @@ public sealed class SiteHost : WebApplicationFactory<Program>
             ["Auth:SigningKey"] = SigningKey,
             ["Auth:Authority"] = "",
             ["DemoData:Seed"] = "false",
+            // A schema of its own, created as the host starts, also in Production (which otherwise expects `resources setup`).
+            ["Database:ApplyChangesAtStartup"] = "true",
             ["Pledging:PledgesPerMinutePerClient"] = "100000",
             ["PublicFigures:ReplaysPerMinutePerClient"] = "100000",
             ["Receipts:VerificationKey"] = VerificationKey,
