@@ -45,8 +45,7 @@ public static class PaymentFileEndpoints
     [ProducesResponseType<PaymentFileView>(201)]
     public static async Task<IResult> Post(string appealId, PaymentFileRequest request, HttpRequest http, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
-        if (request.PaymentFileId is null && http.Headers[IdempotencyMiddleware.Header].ToString() is { Length: > 0 } key)
-            request = request with { PaymentFileId = DeterministicId.For("payment-file", $"{appealId}|{Access.Subject(http.HttpContext.User)}|{key}") };
+        request = request with { PaymentFileId = request.PaymentFileId ?? OperationIds.FromIdempotencyKey(http, "payment-file", appealId) };
         var file = await CreateAsync(appealId, request, bus, clock, ct);
         return Results.Created($"/api/payment-files/{file.Id}", PaymentFileView.From(file));
     }

@@ -28,8 +28,7 @@ public static class OrderDisbursementEndpoint
     public static async Task<AllocationView> Post(Guid allocationId, DisbursementOrderRequest request, HttpRequest http, IMessageBus bus, TimeProvider clock,
         CancellationToken ct)
     {
-        if (request.DisbursementId is null && http.Headers[IdempotencyMiddleware.Header].ToString() is { Length: > 0 } key)
-            request = request with { DisbursementId = DeterministicId.For("disbursement-order", $"{allocationId}|{Access.Subject(http.HttpContext.User)}|{key}") };
+        request = request with { DisbursementId = request.DisbursementId ?? OperationIds.FromIdempotencyKey(http, "disbursement-order", allocationId.ToString()) };
         return AllocationView.From(await OrderAsync(allocationId, request, bus, clock, ct));
     }
 

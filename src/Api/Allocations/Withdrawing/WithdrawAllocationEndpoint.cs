@@ -25,8 +25,7 @@ public static class WithdrawAllocationEndpoint
     public static async Task<AllocationView> Post(Guid allocationId, WithdrawAllocationRequest request, HttpRequest http, IMessageBus bus, TimeProvider clock,
         CancellationToken ct)
     {
-        if (request.WithdrawalId is null && http.Headers[IdempotencyMiddleware.Header].ToString() is { Length: > 0 } key)
-            request = request with { WithdrawalId = DeterministicId.For("allocation-withdrawal", $"{allocationId}|{Access.Subject(http.HttpContext.User)}|{key}") };
+        request = request with { WithdrawalId = request.WithdrawalId ?? OperationIds.FromIdempotencyKey(http, "allocation-withdrawal", allocationId.ToString()) };
         return AllocationView.From(await WithdrawAsync(allocationId, request, bus, clock, ct));
     }
 
