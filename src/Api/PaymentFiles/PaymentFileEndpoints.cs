@@ -129,9 +129,9 @@ public static class CreatePaymentFileHandler
                                                                           || command.DisbursementIds.Contains(o.DisbursementId))))
             streams[candidate.Id] = await session.Events.FetchForWriting<Allocation>(candidate.Id, ct);
         var allocations = streams.Values.Select(s => s.Aggregate).OfType<Allocation>().ToList();
-        var (created, sent) = PaymentFileDecider.Decide(command, null, appeal, allocations, GermanDate.DayOf(command.RecordedAt));
+        var (created, sent) = PaymentFileDecider.Decide(command, appeal, allocations, GermanDate.DayOf(command.RecordedAt));
         foreach (var (allocationId, e) in sent) streams[allocationId].AppendOne(e);
-        stream.AppendOne(created!);
-        return PaymentFileDecider.Evolve(null, created!)!;
+        stream.AppendOne(created);
+        return PaymentFileDecider.Evolve(null, created)!;
     }
 }

@@ -56,12 +56,11 @@ public static class PaymentFileDecider
     /// <summary>
     /// The file and, per allocation, the transfers it sends. <paramref name="allocations"/>: the appeal's allocations that
     /// hold the requested transfers (all of the appeal's when none are named). A transfer already in a file, paid, of
-    /// another appeal or unknown is refused, naming it; an existing file with this id decides nothing.
+    /// another appeal or unknown is refused, naming it. (A file sent again with its id is answered by the handler.)
     /// </summary>
-    public static (PaymentFileCreated? File, IReadOnlyList<(Guid AllocationId, DisbursementSentToBank Sent)> Sent) Decide(
-        CreatePaymentFile c, PaymentFile? existing, Appeal appeal, IReadOnlyList<Allocation> allocations, DateOnly today)
+    public static (PaymentFileCreated File, IReadOnlyList<(Guid AllocationId, DisbursementSentToBank Sent)> Sent) Decide(
+        CreatePaymentFile c, Appeal appeal, IReadOnlyList<Allocation> allocations, DateOnly today)
     {
-        if (existing is not null) return (null, []);
         if (appeal.AppealId != c.AppealId) throw DomainException.NotFound($"No appeal '{c.AppealId}'.");
         if (c.RequestedExecutionDate < today)
             throw DomainException.Invalid("requestedExecutionDate", $"The execution date {c.RequestedExecutionDate:yyyy-MM-dd} lies in the past.");
