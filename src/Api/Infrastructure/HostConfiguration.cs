@@ -45,6 +45,7 @@ public static class HostConfiguration
         builder.Services.AddFlutHilfeAuth(configuration, builder.Environment);
         builder.Services.AddHostedService<RequiredSettingsCheck>();
         builder.Services.AddFlutHilfeRateLimiting(configuration);
+        if (ReverseProxy.Configure(builder.Services, configuration)) builder.Services.AddSingleton<ReverseProxyMarker>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton(configuration.GetSection("Idempotency").Get<IdempotencySettings>() ?? new IdempotencySettings());
         builder.Services.AddHostedService<IdempotencyCleanup>();
@@ -108,8 +109,12 @@ public static class HostConfiguration
         options.AllowDuplicateProperties = false;
     }
 
+    /// <summary>Registered when <c>Proxy:KnownNetworks</c> is set: the pipeline then starts with the forwarded headers.</summary>
+    private sealed class ReverseProxyMarker;
+
     public static void UseFlutHilfe(this WebApplication app)
     {
+        if (app.Services.GetService<ReverseProxyMarker>() is not null) app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeaders>();
         app.UseFlutHilfePages();
         app.UseExceptionHandler();

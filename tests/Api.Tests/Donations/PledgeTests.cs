@@ -316,3 +316,44 @@ public class PledgeRateLimitTests(PledgeRateLimitFixture app) : IClassFixture<Pl
         });
     }
 }
+
+public class ProxiedRateLimitFixture : AppFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Pledging:PledgesPerMinutePerClient"] = "2",
+        ["Proxy:KnownNetworks"] = "10.0.0.0/8",
+    };
+}
+
+/// <summary>
+/// Behind the reverse proxy (Proxy:KnownNetworks) the pledge limit counts each donor's forwarded address, not the proxy's;
+/// a client that is not a known proxy cannot pick its address with X-Forwarded-For.
+/// </summary>
+public class ProxiedRateLimitTests(ProxiedRateLimitFixture app) : IClassFixture<ProxiedRateLimitFixture>
+{
+    private async Task PledgeAsync(string from, string? forwardedFor, int status)
+        => await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { amountCents = 100 }).ToUrl("/api/appeals/freude-schenken-2021/donations");
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(from));
+            if (forwardedFor is not null) s.WithRequestHeader("X-Forwarded-For", forwardedFor);
+            s.StatusCodeShouldBe(status);
+        });
+
+    [Fact]
+    public async Task the_limit_counts_the_donor_behind_a_known_proxy_and_ignores_the_header_from_anyone_else()
+    {
+        await app.OpenAppealAsync();
+        // Two donors behind the proxy 10.0.0.5: each has its own two pledges a minute.
+        await PledgeAsync("10.0.0.5", "203.0.113.1", 201);
+        await PledgeAsync("10.0.0.5", "203.0.113.1", 201);
+        await PledgeAsync("10.0.0.5", "203.0.113.1", 429);
+        await PledgeAsync("10.0.0.5", "203.0.113.2", 201);
+
+        // A client outside the proxy networks is counted by its own address, whatever it forwards.
+        await PledgeAsync("198.51.100.7", "203.0.113.50", 201);
+        await PledgeAsync("198.51.100.7", "203.0.113.51", 201);
+        await PledgeAsync("198.51.100.7", "203.0.113.52", 429);
+    }
+}
