@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Infrastructure.Telemetry;
 using System.Text.Json.Serialization;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Api.Infrastructure.Idempotency;
@@ -90,6 +91,7 @@ public static class HostConfiguration
         });
 
         builder.Services.AddWolverineHttp();
+        builder.AddFlutHilfeTelemetry();
         builder.Services.AddHostedService<PregeneratedCodeCheck>();
         // After Wolverine, so that hosted services of features (the demo seeder) start when the message bus runs.
         foreach (var feature in Features.All) feature.AddServices(builder.Services, configuration);

@@ -40,7 +40,7 @@ public static class ImportBankStatementsHandler
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     public static async Task<ImportResult> Handle(ImportBankStatements command, IDocumentStore store, OutboxedSessionFactory outbox,
-        IWolverineRuntime runtime, IConfiguration configuration, ILogger<ImportBankStatements> logger, CancellationToken ct)
+        IWolverineRuntime runtime, IConfiguration configuration, Infrastructure.Telemetry.BusinessMetrics metrics, ILogger<ImportBankStatements> logger, CancellationToken ct)
     {
         RefuseAmountsBeyondOneTransfer(command.Files);
         await OneAtATime.WaitAsync(ct);
@@ -58,6 +58,7 @@ public static class ImportBankStatementsHandler
             logger.LogInformation("Import of {Transactions} transactions ({Duplicates} duplicates): planned in {PlannedMs} ms, {Bookings} bookings written in {Batches} transactions in {WrittenMs} ms",
                 plan.Result.Transactions, plan.Result.Duplicates, (long)planned.TotalMilliseconds, plan.Bookings.Count, plan.Batches,
                 (long)(System.Diagnostics.Stopwatch.GetElapsedTime(started) - planned).TotalMilliseconds);
+            metrics.ImportFinished(System.Diagnostics.Stopwatch.GetElapsedTime(started), plan.Result.Transactions, plan.Result.Duplicates);
             return plan.Result;
         }
         finally
