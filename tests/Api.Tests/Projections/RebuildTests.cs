@@ -176,6 +176,9 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         var eschweilerClerk = app.Token("municipality", "eschweiler");
         await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts.", declaration = Declaration("Eschweiler") }, eschweilerClerk, 200);
         await Post($"/api/allocations/{eschweiler}/proof-of-use/reject", new { remarks = "Belege fehlen" }, Treasurer, 200);
+        // A donor's personal data erased by the treasury (the profile; the receipt keeps the rest bound).
+        var donorId = (await QueryAsync($"select data->>'donorId' from {app.Schema}.mt_doc_donation where id = '{mailed.GetProperty("donationId").GetString()}'")).Single();
+        await Post($"/api/donors/{donorId}/erasure", new { }, Treasurer, 200);
     }
 
     private async Task<List<string>> WaitForEveryEventTypeAsync(IReadOnlyList<Type> handled)

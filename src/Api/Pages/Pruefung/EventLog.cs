@@ -36,6 +36,7 @@ public static class EventLog
         ("Allocation", "Zuweisung"),
         ("Receipt", "Zuwendungsbestätigung"),
         ("PaymentFile", "Zahlungsdatei"),
+        ("Donor", "Spender (Datenschutz)"),
     ];
 
     /// <summary>Every event type of the domain with its stream kind, ordered by kind and name.</summary>
@@ -76,6 +77,7 @@ public static class EventLog
         "DisbursementOrdered" => "Auszahlung angewiesen",
         "DisbursementSentToBank" => "Auszahlung an die Bank übergeben",
         "PaymentFileCreated" => "Zahlungsdatei erstellt",
+        "DonorDataErased" => "Personenbezogene Daten gelöscht",
         "UnusedFundsReturned" => "Nicht verwendetes Geld zurückgezahlt",
         "SpendingReported" => "Ausgabe gemeldet",
         "SpendingWithdrawn" => "Ausgabe zurückgezogen",
