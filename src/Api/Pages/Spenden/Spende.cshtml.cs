@@ -39,11 +39,31 @@ public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, 
     /// <summary>Where this gift's own euros went, under the declared FIFO-per-fund rule (null until money arrived).</summary>
     public DonationTraceView? Trace { get; private set; }
 
+    /// <summary>Whether a profile (name, address, e-mail) of this gift's donor is still stored: then the page offers to erase it.</summary>
+    public bool HoldsPersonalData { get; private set; }
+
+    [BindProperty] public bool ConfirmErasure { get; set; }
+
     public async Task<IActionResult> OnGetAsync(Guid donationId, string? token, CancellationToken ct)
     {
         if (!await LoadAsync(donationId, token, ct)) return NotFound();
         await LoadWhereItWentAsync(ct);
         return Page();
+    }
+
+    /// <summary>The donor erases their personal data: the same command as <c>POST /api/donations/{id}/erasure</c>.</summary>
+    public async Task<IActionResult> OnPostEraseAsync(Guid donationId, string? token, CancellationToken ct)
+    {
+        if (!await LoadAsync(donationId, token, ct)) return NotFound();
+        if (!ConfirmErasure)
+        {
+            ModelState.AddModelError(nameof(ConfirmErasure), "Bitte bestätigen Sie, dass Ihre Daten gelöscht werden sollen.");
+            await LoadWhereItWentAsync(ct);
+            return Page();
+        }
+        var result = await Donors.PersonalDataEndpoints.EraseByDonor(donationId, token, Session, bus, Clock, ct);
+        var kept = result.KeptUntil is { } until ? "&bis=" + until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "";
+        return Redirect(DonorLinks.Page(donationId, token!) + "&geloescht=" + (result.Erased ?? "nichts").ToLowerInvariant() + kept + "#daten");
     }
 
     public async Task<IActionResult> OnPostReceiptAsync(Guid donationId, string? token, CancellationToken ct)
@@ -76,6 +96,8 @@ public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, 
 
     private async Task LoadWhereItWentAsync(CancellationToken ct)
     {
+        var donorId = (await Session.LoadAsync<Donation>(View.DonationId, ct))?.DonorId;
+        HoldsPersonalData = donorId is { } id && await FlutHilfe.Api.Infrastructure.PersonalData.DonorProfiles.LoadAsync(Session, id, ct) is not null;
         if (View.ReceivedCents <= 0) return;
         if (await Session.LoadAsync<Donation>(View.DonationId, ct) is { } donation) Trace = await DonationTraceEndpoint.TraceAsync(donation, Session, ct);
         var report = await PublicFiguresEndpoints.Transparency(View.AppealId, null, null, Session, Clock, ct);
