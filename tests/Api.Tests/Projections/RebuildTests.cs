@@ -173,6 +173,17 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201);
         await Post($"/api/allocations/{eschweiler}/disbursements", new { amountCents = 2_000, paidOn = tomorrow, bankReference = order.GetProperty("endToEndId").GetString(),
             disbursementId = order.GetProperty("disbursementId").GetGuid() }, Treasurer, 200);
+        // Confirmed by the statement's debit, returned by the payee's bank, sent again in a file the bank refused.
+        var second = (await Post($"/api/allocations/{eschweiler}/disbursement-orders", new { amountCents = 1_000,
+            payee = new { iban = "DE75512108001245126199", holder = "Stadt Eschweiler" }, remittanceText = "Zuweisung SI/2021/089" }, Treasurer, 200))
+            .GetProperty("disbursementOrders")[1].GetProperty("endToEndId").GetString();
+        await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201);
+        await app.ImportAsync(CamtWriter.Write053v08("O1", Requests.AppealIban,
+            [new GeneratedCredit(1_000, Day.AddDays(30), EndToEndId: second, Direction: CreditDebit.Debit, CreditorName: "Stadt Eschweiler")]));
+        await app.ImportAsync(CamtWriter.Write053v08("O2", Requests.AppealIban,
+            [new GeneratedCredit(1_000, Day.AddDays(32), EndToEndId: second, ReturnReasonCode: "AC04", DebtorName: "Stadt Eschweiler")]));
+        var refused = (await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201)).GetProperty("paymentFileId").GetString();
+        await Post($"/api/payment-files/{refused}/rejection", new { reason = "RJCT FF01" }, Treasurer, 200);
         var eschweilerClerk = app.Token("municipality", "eschweiler");
         await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts.", declaration = Declaration("Eschweiler") }, eschweilerClerk, 200);
         await Post($"/api/allocations/{eschweiler}/proof-of-use/reject", new { remarks = "Belege fehlen" }, Treasurer, 200);
