@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using FlutHilfe.Api.BankStatements.Importing;
 using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.PaymentFiles;
@@ -7,6 +8,9 @@ using FlutHilfe.TestSupport;
 using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 
 namespace FlutHilfe.Api.Tests.Allocations;
 
@@ -242,5 +246,65 @@ public class DisbursementByStatementTests(AppFixture app) : IClassFixture<AppFix
         (await app.ImportAsync(Statement("OUT-8", Debit(300_00, b.EndToEndId, "E2")))).GetProperty("disbursementIssues")[0]
             .GetProperty("outcome").GetString().ShouldBe("not-sent");
         (await FileAsync()).GetProperty("transferCount").GetInt32().ShouldBe(1);
+    }
+
+    private sealed class SimulatedCrash : Exception;
+
+    private async Task<ImportPlan> PlanAsync(byte[] file)
+    {
+        await using var query = app.Store.QuerySession();
+        return await new StatementImport(query, DateTimeOffset.UtcNow) { BatchSize = 1 }
+            .PlanAsync([("statement.xml", CamtParser.Parse(new MemoryStream(file)))], TestContext.Current.CancellationToken);
+    }
+
+    private OpenImportBatch Batches => ImportBankStatementsHandler.OutboxedBatches(
+        app.Host.Services.GetRequiredService<OutboxedSessionFactory>(), app.Host.Services.GetRequiredService<IWolverineRuntime>());
+
+    [Fact]
+    public async Task an_import_interrupted_between_confirmations_confirms_each_transfer_once_when_the_file_comes_again()
+    {
+        var allocation = await AllocateAsync(1_000_00);
+        var a = await OrderAsync(allocation, 100_00);
+        var b = await OrderAsync(allocation, 200_00);
+        await FileAsync();
+        var file = Statement("OUT-9", Debit(100_00, a.EndToEndId, "F1"), Debit(200_00, b.EndToEndId, "F2"));
+
+        var plan = await PlanAsync(file);
+        await Should.ThrowAsync<SimulatedCrash>(() => plan.WriteAsync(Batches, TestContext.Current.CancellationToken,
+            batch => batch == 0 ? throw new SimulatedCrash() : Task.CompletedTask));
+        (await Allocation(allocation)).GetProperty("disbursedCents").GetInt64().ShouldBe(100_00);
+
+        var again = await app.ImportAsync(file);
+        again.GetProperty("duplicates").GetInt32().ShouldBe(1);
+        again.GetProperty("disbursementsConfirmed").GetInt32().ShouldBe(1);
+        (await Allocation(allocation)).GetProperty("disbursedCents").GetInt64().ShouldBe(300_00);
+        (await CountAsync<FundsDisbursed>()).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_record_by_hand_between_planning_and_writing_an_import_fails_that_write_instead_of_paying_twice()
+    {
+        var allocation = await AllocateAsync(1_000_00);
+        var a = await OrderAsync(allocation, 100_00);
+        await FileAsync();
+        var file = Statement("OUT-10", Debit(100_00, a.EndToEndId, "G1"));
+
+        var plan = await PlanAsync(file);
+        plan.Result.DisbursementsConfirmed.ShouldBe(1);
+        await Json($"/api/allocations/{allocation}/disbursements",
+            new { amountCents = 100_00, paidOn = Tomorrow, bankReference = a.EndToEndId, disbursementId = a.Id }, 200);
+        // Marten reports the stale version of the allocation's stream (in its quick append mode as a stream id collision); both
+        // are retried by the endpoint's policy (HostConfiguration), which plans the upload again.
+        var refused = await Should.ThrowAsync<Exception>(() => plan.WriteAsync(Batches, TestContext.Current.CancellationToken));
+        refused.ShouldBeAssignableTo<Marten.Exceptions.MartenException>();
+        (refused is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException).ShouldBeTrue(refused.GetType().FullName);
+        (await CountAsync<FundsDisbursed>()).ShouldBe(1);
+        (await CountAsync<Domain.Payments.BankTransactionRecorded>()).ShouldBe(1);
+
+        // Planned again (as the endpoint's retry does), the debit finds the transfer paid.
+        var again = await app.ImportAsync(file);
+        again.GetProperty("disbursementIssues")[0].GetProperty("outcome").GetString().ShouldBe("already-confirmed");
+        (await Allocation(allocation)).GetProperty("disbursedCents").GetInt64().ShouldBe(100_00);
+        (await CountAsync<FundsDisbursed>()).ShouldBe(1);
     }
 }
