@@ -52,6 +52,14 @@ public static partial class AllocationDecider
                 }
                 : o).ToList(),
         },
+        ({ } a, RecoveryClaimRaised e) => a with
+        {
+            RecoveryClaims = [.. a.RecoveryClaims, new RecoveryClaim(e.ClaimId, e.Amount, e.DueOn, e.Reference, e.Reason, e.RecordedAt, Money.Zero)],
+        },
+        ({ } a, RecoveryClaimSettled e) => a with
+        {
+            RecoveryClaims = a.RecoveryClaims.Select(r => r.ClaimId == e.ClaimId ? r with { Settled = r.Settled + e.Amount } : r).ToList(),
+        },
         ({ } a, UnusedFundsReturned e) => a with { ReturnedUnused = a.ReturnedUnused + e.Amount, Draws = Subtract(a.Draws, e.Draws), ReturnIds = [.. a.ReturnIds, e.ReturnId] },
         ({ } a, SpendingReported e) => a with
         {

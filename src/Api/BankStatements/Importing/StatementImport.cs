@@ -25,7 +25,8 @@ public sealed record ImportWarning(string Code, string File, string Statement, s
 /// <c>Warnings</c>: continuity findings (balances, sequence numbers), which never refuse the file;
 /// <c>DisbursementsConfirmed</c>: debits that paid an ordered transfer to a municipality (named by its EndToEndId; they
 /// also count in <c>Debits</c>); <c>DisbursementsReturned</c>: returned transfers that reopened their order (they also count in
-/// <c>ReturnedTransfers</c>); <c>DisbursementIssues</c>: bookings naming an ordered transfer that changed nothing, with the reason.
+/// <c>ReturnedTransfers</c>); <c>RecoveryClaimsSettled</c>: credits that paid (part of) a recovery claim by its RF (in
+/// <c>CreditedCents</c>, neither matched nor unmatched); <c>DisbursementIssues</c>: bookings naming an ordered transfer that changed nothing, with the reason.
 /// </summary>
 public sealed record ImportResult(
     int Statements,
@@ -45,14 +46,16 @@ public sealed record ImportResult(
     IReadOnlyList<ImportWarning> Warnings,
     int DisbursementsConfirmed = 0,
     int DisbursementsReturned = 0,
-    IReadOnlyList<DisbursementIssue>? DisbursementIssues = null);
+    IReadOnlyList<DisbursementIssue>? DisbursementIssues = null,
+    int RecoveryClaimsSettled = 0);
 
 /// <summary>
-/// A booking that names one of our ordered transfers by its EndToEndId but changed nothing: <c>Outcome</c> is one of
-/// <c>already-confirmed</c>, <c>amount-mismatch</c>, <c>not-sent</c>, <c>not-paid</c>, <c>unknown-order</c>
-/// (<see cref="StatementOutcomes"/>); <c>MessageDe</c> says it in German. The booking itself is recorded as any other.
+/// A booking that names one of our ordered transfers by its EndToEndId (<c>Reference</c>), or a recovery claim by its RF,
+/// but changed nothing: <c>Outcome</c> is one of <c>already-confirmed</c>, <c>amount-mismatch</c>, <c>not-sent</c>,
+/// <c>not-paid</c>, <c>unknown-order</c> (<see cref="StatementOutcomes"/>) or <c>more-than-outstanding</c> (a claim);
+/// <c>MessageDe</c> says it in German. The booking itself is recorded as any other (a credit waits in the queue).
 /// </summary>
-public sealed record DisbursementIssue(string File, string Statement, Guid PaymentId, string EndToEndId, string Direction, long AmountCents, long? OrderedCents,
+public sealed record DisbursementIssue(string File, string Statement, Guid PaymentId, string Reference, string Direction, long AmountCents, long? OrderedCents,
     string Outcome, string MessageDe);
 
 /// <summary>Events for an allocation's stream that a booking writes, appended at the version the plan read (a concurrent change fails the batch, and the import is planned again).</summary>
@@ -177,7 +180,9 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     private readonly Dictionary<Guid, (Allocation Allocation, long ReadVersion, long Appended)> _allocations = [];
     private readonly List<DisbursementIssue> _disbursementIssues = [];
     private readonly Dictionary<Guid, string> _fileOfStatement = [];
-    private int _disbursementsConfirmed, _disbursementsReturned;
+    private int _disbursementsConfirmed, _disbursementsReturned, _recoveryClaimsSettled;
+    /// <summary>Per appeal: which allocation holds each open recovery claim, by its reference.</summary>
+    private readonly Dictionary<string, Dictionary<string, (Guid AllocationId, Guid ClaimId)>> _claimsByAppeal = [];
 
     private int _matched, _split, _unmatched, _duplicates, _returns, _returnedTransfers, _debits, _notBooked, _transactions, _statementsRecorded;
     private long _creditedCents;
@@ -227,7 +232,7 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             files.Sum(f => f.File.Statements.Sum(s => s.Entries.Count)),
             _transactions, _matched, _unmatched, _duplicates, _returns, _creditedCents, _debits, _notBooked,
             files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings,
-            _disbursementsConfirmed, _disbursementsReturned, _disbursementIssues);
+            _disbursementsConfirmed, _disbursementsReturned, _disbursementIssues, _recoveryClaimsSettled);
         return new ImportPlan(result, _bookings, _statements, deferred, BatchSize);
     }
 
@@ -299,6 +304,13 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
 
         foreach (var (recorded, payment) in fresh)
         {
+            if (payment.Kind == PaymentKind.Credit && await ApplyToClaimAsync(payment, ct) is { } claim)
+            {
+                _creditedCents = checked(_creditedCents + payment.Amount.Cents);
+                _recoveryClaimsSettled++;
+                _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. claim.PaymentEvents], [], recorded.Payer, [], claim.Allocations));
+                continue;
+            }
             var outcome = payment.Kind switch
             {
                 PaymentKind.Credit => MatchCredit(payment),
@@ -351,6 +363,30 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             [new AllocationChange(allocationId, readVersion + appended + decision.Events.Count, decision.Events)]);
     }
 
+    /// <summary>A credit whose structured (or typed) RF is a recovery claim's: it pays the claim up to what is outstanding.</summary>
+    private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<AllocationChange> Allocations)?> ApplyToClaimAsync(Payment payment, CancellationToken ct)
+    {
+        if (payment.NamedReferences.Count == 0) return null;
+        await OrdersOfAsync(payment.AppealId, ct);
+        var claims = _claimsByAppeal[payment.AppealId];
+        if (payment.NamedReferences.Select(r => claims.TryGetValue(r, out var c) ? c : ((Guid, Guid)?)null).FirstOrDefault(c => c is not null) is not { } named)
+            return null;
+        var (allocationId, claimId) = named;
+        var (allocation, readVersion, appended) = await AllocationAsync(allocationId, ct);
+        var decision = AllocationDecider.Decide(new SettleRecoveryClaim(allocationId, claimId, payment.Amount, payment.BookingDate, payment.Id, now), allocation);
+        if (decision.Events.Count == 0)
+        {
+            var claim = allocation.RecoveryClaims.Single(r => r.ClaimId == claimId);
+            _disbursementIssues.Add(new DisbursementIssue(_fileOfStatement.GetValueOrDefault(payment.Id, ""), payment.StatementId, payment.Id, claim.Reference, "credit",
+                payment.Amount.Cents, claim.Outstanding.Cents, decision.Outcome,
+                $"Die Gutschrift über {payment.Amount} nennt die Rückforderung {claim.Reference}, offen sind {claim.Outstanding}; sie wartet im Abgleich."));
+            return null;
+        }
+        _allocations[allocationId] = (allocation.After(decision.Events, AllocationDecider.Evolve)!, readVersion, appended + decision.Events.Count);
+        return ([new PaymentAppliedToRecoveryClaim(payment.Id, allocationId, claimId, now)],
+            [new AllocationChange(allocationId, readVersion + appended + decision.Events.Count, decision.Events)]);
+    }
+
     private void Issue(Payment payment, bool debit, Money? ordered, string outcome)
     {
         var e2e = payment.EndToEndId!;
@@ -374,6 +410,8 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         var allocations = await session.Query<Allocation>().Where(a => a.AppealId == appealId).Take(AllocationsMax).ToListAsync(ct);
         var orders = allocations.SelectMany(a => a.Orders.Select(o => (o.DisbursementId, a.Id))).ToDictionary(x => x.DisbursementId, x => x.Id);
         _ordersByAppeal[appealId] = orders;
+        _claimsByAppeal[appealId] = allocations.SelectMany(a => a.RecoveryClaims.Select(c => (c.Reference, Claim: (a.Id, c.ClaimId))))
+            .ToDictionary(x => x.Reference, x => x.Claim);
         return orders;
     }
 

@@ -9,3 +9,6 @@ namespace FlutHilfe.Domain.Payments;
 /// </summary>
 public sealed record PaymentAppliedToDisbursement(Guid PaymentId, Guid AllocationId, Guid DisbursementId, string Outcome, DateTimeOffset AppliedAt)
     : IEventOf<Payment>;
+
+/// <summary>A credit that paid (part of) a recovery claim against a municipality: it leaves the queue; the allocation's stream has the money facts.</summary>
+public sealed record PaymentAppliedToRecoveryClaim(Guid PaymentId, Guid AllocationId, Guid ClaimId, DateTimeOffset AppliedAt) : IEventOf<Payment>;
