@@ -75,13 +75,13 @@ public class RecoveryClaimTests(AppFixture app) : IClassFixture<AppFixture>, IAs
         (await Json($"/api/allocations/{allocation}/recovery-claims", Claim(400_01), 409)).GetProperty("field").GetString().ShouldBe("amountCents");
         (await Json($"/api/allocations/{allocation}/recovery-claims", Claim(100, dueOn: "2021-01-01"), 422)).GetProperty("field").GetString().ShouldBe("dueOn");
         var id = Guid.NewGuid();
-        var claim = await Json($"/api/allocations/{allocation}/recovery-claims", Claim(400_00, id), 201);
-        (await Json($"/api/allocations/{allocation}/recovery-claims", Claim(400_00, id), 201)).GetProperty("reference").GetString()
+        var claim = await Json($"/api/allocations/{allocation}/recovery-claims", Claim(300_00, id), 201);
+        (await Json($"/api/allocations/{allocation}/recovery-claims", Claim(300_00, id), 201)).GetProperty("reference").GetString()
             .ShouldBe(claim.GetProperty("reference").GetString());
         var reference = claim.GetProperty("reference").GetString()!;
         Domain.Shared.CreditorReference.TryParse(reference, out _, out _).ShouldBeTrue();
-        // All of the unused money is claimed: nothing more.
-        await Json($"/api/allocations/{allocation}/recovery-claims", Claim(1), 409);
+        // 300 € of the 400 € unused are claimed: at most 100 € more.
+        await Json($"/api/allocations/{allocation}/recovery-claims", Claim(100_01), 409);
         var fundBefore = await FundAvailableAsync();
 
         // A first part comes back, then a credit beyond what is open (it waits in the queue), then the rest.
@@ -90,23 +90,24 @@ public class RecoveryClaimTests(AppFixture app) : IClassFixture<AppFixture>, IAs
         part.GetProperty("unmatched").GetInt32().ShouldBe(0);
         var open = (await Get($"/api/appeals/{Appeal}/recovery-claims?status=open")).EnumerateArray().Single();
         open.GetProperty("status").GetString().ShouldBe("partlySettled");
-        open.GetProperty("outstandingCents").GetInt64().ShouldBe(250_00);
+        open.GetProperty("outstandingCents").GetInt64().ShouldBe(150_00);
         (await FundAvailableAsync()).ShouldBe(fundBefore + 150_00);
 
-        var beyond = await app.ImportAsync(Credit("RC-2", 300_00, reference, "R2"));
+        // 200 € is more than the 150 € still open (though not more than is unused): it waits in the queue.
+        var beyond = await app.ImportAsync(Credit("RC-2", 200_00, reference, "R2"));
         beyond.GetProperty("recoveryClaimsSettled").GetInt32().ShouldBe(0);
         beyond.GetProperty("unmatched").GetInt32().ShouldBe(1);
         beyond.GetProperty("disbursementIssues")[0].GetProperty("outcome").GetString().ShouldBe("more-than-outstanding");
 
-        var rest = Credit("RC-3", 250_00, reference, "R3");
+        var rest = Credit("RC-3", 150_00, reference, "R3");
         (await app.ImportAsync(rest)).GetProperty("recoveryClaimsSettled").GetInt32().ShouldBe(1);
         (await app.ImportAsync(rest)).GetProperty("duplicates").GetInt32().ShouldBe(1);
 
         (await Get($"/api/appeals/{Appeal}/recovery-claims?status=open")).GetArrayLength().ShouldBe(0);
         var settled = (await Get($"/api/appeals/{Appeal}/recovery-claims?status=settled")).EnumerateArray().Single();
-        settled.GetProperty("settledCents").GetInt64().ShouldBe(400_00);
-        (await FundAvailableAsync()).ShouldBe(fundBefore + 400_00);
-        (await Get($"/api/allocations/{allocation}")).GetProperty("returnedCents").GetInt64().ShouldBe(400_00);
+        settled.GetProperty("settledCents").GetInt64().ShouldBe(300_00);
+        (await FundAvailableAsync()).ShouldBe(fundBefore + 300_00);
+        (await Get($"/api/allocations/{allocation}")).GetProperty("returnedCents").GetInt64().ShouldBe(300_00);
         await using var session = app.Store.QuerySession();
         (await session.Events.QueryRawEventDataOnly<RecoveryClaimSettled>().CountAsync(TestContext.Current.CancellationToken)).ShouldBe(2);
         (await session.Events.QueryRawEventDataOnly<UnusedFundsReturned>().CountAsync(TestContext.Current.CancellationToken)).ShouldBe(2);
