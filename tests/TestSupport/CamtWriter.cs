@@ -6,7 +6,9 @@ using FlutHilfe.BankFiles;
 namespace FlutHilfe.TestSupport;
 
 /// <summary>One booking for <see cref="CamtWriter"/> (test data and benchmarks). Despite the name it may be a debit:
-/// a return (<see cref="ReturnReasonCode"/> → <c>RtrInf/Rsn/Cd</c>) or a reversal (<c>RvslInd</c>).</summary>
+/// a return (<see cref="ReturnReasonCode"/> → <c>RtrInf/Rsn/Cd</c>), a reversal (<c>RvslInd</c>), or a transfer of ours
+/// (<see cref="Direction"/> debit with our <see cref="EndToEndId"/>, the payee in <see cref="CreditorName"/>/<see cref="CreditorIban"/>).
+/// A credit with <see cref="ReturnReasonCode"/> is a transfer of ours coming back (<c>PMNT/ICDT/RRTN</c>, GVC 159, <c>RtrInf</c>).</summary>
 public sealed record GeneratedCredit(
     long AmountCents,
     DateOnly BookingDate,
@@ -181,7 +183,9 @@ public static class CamtWriter
 
         var (family, sub, gvc) = (credit, b.ReturnReasonCode is not null) switch
         {
-            (true, _) => ("RCDT", "ESCT", "NTRF+166"),
+            // A transfer of ours that came back (SEPA return of a credit transfer): DK GVC 159 "Retoure".
+            (true, true) => ("ICDT", "RRTN", "NRTI+159"),
+            (true, false) => ("RCDT", "ESCT", "NTRF+166"),
             (false, true) => ("IDDT", "UPDD", "NRTI+109"),
             (false, false) => ("ICDT", "ESCT", "NTRF+116"),
         };

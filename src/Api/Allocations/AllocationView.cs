@@ -9,9 +9,15 @@ namespace FlutHilfe.Api.Allocations;
 public sealed record SpendingItemView(Guid ItemId, DateOnly Date, string Payee, bool PayeeIsOrganisation, string Reason, string PurposeId,
     long AmountCents, string VoucherNumber, string? Facility, string? DocumentSha256, bool Withdrawn, string? WithdrawalReason);
 
-/// <summary>A transfer ordered for a SEPA payment file: <c>ordered</c> (waiting for a file), <c>sentToBank</c>, <c>paid</c>.</summary>
+/// <summary>One payment file a transfer went into: <c>sent</c>, <c>paid</c>, <c>returned</c> (with the bank's reason code), <c>rejected</c>.</summary>
+public sealed record OrderSendingView(Guid PaymentFileId, string Outcome, string? ReasonCode);
+
+/// <summary>
+/// A transfer ordered for a SEPA payment file: <c>ordered</c> (waiting for a file; also after a return or a refused file),
+/// <c>sentToBank</c>, <c>paid</c>. <see cref="Sendings"/>: every file it went into and what became of it there.
+/// </summary>
 public sealed record DisbursementOrderView(Guid DisbursementId, long AmountCents, string PayeeName, string PayeeIban, string? PayeeBic, string RemittanceText,
-    DateTimeOffset OrderedAt, string Status, Guid? PaymentFileId, string EndToEndId, DateOnly? RequestedExecutionDate)
+    DateTimeOffset OrderedAt, string Status, Guid? PaymentFileId, string EndToEndId, DateOnly? RequestedExecutionDate, IReadOnlyList<OrderSendingView>? Sendings = null)
 {
     public static DisbursementOrderView From(DisbursementOrder o) => new(o.DisbursementId, o.Amount.Cents, o.Payee.Name, o.Payee.Iban.Value, o.Payee.Bic?.Value,
         o.RemittanceText, o.OrderedAt, o.Status switch
@@ -19,7 +25,8 @@ public sealed record DisbursementOrderView(Guid DisbursementId, long AmountCents
             DisbursementOrderStatus.Ordered => "ordered",
             DisbursementOrderStatus.SentToBank => "sentToBank",
             _ => "paid",
-        }, o.PaymentFileId, AllocationDecider.EndToEndIdOf(o.DisbursementId), o.RequestedExecutionDate);
+        }, o.PaymentFileId, AllocationDecider.EndToEndIdOf(o.DisbursementId), o.RequestedExecutionDate,
+        o.SentIn.Select(s => new OrderSendingView(s.PaymentFileId, s.Outcome.ToString().ToLowerInvariant(), s.ReasonCode)).ToList());
 }
 
 /// <summary>An allocation with its spending items and ordered transfers: the answer of every command on an allocation.</summary>

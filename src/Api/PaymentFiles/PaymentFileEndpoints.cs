@@ -21,17 +21,21 @@ namespace FlutHilfe.Api.PaymentFiles;
 /// </summary>
 public sealed record PaymentFileRequest(DateOnly? RequestedExecutionDate, IReadOnlyList<Guid>? DisbursementIds, Guid? PaymentFileId = null);
 
+/// <summary>Why the bank refused the file (e.g. the status report's reason code and text).</summary>
+public sealed record PaymentFileRejectionRequest(string? Reason);
+
 public sealed record PaymentFileTransferView(Guid DisbursementId, Guid AllocationId, string MunicipalityId, string EndToEndId, long AmountCents,
     string PayeeName, string PayeeIban, string? PayeeBic, string RemittanceText);
 
 /// <summary>A payment file: what it carries and where to download its pain.001 XML.</summary>
 public sealed record PaymentFileView(Guid PaymentFileId, string AppealId, string MessageId, DateOnly RequestedExecutionDate, string DebtorName,
-    string DebtorIban, int TransferCount, long TotalCents, DateTimeOffset CreatedAt, string Download, IReadOnlyList<PaymentFileTransferView> Transfers)
+    string DebtorIban, int TransferCount, long TotalCents, DateTimeOffset CreatedAt, string Download, IReadOnlyList<PaymentFileTransferView> Transfers,
+    string? RejectionReason = null, DateTimeOffset? RejectedAt = null)
 {
     public static PaymentFileView From(PaymentFile f) => new(f.Id, f.AppealId, f.MessageId, f.RequestedExecutionDate, f.Debtor.Holder, f.Debtor.Iban.Value,
         f.Transfers.Count, f.Total.Cents, f.CreatedAt, $"/api/payment-files/{f.Id}/pain.001",
         f.Transfers.Select(t => new PaymentFileTransferView(t.DisbursementId, t.AllocationId, t.MunicipalityId, t.EndToEndId, t.Amount.Cents, t.Payee.Name,
-            t.Payee.Iban.Value, t.Payee.Bic?.Value, t.RemittanceText)).ToList());
+            t.Payee.Iban.Value, t.Payee.Bic?.Value, t.RemittanceText)).ToList(), f.RejectionReason, f.RejectedAt);
 }
 
 /// <summary>An ordered transfer with its allocation: the treasury's list of what waits for a file or for the bank.</summary>
@@ -58,6 +62,18 @@ public static class PaymentFileEndpoints
         var now = clock.GetUtcNow();
         return await bus.InvokeAsync<PaymentFile>(
             new CreatePaymentFile(request.PaymentFileId ?? Guid.CreateVersion7(now), appealId, date, request.DisbursementIds ?? [], now), ct);
+    }
+
+    [WolverinePost("/api/payment-files/{paymentFileId}/rejection", OperationId = "rejectPaymentFile")]
+    [Authorize(Roles = Roles.Treasurer)]
+    [EndpointSummary("Record that the bank refused a payment file: its transfers not yet paid wait for the next file (treasurer)")]
+    public static async Task<PaymentFileView> Reject(Guid paymentFileId, PaymentFileRejectionRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+        => PaymentFileView.From(await RejectAsync(paymentFileId, request, bus, clock, ct));
+
+    public static async Task<PaymentFile> RejectAsync(Guid paymentFileId, PaymentFileRejectionRequest request, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    {
+        var reason = Text.RequireLine(request.Reason, "reason", 500);
+        return await bus.InvokeAsync<PaymentFile>(new RejectPaymentFile(paymentFileId, reason, clock.GetUtcNow()), ct);
     }
 
     [WolverineGet("/api/appeals/{appealId}/payment-files", OperationId = "listPaymentFiles")]
@@ -133,5 +149,21 @@ public static class CreatePaymentFileHandler
         foreach (var (allocationId, e) in sent) streams[allocationId].AppendOne(e);
         stream.AppendOne(created);
         return PaymentFileDecider.Evolve(null, created)!;
+    }
+}
+
+/// <summary>The file and every allocation holding one of its transfers are fetched for writing: a statement's debit confirming a transfer at the same time fails one of the two commits, and the retry decides again.</summary>
+public static class RejectPaymentFileHandler
+{
+    public static async Task<PaymentFile> Handle(RejectPaymentFile command, IDocumentSession session, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<PaymentFile>(command.PaymentFileId, ct);
+        var streams = new Dictionary<Guid, JasperFx.Events.IEventStream<Allocation>>();
+        foreach (var allocationId in (stream.Aggregate?.Transfers ?? []).Select(t => t.AllocationId).Distinct())
+            streams[allocationId] = await session.Events.FetchForWriting<Allocation>(allocationId, ct);
+        var (file, allocations) = PaymentFileDecider.Decide(command, stream.Aggregate, streams.Values.Select(s => s.Aggregate).OfType<Allocation>().ToList());
+        foreach (var (allocationId, events) in allocations) streams[allocationId].AppendMany(events);
+        stream.AppendMany(file);
+        return stream.Aggregate.After(file, PaymentFileDecider.Evolve)!;
     }
 }

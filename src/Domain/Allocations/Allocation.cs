@@ -62,6 +62,8 @@ public sealed record Allocation
     public IReadOnlyList<Guid> WithdrawalIds { get; init; } = [];
     /// <summary>Transfers approved for a SEPA payment file, in order; a paid one also counts in <see cref="Disbursed"/>.</summary>
     public IReadOnlyList<DisbursementOrder> Orders { get; init; } = [];
+    /// <summary>Claims on money the municipality did not use (after the proof-of-use review).</summary>
+    public IReadOnlyList<RecoveryClaim> RecoveryClaims { get; init; } = [];
 
     /// <summary>What the allocation is worth now.</summary>
     public Money Net => Allocated - Withdrawn;

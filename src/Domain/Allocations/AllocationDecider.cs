@@ -22,15 +22,43 @@ public static partial class AllocationDecider
         },
         ({ } a, FundsDisbursed e) => a with
         {
-            Disbursed = a.Disbursed + e.Amount, DisbursementIds = [.. a.DisbursementIds, e.DisbursementId],
-            Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId ? o with { Status = DisbursementOrderStatus.Paid } : o).ToList(),
+            Disbursed = a.Disbursed + e.Amount,
+            DisbursementIds = a.DisbursementIds.Contains(e.DisbursementId) ? a.DisbursementIds : [.. a.DisbursementIds, e.DisbursementId],
+            Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId
+                ? o with { Status = DisbursementOrderStatus.Paid, Sendings = Sending(o, SendingOutcome.Paid) }
+                : o).ToList(),
+        },
+        ({ } a, DisbursementReturned e) => a with
+        {
+            Disbursed = a.Disbursed - e.Amount,
+            Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId
+                ? o with { Status = DisbursementOrderStatus.Ordered, Sendings = Sending(o, SendingOutcome.Returned, e.ReasonCode), PaymentFileId = null }
+                : o).ToList(),
+        },
+        ({ } a, DisbursementRejected e) => a with
+        {
+            Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId
+                ? o with { Status = DisbursementOrderStatus.Ordered, Sendings = Sending(o, SendingOutcome.Rejected), PaymentFileId = null }
+                : o).ToList(),
         },
         ({ } a, DisbursementOrdered e) => a with { Orders = [.. a.Orders, new DisbursementOrder(e.DisbursementId, e.Amount, e.Payee, e.RemittanceText, e.RecordedAt)] },
         ({ } a, DisbursementSentToBank e) => a with
         {
             Orders = a.Orders.Select(o => o.DisbursementId == e.DisbursementId
-                ? o with { Status = DisbursementOrderStatus.SentToBank, PaymentFileId = e.PaymentFileId, EndToEndId = e.EndToEndId, RequestedExecutionDate = e.RequestedExecutionDate }
+                ? o with
+                {
+                    Status = DisbursementOrderStatus.SentToBank, PaymentFileId = e.PaymentFileId, EndToEndId = e.EndToEndId, RequestedExecutionDate = e.RequestedExecutionDate,
+                    Sendings = [.. o.SentIn, new OrderSending(e.PaymentFileId, SendingOutcome.Sent)],
+                }
                 : o).ToList(),
+        },
+        ({ } a, RecoveryClaimRaised e) => a with
+        {
+            RecoveryClaims = [.. a.RecoveryClaims, new RecoveryClaim(e.ClaimId, e.Amount, e.DueOn, e.Reference, e.Reason, e.RecordedAt, Money.Zero)],
+        },
+        ({ } a, RecoveryClaimSettled e) => a with
+        {
+            RecoveryClaims = a.RecoveryClaims.Select(r => r.ClaimId == e.ClaimId ? r with { Settled = r.Settled + e.Amount } : r).ToList(),
         },
         ({ } a, UnusedFundsReturned e) => a with { ReturnedUnused = a.ReturnedUnused + e.Amount, Draws = Subtract(a.Draws, e.Draws), ReturnIds = [.. a.ReturnIds, e.ReturnId] },
         ({ } a, SpendingReported e) => a with
@@ -50,6 +78,12 @@ public static partial class AllocationDecider
         ({ } a, ProofOfUseRejected e) => a with { ProofStatus = ProofStatus.Rejected, ReviewRemarks = e.Remarks },
         _ => allocation,
     };
+
+    /// <summary>The order's sendings with the outcome of the file it is in now (paid by hand before any file: none).</summary>
+    private static IReadOnlyList<OrderSending> Sending(DisbursementOrder o, SendingOutcome outcome, string? reasonCode = null)
+        => o.PaymentFileId is { } file
+            ? o.SentIn.Select(s => s.PaymentFileId == file && s.Outcome is SendingOutcome.Sent or SendingOutcome.Paid ? s with { Outcome = outcome, ReasonCode = reasonCode } : s).ToList()
+            : o.SentIn;
 
     private static Allocation Started(FundsAllocated e) => new()
     {

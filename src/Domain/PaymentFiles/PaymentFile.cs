@@ -22,6 +22,12 @@ public sealed record PaymentFileTransfer(Guid DisbursementId, Guid AllocationId,
 public sealed record PaymentFileCreated(Guid PaymentFileId, string AppealId, string MessageId, DateOnly RequestedExecutionDate, BankAccount Debtor,
     IReadOnlyList<PaymentFileTransfer> Transfers, Money Total, DateTimeOffset CreatedAt) : IEventOf<PaymentFile>;
 
+/// <summary>The bank refused the file as a whole (its pain.002 status report said RJCT, or its upload page did); nothing in it was paid.</summary>
+public sealed record RejectPaymentFile(Guid PaymentFileId, string Reason, DateTimeOffset RecordedAt);
+
+/// <summary>The bank refused the file: its transfers that still waited in it are reopened (<see cref="DisbursementRejected"/> on each allocation).</summary>
+public sealed record PaymentFileRejected(Guid PaymentFileId, string AppealId, string Reason, DateTimeOffset RecordedAt) : IEventOf<PaymentFile>;
+
 public sealed record PaymentFile
 {
     public Guid Id { get; init; }
@@ -32,6 +38,8 @@ public sealed record PaymentFile
     public IReadOnlyList<PaymentFileTransfer> Transfers { get; init; } = [];
     public Money Total { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    public string? RejectionReason { get; init; }
+    public DateTimeOffset? RejectedAt { get; init; }
 }
 
 /// <summary>Decisions on a payment file's stream, and the events it appends to the allocations whose transfers it carries.</summary>
@@ -47,8 +55,28 @@ public static class PaymentFileDecider
             Id = e.PaymentFileId, AppealId = e.AppealId, MessageId = e.MessageId, RequestedExecutionDate = e.RequestedExecutionDate, Debtor = e.Debtor,
             Transfers = e.Transfers, Total = e.Total, CreatedAt = e.CreatedAt,
         },
+        PaymentFileRejected e when file is not null => file with { RejectionReason = e.Reason, RejectedAt = e.RecordedAt },
         _ => file,
     };
+
+    /// <summary>
+    /// The file refused by the bank, and per allocation the transfers that waited in it (a transfer already confirmed by a
+    /// statement stays paid). Refused again, it decides nothing.
+    /// </summary>
+    public static (IReadOnlyList<object> File, IReadOnlyList<(Guid AllocationId, IReadOnlyList<object> Events)> Allocations) Decide(
+        RejectPaymentFile c, PaymentFile? file, IReadOnlyList<Allocation> allocations)
+    {
+        if (file is null) throw DomainException.NotFound($"No payment file {c.PaymentFileId}.");
+        if (file.RejectedAt is not null) return ([], []);
+        var changes = file.Transfers
+            .Select(t => (t.AllocationId, Events: AllocationDecider.Decide(new RejectDisbursement(t.AllocationId, t.DisbursementId, file.Id, c.Reason, c.RecordedAt),
+                allocations.FirstOrDefault(a => a.Id == t.AllocationId))))
+            .Where(x => x.Events.Count > 0)
+            .GroupBy(x => x.AllocationId)
+            .Select(g => (g.Key, (IReadOnlyList<object>)g.SelectMany(x => x.Events).ToList()))
+            .ToList();
+        return ([new PaymentFileRejected(file.Id, file.AppealId, c.Reason, c.RecordedAt)], changes);
+    }
 
     /// <summary>The message id of a file: "FH" and the file's id, 34 SEPA characters (the bank refuses a second file with it).</summary>
     public static string MessageIdOf(Guid paymentFileId) => "FH" + paymentFileId.ToString("N").ToUpperInvariant();

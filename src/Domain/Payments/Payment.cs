@@ -24,7 +24,7 @@ public enum PaymentStatus
 {
     Unmatched,
     Matched,
-    /// <summary>Debits that are not returns: nothing to match.</summary>
+    /// <summary>Debits that are not returns, and our own transfers applied to their orders: nothing to match.</summary>
     NotApplicable,
 }
 
@@ -123,6 +123,9 @@ public sealed record Payment
         : Status == PaymentStatus.Matched && DonationId is { } donation ? [new PaymentPart(donation, Amount)] : [];
     public MatchMethod? Method { get; init; }
     public Guid? ReturnOf { get; init; }
+    /// <summary>For our own transfers (a debit that paid one, a credit that brought one back): the allocation and the order.</summary>
+    public Guid? AllocationId { get; init; }
+    public Guid? DisbursementId { get; init; }
     public DateTimeOffset RecordedAt { get; init; }
 
     public bool IsSplit => Parts.Count > 1;

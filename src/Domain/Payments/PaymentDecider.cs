@@ -20,6 +20,8 @@ public static partial class PaymentDecider
             Status = PaymentStatus.Matched, DonationId = e.DonationId, MatchParts = [new PaymentPart(e.DonationId, p.Amount)], Method = e.Method, ReturnOf = e.ReturnOf,
         },
         ({ } p, PaymentSplit e) => p with { Status = PaymentStatus.Matched, DonationId = null, MatchParts = e.Parts, Method = e.Method, ReturnOf = e.ReturnOf },
+        ({ } p, PaymentAppliedToDisbursement e) => p with { Status = PaymentStatus.NotApplicable, AllocationId = e.AllocationId, DisbursementId = e.DisbursementId },
+        ({ } p, PaymentAppliedToRecoveryClaim e) => p with { Status = PaymentStatus.NotApplicable, AllocationId = e.AllocationId },
         ({ } p, PaymentUnmatched or PaymentSplitUndone) => p with { Status = PaymentStatus.Unmatched, DonationId = null, MatchParts = [], Method = null, ReturnOf = null },
         _ => payment,
     };

@@ -51,6 +51,7 @@ public static class PostingRules
         FundsAllocated e => [.. Debit(e.Draws), new(Accounts.Allocated(e.MunicipalityId), -e.Amount)],
         AllocationWithdrawn e => [new(Accounts.Allocated(e.MunicipalityId), e.Amount), .. Credit(e.Draws)],
         FundsDisbursed e => [new(Accounts.Disbursed(e.MunicipalityId), e.Amount), new(Accounts.Bank, -e.Amount)],
+        DisbursementReturned e => [new(Accounts.Bank, e.Amount), new(Accounts.Disbursed(e.MunicipalityId), -e.Amount)],
         SpendingReported e => [new(Accounts.Spent(e.MunicipalityId), e.Amount), new(Accounts.Disbursed(e.MunicipalityId), -e.Amount)],
         SpendingWithdrawn e => [new(Accounts.Disbursed(e.MunicipalityId), e.Amount), new(Accounts.Spent(e.MunicipalityId), -e.Amount)],
         UnusedFundsReturned e =>

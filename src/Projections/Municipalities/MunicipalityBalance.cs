@@ -55,6 +55,8 @@ public sealed record MunicipalityBalance : IReadModel<MunicipalityBalance, IAllo
                 a => a with { Allocated = a.Allocated - x.Amount }, (p, a) => p with { Allocated = p.Allocated - x.Amount }),
             FundsDisbursed x => WithAllocation(b with { Disbursed = b.Disbursed + x.Amount }, x.AllocationId,
                 a => a with { Disbursed = a.Disbursed + x.Amount }, (p, a) => p with { Disbursed = p.Disbursed + x.Amount }),
+            DisbursementReturned x => WithAllocation(b with { Disbursed = b.Disbursed - x.Amount }, x.AllocationId,
+                a => a with { Disbursed = a.Disbursed - x.Amount }, (p, a) => p with { Disbursed = p.Disbursed - x.Amount }),
             UnusedFundsReturned x => WithAllocation(b with { Returned = b.Returned + x.Amount }, x.AllocationId,
                 a => a with { Returned = a.Returned + x.Amount }, (p, a) => p with { Returned = p.Returned + x.Amount }),
             SpendingReported x => WithAllocation(b with { Spent = b.Spent + x.Amount, ItemsWithoutDocument = b.ItemsWithoutDocument + (x.Document is null ? 1 : 0) },

@@ -53,6 +53,7 @@ public static class BusinessDates
             FundsAllocated x => x.DecidedOn,
             AllocationWithdrawn x => GermanDate.DayOf(x.WithdrawnAt),
             FundsDisbursed x => x.PaidOn,
+            DisbursementReturned x => x.ReturnedOn,
             UnusedFundsReturned x => x.ReturnedOn,
             SpendingReported x => x.Date,
             SpendingWithdrawn x => itemDates.GetValueOrDefault(x.ItemId, GermanDate.DayOf(x.WithdrawnAt)),

@@ -165,6 +165,11 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await Post($"/api/allocations/{stolberg}/withdraw", new { amountCents = 1_000, reason = "Beschluss geändert" }, Treasurer, 200);
         await Post($"/api/allocations/{stolberg}/proof-of-use", new { narrativeReport = "Material gekauft.", declaration = Declaration("Stolberg (Rhld.)") }, clerk, 200);
         await Post($"/api/allocations/{stolberg}/proof-of-use/accept", new { remarks = "in Ordnung" }, Treasurer, 200);
+        // Unused money claimed back, paid back in part with the claim's reference.
+        var claim = (await Post($"/api/allocations/{stolberg}/recovery-claims", new { amountCents = 1_000,
+            dueOn = FlutHilfe.Domain.Shared.GermanDate.DayOf(DateTimeOffset.UtcNow).AddDays(30), reason = "nicht verwendet" }, Treasurer, 201))
+            .GetProperty("reference").GetString();
+        await app.ImportAsync(CamtWriter.Write053v08("C1", Requests.AppealIban, [new GeneratedCredit(400, Day.AddDays(60), StructuredReference: claim)]));
         // Money out through a SEPA payment file: ordered, sent in a file, paid.
         var order = (await Post($"/api/allocations/{eschweiler}/disbursement-orders", new { amountCents = 2_000,
             payee = new { iban = "DE75512108001245126199", holder = "Stadt Eschweiler" }, remittanceText = "Zuweisung SI/2021/089" }, Treasurer, 200))
@@ -173,6 +178,17 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201);
         await Post($"/api/allocations/{eschweiler}/disbursements", new { amountCents = 2_000, paidOn = tomorrow, bankReference = order.GetProperty("endToEndId").GetString(),
             disbursementId = order.GetProperty("disbursementId").GetGuid() }, Treasurer, 200);
+        // Confirmed by the statement's debit, returned by the payee's bank, sent again in a file the bank refused.
+        var second = (await Post($"/api/allocations/{eschweiler}/disbursement-orders", new { amountCents = 1_000,
+            payee = new { iban = "DE75512108001245126199", holder = "Stadt Eschweiler" }, remittanceText = "Zuweisung SI/2021/089" }, Treasurer, 200))
+            .GetProperty("disbursementOrders")[1].GetProperty("endToEndId").GetString();
+        await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201);
+        await app.ImportAsync(CamtWriter.Write053v08("O1", Requests.AppealIban,
+            [new GeneratedCredit(1_000, Day.AddDays(30), EndToEndId: second, Direction: CreditDebit.Debit, CreditorName: "Stadt Eschweiler")]));
+        await app.ImportAsync(CamtWriter.Write053v08("O2", Requests.AppealIban,
+            [new GeneratedCredit(1_000, Day.AddDays(32), EndToEndId: second, ReturnReasonCode: "AC04", DebtorName: "Stadt Eschweiler")]));
+        var refused = (await Post($"{appeal}/payment-files", new { requestedExecutionDate = tomorrow }, Treasurer, 201)).GetProperty("paymentFileId").GetString();
+        await Post($"/api/payment-files/{refused}/rejection", new { reason = "RJCT FF01" }, Treasurer, 200);
         var eschweilerClerk = app.Token("municipality", "eschweiler");
         await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts.", declaration = Declaration("Eschweiler") }, eschweilerClerk, 200);
         await Post($"/api/allocations/{eschweiler}/proof-of-use/reject", new { remarks = "Belege fehlen" }, Treasurer, 200);

@@ -38,6 +38,7 @@ public sealed class StaffAccessTests(Site site)
             ($"/schatzamt/zuweisungen/{allocation}?handler=Pdf", Roles.Treasurer),
             ("/schatzamt/bestaetigungen", Roles.Treasurer),
             ("/schatzamt/hinweise", Roles.Treasurer),
+            ($"/schatzamt/zahlungen?aufruf={world.AppealId}", Roles.Treasurer),
             ("/kommune", Roles.Municipality),
             ($"/kommune/zuweisungen/{allocation}", Roles.Municipality),
             ($"/kommune/zuweisungen/{allocation}?handler=Csv", Roles.Municipality),

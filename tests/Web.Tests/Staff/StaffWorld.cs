@@ -148,6 +148,16 @@ public sealed class StaffWorld(Site site)
         return client;
     }
 
+    /// <summary>A transfer to Stolberg ordered for the next payment file; answers its EndToEndId.</summary>
+    public async Task<string> OrderDisbursementAsync(Guid allocationId, long cents)
+    {
+        var answer = await PostAsync(Roles.Treasurer, $"/api/allocations/{allocationId}/disbursement-orders", new
+        {
+            amountCents = cents, payee = new { iban = "DE02120300000000202051", holder = "Stadt Stolberg (Rhld.)" }, remittanceText = "Zuweisung SI/2021/088",
+        });
+        return answer.GetProperty("disbursementOrders").EnumerateArray().Last().GetProperty("endToEndId").GetString()!;
+    }
+
     /// <summary>A spending item as the municipality's clerk reports it through the API (no voucher).</summary>
     public async Task ReportSpendingAsync(Guid allocationId, long cents, string voucherNumber)
         => await PostAsync(Roles.Municipality, $"/api/allocations/{allocationId}/spending", new

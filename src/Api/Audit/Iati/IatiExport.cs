@@ -126,6 +126,10 @@ public static class IatiExport
                 case FundsDisbursed d:
                     list.Add(new Transaction("3", day, d.Amount, $"Auszahlung an {Town(d.MunicipalityId)}", Town(d.MunicipalityId), d.DisbursementId.ToString()));
                     break;
+                case DisbursementReturned r:
+                    list.Add(new Transaction("3", day, -r.Amount, $"Auszahlung an {Town(r.MunicipalityId)} von der Bank zurückgebucht", Town(r.MunicipalityId),
+                        r.DisbursementId.ToString()));
+                    break;
                 case UnusedFundsReturned r:
                     list.Add(new Transaction("3", day, -r.Amount, $"Rückzahlung nicht verwendeter Mittel durch {Town(r.MunicipalityId)}", Town(r.MunicipalityId),
                         r.ReturnId.ToString()));

@@ -2,6 +2,7 @@ using FlutHilfe.Api.Notices;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.BankFiles;
+using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.Donations;
@@ -21,7 +22,11 @@ public sealed record ImportWarning(string Code, string File, string Statement, s
 /// batches waiting in the reconciliation queue; <c>Returns</c>: money taken back from donations (matched or waiting);
 /// <c>ReturnedTransfers</c>: money of ours that came back, visible in the queue, never a donation;
 /// <c>StatementsRecorded</c>: statements new to the books (the same statement imported again is not recorded twice);
-/// <c>Warnings</c>: continuity findings (balances, sequence numbers), which never refuse the file.
+/// <c>Warnings</c>: continuity findings (balances, sequence numbers), which never refuse the file;
+/// <c>DisbursementsConfirmed</c>: debits that paid an ordered transfer to a municipality (named by its EndToEndId; they
+/// also count in <c>Debits</c>); <c>DisbursementsReturned</c>: returned transfers that reopened their order (they also count in
+/// <c>ReturnedTransfers</c>); <c>RecoveryClaimsSettled</c>: credits that paid (part of) a recovery claim by its RF (in
+/// <c>CreditedCents</c>, neither matched nor unmatched); <c>DisbursementIssues</c>: bookings naming an ordered transfer that changed nothing, with the reason.
 /// </summary>
 public sealed record ImportResult(
     int Statements,
@@ -38,13 +43,30 @@ public sealed record ImportResult(
     int Split,
     int ReturnedTransfers,
     int StatementsRecorded,
-    IReadOnlyList<ImportWarning> Warnings);
+    IReadOnlyList<ImportWarning> Warnings,
+    int DisbursementsConfirmed = 0,
+    int DisbursementsReturned = 0,
+    IReadOnlyList<DisbursementIssue>? DisbursementIssues = null,
+    int RecoveryClaimsSettled = 0);
+
+/// <summary>
+/// A booking that names one of our ordered transfers by its EndToEndId (<c>Reference</c>), or a recovery claim by its RF,
+/// but changed nothing: <c>Outcome</c> is one of <c>already-confirmed</c>, <c>amount-mismatch</c>, <c>not-sent</c>,
+/// <c>not-paid</c>, <c>unknown-order</c> (<see cref="StatementOutcomes"/>) or <c>more-than-outstanding</c> (a claim);
+/// <c>MessageDe</c> says it in German. The booking itself is recorded as any other (a credit waits in the queue).
+/// </summary>
+public sealed record DisbursementIssue(string File, string Statement, Guid PaymentId, string Reference, string Direction, long AmountCents, long? OrderedCents,
+    string Outcome, string MessageDe);
+
+/// <summary>Events for an allocation's stream that a booking writes, appended at the version the plan read (a concurrent change fails the batch, and the import is planned again).</summary>
+public sealed record AllocationChange(Guid AllocationId, long ExpectedVersion, IReadOnlyList<object> Events);
 
 /// <summary>
 /// One bank transaction new to the books and everything it changes (its payment stream, the donations it pays or gives
 /// back, its payer's details, the receipt messages it sets off now): always written together, in one transaction.
 /// </summary>
-public sealed record PlannedBooking(Guid PaymentId, IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationChange> Donations, PayerDetails? Payer, IReadOnlyList<object> Messages);
+public sealed record PlannedBooking(Guid PaymentId, IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationChange> Donations, PayerDetails? Payer, IReadOnlyList<object> Messages,
+    IReadOnlyList<AllocationChange>? Allocations = null);
 
 /// <summary>A statement new to the books: its fact and the notices its continuity warnings raise.</summary>
 public sealed record PlannedStatement(Guid Key, object Recorded, IReadOnlyList<TreasurerNotice> Notices);
@@ -89,6 +111,7 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
                     if (change.Events.Count > 0) session.Events.Append(change.DonationId, change.Events);
                 }
                 if (booking.Payer is not null) session.Store(booking.Payer);
+                foreach (var change in booking.Allocations ?? []) session.Events.Append(change.AllocationId, change.ExpectedVersion, change.Events.ToArray());
             }
             await session.SaveChangesAsync(ct);
             if (afterBatch is not null) await afterBatch(index / batchSize);
@@ -130,6 +153,7 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     /// <summary>Bounds on what one chunk reads to match returns to earlier payments.</summary>
     private const int EarlierPaymentsMax = 5000;
     private const int KnownStatementsMax = 20_000;
+    private const int AllocationsMax = 10_000;
 
     /// <summary>Bookings per transaction when the plan is written.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
@@ -150,6 +174,16 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     private readonly HashSet<Guid> _receiptsToLookAt = [];
     private List<object> _messages = [];
 
+    /// <summary>Per appeal: which allocation holds each ordered transfer (read once, when a booking names one).</summary>
+    private readonly Dictionary<string, Dictionary<Guid, Guid>> _ordersByAppeal = [];
+    /// <summary>Allocations a booking of this upload changes, as they stand after it, with the stream version the plan read.</summary>
+    private readonly Dictionary<Guid, (Allocation Allocation, long ReadVersion, long Appended)> _allocations = [];
+    private readonly List<DisbursementIssue> _disbursementIssues = [];
+    private readonly Dictionary<Guid, string> _fileOfStatement = [];
+    private int _disbursementsConfirmed, _disbursementsReturned, _recoveryClaimsSettled;
+    /// <summary>Per appeal: which allocation holds each open recovery claim, by its reference.</summary>
+    private readonly Dictionary<string, Dictionary<string, (Guid AllocationId, Guid ClaimId)>> _claimsByAppeal = [];
+
     private int _matched, _split, _unmatched, _duplicates, _returns, _returnedTransfers, _debits, _notBooked, _transactions, _statementsRecorded;
     private long _creditedCents;
 
@@ -168,7 +202,11 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
                     throw DomainException.Invalid($"{name}!Stmt[{statement.Position}]/Acct/Id/IBAN",
                         $"The account {statement.AccountId} is not the account of any appeal.");
                 statements.Add((name, statement, appeal));
-                items.AddRange(CamtKeys.ForStatement(statement).Select(i => (i, appeal)));
+                foreach (var item in CamtKeys.ForStatement(statement))
+                {
+                    items.Add((item, appeal));
+                    _fileOfStatement[Recording.PaymentIdFor(item.Key)] = name;
+                }
             }
         }
 
@@ -193,7 +231,8 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             files.Sum(f => f.File.Statements.Count),
             files.Sum(f => f.File.Statements.Sum(s => s.Entries.Count)),
             _transactions, _matched, _unmatched, _duplicates, _returns, _creditedCents, _debits, _notBooked,
-            files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings);
+            files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings,
+            _disbursementsConfirmed, _disbursementsReturned, _disbursementIssues, _recoveryClaimsSettled);
         return new ImportPlan(result, _bookings, _statements, deferred, BatchSize);
     }
 
@@ -265,6 +304,13 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
 
         foreach (var (recorded, payment) in fresh)
         {
+            if (payment.Kind == PaymentKind.Credit && await ApplyToClaimAsync(payment, ct) is { } claim)
+            {
+                _creditedCents = checked(_creditedCents + payment.Amount.Cents);
+                _recoveryClaimsSettled++;
+                _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. claim.PaymentEvents], [], recorded.Payer, [], claim.Allocations));
+                continue;
+            }
             var outcome = payment.Kind switch
             {
                 PaymentKind.Credit => MatchCredit(payment),
@@ -272,12 +318,113 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
                 _ => MatchOutcome.Nothing,
             };
             Count(payment, outcome);
+            var (paymentEvents, allocationChanges) = payment.Kind is PaymentKind.Debit or PaymentKind.ReturnedTransfer
+                ? await ApplyToOrderAsync(payment, ct)
+                : ([], []);
 
             _messages = [];
             foreach (var change in outcome.Donations) Apply(_donations[change.DonationId], change.Events);
-            _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. outcome.PaymentEvents], outcome.Donations, recorded.Payer, _messages));
+            _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. outcome.PaymentEvents, .. paymentEvents], outcome.Donations, recorded.Payer, _messages,
+                allocationChanges));
             _recordedHere[payment.Id] = new EarlierPayment(payment.After(outcome.PaymentEvents, PaymentDecider.Evolve)!, recorded.Payer);
         }
+    }
+
+    /// <summary>
+    /// A debit or a returned transfer whose EndToEndId names one of our ordered transfers: the debit confirms it (the money is
+    /// out), the return reopens it (the money is back); anything else is reported in the summary and changes no allocation.
+    /// Other debits are recorded as before.
+    /// </summary>
+    private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<AllocationChange> Allocations)> ApplyToOrderAsync(Payment payment, CancellationToken ct)
+    {
+        if (!AllocationDecider.TryDisbursementIdOf(payment.EndToEndId, out var disbursementId)) return ([], []);
+        var orders = await OrdersOfAsync(payment.AppealId, ct);
+        var debit = payment.Kind == PaymentKind.Debit;
+        if (!orders.TryGetValue(disbursementId, out var allocationId))
+        {
+            Issue(payment, debit, null, StatementOutcomes.UnknownOrder);
+            return ([], []);
+        }
+        var (allocation, readVersion, appended) = await AllocationAsync(allocationId, ct);
+        var decision = debit
+            ? AllocationDecider.Decide(new ConfirmDisbursementByStatement(allocationId, disbursementId, payment.Amount, payment.BookingDate,
+                payment.EndToEndId!, payment.Id, now), allocation)
+            : AllocationDecider.Decide(new ReturnDisbursementByStatement(allocationId, disbursementId, payment.Amount, payment.BookingDate,
+                payment.ReturnReasonCode, payment.Id, now), allocation);
+        if (decision.Events.Count == 0)
+        {
+            Issue(payment, debit, allocation.Orders.First(o => o.DisbursementId == disbursementId).Amount, decision.Outcome);
+            return ([], []);
+        }
+        _allocations[allocationId] = (allocation.After(decision.Events, AllocationDecider.Evolve)!, readVersion, appended + decision.Events.Count);
+        if (debit) _disbursementsConfirmed++;
+        else _disbursementsReturned++;
+        return ([new PaymentAppliedToDisbursement(payment.Id, allocationId, disbursementId, decision.Outcome, now)],
+            [new AllocationChange(allocationId, readVersion + appended + decision.Events.Count, decision.Events)]);
+    }
+
+    /// <summary>A credit whose structured (or typed) RF is a recovery claim's: it pays the claim up to what is outstanding.</summary>
+    private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<AllocationChange> Allocations)?> ApplyToClaimAsync(Payment payment, CancellationToken ct)
+    {
+        if (payment.NamedReferences.Count == 0) return null;
+        await OrdersOfAsync(payment.AppealId, ct);
+        var claims = _claimsByAppeal[payment.AppealId];
+        if (payment.NamedReferences.Select(r => claims.TryGetValue(r, out var c) ? c : ((Guid, Guid)?)null).FirstOrDefault(c => c is not null) is not { } named)
+            return null;
+        var (allocationId, claimId) = named;
+        var (allocation, readVersion, appended) = await AllocationAsync(allocationId, ct);
+        var decision = AllocationDecider.Decide(new SettleRecoveryClaim(allocationId, claimId, payment.Amount, payment.BookingDate, payment.Id, now), allocation);
+        if (decision.Events.Count == 0)
+        {
+            var claim = allocation.RecoveryClaims.Single(r => r.ClaimId == claimId);
+            _disbursementIssues.Add(new DisbursementIssue(_fileOfStatement.GetValueOrDefault(payment.Id, ""), payment.StatementId, payment.Id, claim.Reference, "credit",
+                payment.Amount.Cents, claim.Outstanding.Cents, decision.Outcome,
+                $"Die Gutschrift über {payment.Amount} nennt die Rückforderung {claim.Reference}, offen sind {claim.Outstanding}; sie wartet im Abgleich."));
+            return null;
+        }
+        _allocations[allocationId] = (allocation.After(decision.Events, AllocationDecider.Evolve)!, readVersion, appended + decision.Events.Count);
+        return ([new PaymentAppliedToRecoveryClaim(payment.Id, allocationId, claimId, now)],
+            [new AllocationChange(allocationId, readVersion + appended + decision.Events.Count, decision.Events)]);
+    }
+
+    private void Issue(Payment payment, bool debit, Money? ordered, string outcome)
+    {
+        var e2e = payment.EndToEndId!;
+        var amount = payment.Amount.ToString();
+        var message = outcome switch
+        {
+            StatementOutcomes.AlreadyConfirmed => $"Die Auszahlung {e2e} ist bereits als bezahlt gebucht; die Abbuchung über {amount} bucht nichts ein zweites Mal.",
+            StatementOutcomes.AmountMismatch => $"Der Betrag {amount} passt nicht zur Auszahlung {e2e} über {ordered}; bitte prüfen.",
+            StatementOutcomes.NotSent => $"Die Auszahlung {e2e} ist in keiner Zahlungsdatei; die Abbuchung über {amount} bestätigt sie nicht.",
+            StatementOutcomes.NotPaid => $"Die Auszahlung {e2e} ist nicht als bezahlt gebucht; die Rücküberweisung über {amount} wartet im Abgleich.",
+            _ => $"Keine angewiesene Auszahlung hat die Referenz {e2e} ({amount}).",
+        };
+        _disbursementIssues.Add(new DisbursementIssue(_fileOfStatement.GetValueOrDefault(payment.Id, ""), payment.StatementId, payment.Id, e2e,
+            debit ? "debit" : "credit", payment.Amount.Cents, ordered?.Cents, outcome, message));
+    }
+
+    /// <summary>The appeal's ordered transfers and their allocations: one query per appeal and upload (allocations are few).</summary>
+    private async Task<Dictionary<Guid, Guid>> OrdersOfAsync(string appealId, CancellationToken ct)
+    {
+        if (_ordersByAppeal.TryGetValue(appealId, out var known)) return known;
+        var allocations = await session.Query<Allocation>().Where(a => a.AppealId == appealId).Take(AllocationsMax).ToListAsync(ct);
+        var orders = allocations.SelectMany(a => a.Orders.Select(o => (o.DisbursementId, a.Id))).ToDictionary(x => x.DisbursementId, x => x.Id);
+        _ordersByAppeal[appealId] = orders;
+        _claimsByAppeal[appealId] = allocations.SelectMany(a => a.RecoveryClaims.Select(c => (c.Reference, Claim: (a.Id, c.ClaimId))))
+            .ToDictionary(x => x.Reference, x => x.Claim);
+        return orders;
+    }
+
+    /// <summary>
+    /// The allocation as this upload left it, or as stored: its stream version is read before its state, so a change in
+    /// between makes the version the plan expects too low and the write fails (and is planned again) instead of deciding on old state.
+    /// </summary>
+    private async Task<(Allocation Allocation, long ReadVersion, long Appended)> AllocationAsync(Guid allocationId, CancellationToken ct)
+    {
+        if (_allocations.TryGetValue(allocationId, out var known)) return known;
+        var state = await session.Events.FetchStreamStateAsync(allocationId, ct) ?? throw new InvalidOperationException($"No stream for allocation {allocationId}.");
+        var allocation = await session.LoadAsync<Allocation>(allocationId, ct) ?? throw new InvalidOperationException($"No allocation {allocationId}.");
+        return _allocations[allocationId] = (allocation, state.Version, 0);
     }
 
     private MatchOutcome MatchCredit(Payment payment)

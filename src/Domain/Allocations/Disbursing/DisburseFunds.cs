@@ -14,15 +14,18 @@ public static partial class AllocationDecider
     public static IReadOnlyList<object> Decide(DisburseFunds c, Allocation? allocation)
     {
         var a = Existing(allocation, c.AllocationId);
-        if (a.DisbursementIds.Contains(c.DisbursementId)) return [];
-        if (!c.Amount.IsPositive) throw DomainException.Invalid("amountCents", "The amount must be at least 1 cent.");
-        // The bank confirmed an ordered transfer (its statement's debit, or the treasurer recording it): the order's amount.
+        // The treasurer records that the bank paid an ordered transfer: once (the statement's debit may have confirmed it
+        // already, see ConfirmingByStatement); a transfer paid, returned and sent again can be paid again.
         if (a.Orders.FirstOrDefault(o => o.DisbursementId == c.DisbursementId) is { } order)
         {
+            if (order.Status == DisbursementOrderStatus.Paid) return [];
+            if (!c.Amount.IsPositive) throw DomainException.Invalid("amountCents", "The amount must be at least 1 cent.");
             if (c.Amount != order.Amount)
                 throw DomainException.Conflict($"The transfer {EndToEndIdOf(order.DisbursementId)} was ordered for {order.Amount}, not {c.Amount}.", "amountCents");
             return [new FundsDisbursed(a.Id, a.AppealId, a.MunicipalityId, c.DisbursementId, c.Amount, c.PaidOn, c.BankReference, c.RecordedAt)];
         }
+        if (a.DisbursementIds.Contains(c.DisbursementId)) return [];
+        if (!c.Amount.IsPositive) throw DomainException.Invalid("amountCents", "The amount must be at least 1 cent.");
         if (a.Disbursed + a.OrderedUnpaid + c.Amount > a.Net)
             throw DomainException.Conflict($"Disbursing {c.Amount} would exceed the allocation ({a.Disbursed} of {a.Net} already disbursed).", "amountCents");
         return [new FundsDisbursed(a.Id, a.AppealId, a.MunicipalityId, c.DisbursementId, c.Amount, c.PaidOn, c.BankReference, c.RecordedAt)];

@@ -30,8 +30,31 @@ public enum DisbursementOrderStatus
     Paid,
 }
 
+/// <summary>
+/// An ordered transfer as it stands. <see cref="Sendings"/>: every payment file it went into and what became of it there (a
+/// returned or rejected transfer waits for the next file, so it may have been sent more than once).
+/// </summary>
 public sealed record DisbursementOrder(Guid DisbursementId, Money Amount, Payee Payee, string RemittanceText, DateTimeOffset OrderedAt,
-    DisbursementOrderStatus Status = DisbursementOrderStatus.Ordered, Guid? PaymentFileId = null, string? EndToEndId = null, DateOnly? RequestedExecutionDate = null);
+    DisbursementOrderStatus Status = DisbursementOrderStatus.Ordered, Guid? PaymentFileId = null, string? EndToEndId = null, DateOnly? RequestedExecutionDate = null,
+    IReadOnlyList<OrderSending>? Sendings = null)
+{
+    public IReadOnlyList<OrderSending> SentIn => Sendings ?? [];
+}
+
+/// <summary>What became of a transfer in one payment file.</summary>
+public enum SendingOutcome
+{
+    /// <summary>In the file; the statement has not spoken yet.</summary>
+    Sent,
+    /// <summary>The statement's debit (or the treasurer) confirmed it.</summary>
+    Paid,
+    /// <summary>Paid and then returned by the payee's bank (<see cref="OrderSending.ReasonCode"/>).</summary>
+    Returned,
+    /// <summary>The bank refused the file.</summary>
+    Rejected,
+}
+
+public sealed record OrderSending(Guid PaymentFileId, SendingOutcome Outcome, string? ReasonCode = null);
 
 public static partial class AllocationDecider
 {
