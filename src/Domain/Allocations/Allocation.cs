@@ -62,6 +62,8 @@ public sealed record Allocation
     public IReadOnlyList<Guid> WithdrawalIds { get; init; } = [];
     /// <summary>Transfers approved for a SEPA payment file, in order; a paid one also counts in <see cref="Disbursed"/>.</summary>
     public IReadOnlyList<DisbursementOrder> Orders { get; init; } = [];
+    /// <summary>The steps of the proof-of-use deadline already taken (reminders, overdue notice), each once.</summary>
+    public IReadOnlyList<ProofReminderStage> RemindersSent { get; init; } = [];
 
     /// <summary>What the allocation is worth now.</summary>
     public Money Net => Allocated - Withdrawn;

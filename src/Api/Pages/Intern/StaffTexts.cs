@@ -23,6 +23,7 @@ public static class StaffTexts
         "partly paid" => "teilweise bezahlt",
         "paid" => "bezahlt",
         "returned" => "zurückgebucht",
+        "expired" => "verfallen",
         _ => text,
     };
 
