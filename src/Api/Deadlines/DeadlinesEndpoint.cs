@@ -58,8 +58,11 @@ public static class DeadlinesEndpoint
             .Where(AllocationDecider.OwesProof).ToList();
         var items = owing.Select(a =>
             {
-                var next = Enum.GetValues<ProofReminderStage>().Where(s => !a.RemindersSent.Contains(s) && terms.DayOf(s, deadline) >= today)
-                    .Select(s => (Stage: s, On: terms.DayOf(s, deadline))).OrderBy(s => s.On).Cast<(ProofReminderStage Stage, DateOnly On)?>().FirstOrDefault();
+                // The step due now and not yet taken (the sweep takes it shortly), else the next one ahead.
+                var next = terms.StageOn(deadline, today) is { } due && !a.RemindersSent.Contains(due)
+                    ? (due, today)
+                    : Enum.GetValues<ProofReminderStage>().Where(s => !a.RemindersSent.Contains(s) && terms.DayOf(s, deadline) > today)
+                        .Select(s => (Stage: s, On: terms.DayOf(s, deadline))).OrderBy(s => s.On).Cast<(ProofReminderStage Stage, DateOnly On)?>().FirstOrDefault();
                 return new ProofOfUseDeadlineItem(a.Id, a.MunicipalityId, appeal.FindMunicipality(a.MunicipalityId)?.Name ?? a.MunicipalityId, a.DecisionReference,
                     a.Net.Cents, a.Spent.Cents, a.ProofStatus.ToString().ToLowerInvariant(), deadline, deadline.DayNumber - today.DayNumber, today > deadline,
                     next?.Stage.ToString().ToLowerInvariant(), next?.On, a.RemindersSent.Select(s => s.ToString().ToLowerInvariant()).ToList());
