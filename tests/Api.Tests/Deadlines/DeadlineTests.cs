@@ -340,12 +340,18 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         (line.GetProperty("allocationId").GetString(), line.GetProperty("deadline").GetString(), line.GetProperty("daysLeft").GetInt32(), line.GetProperty("overdue").GetBoolean())
             .ShouldBe((id, "2022-12-31", 21, false));
         line.GetProperty("remindersSent").EnumerateArray().Select(s => s.GetString()).ShouldBeEmpty();
+        // The first reminder is due (from 03.12. until the second's day) and not yet taken: the next sweep takes it.
+        (line.GetProperty("nextStep").GetString(), line.GetProperty("nextStepOn").GetString()).ShouldBe(("first", "2022-12-10"));
+        await Sweep();
+        line = (await app.Host.GetAsJsonAs(app.TokenNow("treasurer"), $"{Appeal}/deadlines")).GetProperty("proofsOfUse")[0];
+        (line.GetProperty("nextStep").GetString(), line.GetProperty("nextStepOn").GetString()).ShouldBe(("second", "2022-12-24"));
+        (await app.Host.GetAsJsonAs(app.TokenNow("treasurer"), $"{Appeal}/deadlines")).GetProperty("pledges").GetProperty("unpaid").GetInt32().ShouldBe(0);
 
         On(new DateOnly(2023, 1, 2));
         await Sweep();
         line = (await app.Host.GetAsJsonAs(app.TokenNow("auditor"), $"{Appeal}/deadlines")).GetProperty("proofsOfUse")[0];
         (line.GetProperty("overdue").GetBoolean(), line.GetProperty("daysLeft").GetInt32()).ShouldBe((true, -2));
-        line.GetProperty("remindersSent").EnumerateArray().Select(s => s.GetString()).ShouldBe(["overdue"]);
+        line.GetProperty("remindersSent").EnumerateArray().Select(s => s.GetString()).ShouldBe(["first", "overdue"]);
         await app.Host.Scenario(s => { s.Get.Url($"{Appeal}/deadlines"); s.WithBearer(app.TokenNow("municipality", "stolberg")); s.StatusCodeShouldBe(403); });
     }
 
