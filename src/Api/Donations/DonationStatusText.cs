@@ -11,6 +11,7 @@ public static class DonationStatusText
         DonationStatus.PartlyPaid => "partly paid",
         DonationStatus.Paid => "paid",
         DonationStatus.Returned => "returned",
+        DonationStatus.Expired => "expired",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 }

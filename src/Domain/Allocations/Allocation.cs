@@ -64,6 +64,8 @@ public sealed record Allocation
     public IReadOnlyList<DisbursementOrder> Orders { get; init; } = [];
     /// <summary>Claims on money the municipality did not use (after the proof-of-use review).</summary>
     public IReadOnlyList<RecoveryClaim> RecoveryClaims { get; init; } = [];
+    /// <summary>The steps of the proof-of-use deadline already taken (reminders, overdue notice), each once.</summary>
+    public IReadOnlyList<ProofReminderStage> RemindersSent { get; init; } = [];
 
     /// <summary>What the allocation is worth now.</summary>
     public Money Net => Allocated - Withdrawn;

@@ -76,6 +76,7 @@ public static partial class AllocationDecider
         },
         ({ } a, ProofOfUseAccepted e) => a with { ProofStatus = ProofStatus.Accepted, ReviewRemarks = e.Remarks },
         ({ } a, ProofOfUseRejected e) => a with { ProofStatus = ProofStatus.Rejected, ReviewRemarks = e.Remarks },
+        ({ } a, ProofOfUseReminderSent e) => a with { RemindersSent = [.. a.RemindersSent, e.Stage] },
         _ => allocation,
     };
 

@@ -14,6 +14,8 @@ public enum DonationStatus
     PartlyPaid,
     Paid,
     Returned,
+    /// <summary>Nothing arrived by the expiry day: no longer counted as pledged (money that still arrives books as usual).</summary>
+    Expired,
 }
 
 /// <summary>One part of a gift and the fund it goes to.</summary>
@@ -57,6 +59,12 @@ public sealed record Donation
     public IReadOnlyList<PaymentReceipt> PaymentReceipts { get; init; } = [];
     /// <summary>Which payment each bank return took money from, decided when the return was folded.</summary>
     public IReadOnlyList<ReturnAttribution> ReturnAttributions { get; init; } = [];
+    /// <summary>When the donor of the unpaid pledge was reminded (once per pledge; see Donations/Reminding).</summary>
+    public DateTimeOffset? RemindedAt { get; init; }
+    /// <summary>When the unpaid pledge expired (kept after money still arrived for it).</summary>
+    public DateTimeOffset? ExpiredAt { get; init; }
+    /// <summary>Expired and no money arrived since: left out of every figure of "pledged".</summary>
+    public bool Expired { get; init; }
 
     public Money Received => Payments.Aggregate(Money.Zero, (sum, p) => sum + p.Amount);
     public Money Net => Received - ReturnedByBank;
@@ -79,7 +87,7 @@ public sealed record Donation
     /// </summary>
     public DonationStatus Status => Received.IsPositive switch
     {
-        false => DonationStatus.Pledged,
+        false => Expired ? DonationStatus.Expired : DonationStatus.Pledged,
         true when !Net.IsPositive => DonationStatus.Returned,
         true when Net < Pledged => DonationStatus.PartlyPaid,
         _ => DonationStatus.Paid,

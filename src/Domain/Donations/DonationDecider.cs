@@ -1,5 +1,6 @@
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.Donations.Reminding;
 using FlutHilfe.Domain.Receipts.Cancelling;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
@@ -35,6 +36,9 @@ public static partial class DonationDecider
         },
         ({ } d, ReceiptWithdrawn e) => WithReceiptWithdrawn(d, e.Number),
         ({ } d, ReceiptRequested e) => d with { ReceiptWanted = true, DonorId = e.DonorId },
+        ({ } d, UnpaidPledgeReminded e) => d with { RemindedAt = e.RemindedAt },
+        ({ } d, PledgeExpired e) => d with { ExpiredAt = e.ExpiredAt, Expired = true },
+        ({ } d, ExpiredPledgePaid) => d with { Expired = false },
         _ => donation,
     };
 

@@ -1,6 +1,7 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.Donations.Reminding;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using JasperFx.Events;
@@ -50,6 +51,9 @@ public static class BusinessDates
             DonationPaymentReceived x => x.BookingDate,
             DonationPaymentWithdrawn x => paymentDates.GetValueOrDefault((x.DonationId, x.PaymentId), GermanDate.DayOf(x.RecordedAt)),
             DonationPaymentReturned x => x.BookingDate,
+            // An expired pledge counts from its expiry day; money that still came counts from its booking date.
+            PledgeExpired x => x.DueOn,
+            ExpiredPledgePaid x => paymentDates.GetValueOrDefault((x.DonationId, x.PaymentId), GermanDate.DayOf(x.RecordedAt)),
             FundsAllocated x => x.DecidedOn,
             AllocationWithdrawn x => GermanDate.DayOf(x.WithdrawnAt),
             FundsDisbursed x => x.PaidOn,

@@ -22,7 +22,16 @@ public sealed class RebuildFixture : AppFixture
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = Smtp.Configuration.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Receipts:PublicBaseUrl"] = "https://spenden.example.org",
+        ["Deadlines:SweepInterval"] = "00:00:00",
+        // The history ends two months later (deadlines): tokens stay valid on either clock.
+        ["Auth:TokenLifetimeHours"] = "200000",
     };
+
+    /// <summary>Moved forward at the end of the history, so that pledges are reminded and expire.</summary>
+    public ShiftableClock Clock { get; } = new();
+
+    protected override void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(services, Clock);
 
     private static int FreePort()
     {
@@ -195,7 +204,21 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         // A donor's personal data erased by the treasury (the profile; the receipt keeps the rest bound).
         var donorId = (await QueryAsync($"select data->>'donorId' from {app.Schema}.mt_doc_donation where id = '{mailed.GetProperty("donationId").GetString()}'")).Single();
         await Post($"/api/donors/{donorId}/erasure", new { }, Treasurer, 200);
+
+        // Deadlines: unpaid pledges are reminded on day 10 and expire on day 60 (one is paid after all); Eschweiler's
+        // rejected proof of use is long overdue (deadline 31.12.2022).
+        var forgotten = await app.PledgeAsync(new { amountCents = 3_000, donor = new { email = "vergessen@example.org" } });
+        app.Clock.Advance(TimeSpan.FromDays(10));
+        await SweepAsync();
+        app.Clock.Advance(TimeSpan.FromDays(50));
+        await SweepAsync();
+        await app.ImportAsync(CamtWriter.Write053v08("S-spaet", Requests.AppealIban,
+            [new GeneratedCredit(3_000, FlutHilfe.Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: Ref(forgotten))]));
     }
+
+    private async Task SweepAsync()
+        => await Wolverine.Tracking.WolverineHostMessageTrackingExtensions.TrackActivity(app.Host, TimeSpan.FromSeconds(30))
+            .ExecuteAndWaitAsync((Func<Wolverine.IMessageContext, Task>)(bus => bus.InvokeAsync<FlutHilfe.Api.Deadlines.SweepResult>(new FlutHilfe.Api.Deadlines.SweepDeadlines())));
 
     private async Task<List<string>> WaitForEveryEventTypeAsync(IReadOnlyList<Type> handled)
     {

@@ -8,6 +8,7 @@ using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.Donations.Reminding;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using FlutHilfe.Projections.Replaying;
@@ -102,6 +103,8 @@ public static class IatiExport
 
         var pledged = new SortedDictionary<DateOnly, (Money Sum, int Count)>();
         var received = new SortedDictionary<DateOnly, Money>();
+        // Expired pledges leave the incoming commitments on their expiry day; money that still came for one brings it back.
+        var lapsed = new SortedDictionary<DateOnly, (Money Sum, int Count)>();
         var withdrawnItems = events.Select(e => e.Data).OfType<SpendingWithdrawn>().Select(w => w.ItemId).ToHashSet();
         var list = new List<Transaction>();
         for (var i = 0; i < events.Count; i++)
@@ -112,6 +115,14 @@ public static class IatiExport
                 case DonationPledged p:
                     var (sum, count) = pledged.GetValueOrDefault(day);
                     pledged[day] = (sum + p.Amount, count + 1);
+                    break;
+                case PledgeExpired x:
+                    var (lapsedSum, lapsedCount) = lapsed.GetValueOrDefault(day);
+                    lapsed[day] = (lapsedSum - x.Amount, lapsedCount + 1);
+                    break;
+                case ExpiredPledgePaid x:
+                    var (revivedSum, revivedCount) = lapsed.GetValueOrDefault(day);
+                    lapsed[day] = (revivedSum + x.Amount, revivedCount + 1);
                     break;
                 case DonationPaymentReceived r: received[day] = received.GetValueOrDefault(day) + r.Amount; break;
                 case DonationPaymentWithdrawn w: received[day] = received.GetValueOrDefault(day) - w.Amount; break;
@@ -140,6 +151,8 @@ public static class IatiExport
             }
         }
         list.AddRange(pledged.Select(p => new Transaction("11", p.Key, p.Value.Sum, $"Spendenzusagen des Tages ({p.Value.Count})", null)));
+        list.AddRange(lapsed.Where(l => l.Value.Sum != Money.Zero)
+            .Select(l => new Transaction("11", l.Key, l.Value.Sum, $"Verfallene oder nach Verfall bezahlte Spendenzusagen des Tages ({l.Value.Count})", null)));
         list.AddRange(received.Where(r => r.Value != Money.Zero).Select(r => new Transaction("1", r.Key, r.Value, "Spendeneingänge des Buchungstages", null)));
         return list.OrderBy(t => t.Date).ThenBy(t => Order(t.Type));
     }

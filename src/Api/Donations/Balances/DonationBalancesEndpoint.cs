@@ -58,7 +58,7 @@ public static class DonationBalancesEndpoint
         {
             "underpaid" => query.Where(d => d.ReceivedCents > 0 && d.NetCents > 0 && d.OutstandingCents > 0),
             "overpaid" => query.Where(d => d.OverpaidCents > 0),
-            _ => query.Where(d => d.ReceivedCents == 0 && d.WasPledged),
+            _ => query.Where(d => d.ReceivedCents == 0 && d.WasPledged && !d.Expired),
         };
         var found = await query.OrderBy(d => d.PledgedAt).ThenBy(d => d.Reference)
             .Skip((number - 1) * size).Take(size + 1).ToListAsync(ct);

@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Payments;
 
@@ -23,6 +24,7 @@ public static class StaffTexts
         "partly paid" => "teilweise bezahlt",
         "paid" => "bezahlt",
         "returned" => "zurückgebucht",
+        "expired" => "verfallen",
         _ => text,
     };
 
@@ -88,4 +90,32 @@ public static class StaffTexts
 
     public static string Purpose(Appeal? appeal, string? purposeId)
         => purposeId is null ? "jeder Zweck des Aufrufs" : appeal?.FindPurpose(purposeId)?.Name ?? purposeId;
+
+    /// <summary>How a proof-of-use deadline stands: days left, due today, or days overdue (and a rejected proof).</summary>
+    public static string DeadlineState(int daysLeft, string proofStatus)
+    {
+        var state = daysLeft switch
+        {
+            < 0 => $"seit {(-daysLeft == 1 ? "1 Tag" : $"{-daysLeft} Tagen")} überfällig",
+            0 => "heute fällig",
+            1 => "noch 1 Tag",
+            _ => $"noch {daysLeft} Tage",
+        };
+        return proofStatus == "rejected" ? state + " (Nachweis zurückgewiesen)" : state;
+    }
+
+    /// <summary>The reminders taken and the next one, in German.</summary>
+    public static string DeadlineReminders(IReadOnlyList<string> sent, string? next, DateOnly? nextOn, DateOnly today)
+    {
+        static string Name(string stage) => stage switch
+        {
+            "first" => "1. Erinnerung",
+            "second" => "2. Erinnerung",
+            "overdue" => "Meldung ans Schatzamt",
+            _ => stage,
+        };
+        var done = sent.Count == 0 ? "noch keine" : string.Join(", ", sent.Select(s => Name(s) + " versandt"));
+        if (next is null || nextOn is not { } on) return done;
+        return on <= today ? $"{done}; {Name(next)} fällig" : $"{done}; {Name(next)} am {German.Date(on)}";
+    }
 }

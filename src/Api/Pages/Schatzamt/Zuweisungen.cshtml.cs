@@ -17,7 +17,8 @@ namespace FlutHilfe.Api.Pages.Schatzamt;
 /// the proofs of use waiting for review, and every allocation of the appeal.
 /// </summary>
 [Authorize(Roles = Roles.Treasurer)]
-public sealed class AllocationsModel(IMessageBus bus, IQuerySession session, TimeProvider clock, ILogger<AllocationsModel> logger) : StaffPage(logger)
+public sealed class AllocationsModel(IMessageBus bus, IQuerySession session, TimeProvider clock, Deadlines.DeadlineSettings deadlines, ILogger<AllocationsModel> logger)
+    : StaffPage(logger)
 {
     public const int AllocationsShown = 500;
 
@@ -25,6 +26,8 @@ public sealed class AllocationsModel(IMessageBus bus, IQuerySession session, Tim
     public Appeal? Appeal { get; private set; }
     public IReadOnlyList<FundView> Funds { get; private set; } = [];
     public IReadOnlyList<Allocation> Allocations { get; private set; } = [];
+    /// <summary>Proofs of use still owed, the overdue first (the same view as <c>GET /api/appeals/{id}/deadlines</c>).</summary>
+    public Deadlines.DeadlinesView? Deadlines { get; private set; }
 
     [BindProperty(SupportsGet = true, Name = "aufruf")] public string? AppealId { get; set; }
 
@@ -101,6 +104,7 @@ public sealed class AllocationsModel(IMessageBus bus, IQuerySession session, Tim
         Funds = await FundsEndpoint.Get(Appeal.AppealId, null, null, session, clock, ct);
         Allocations = await session.Query<Allocation>().Where(a => a.AppealId == Appeal.AppealId)
             .OrderByDescending(a => a.AllocatedAt).Take(AllocationsShown).ToListAsync(ct);
+        Deadlines = await Api.Deadlines.DeadlinesEndpoint.BuildAsync(session, Appeal, deadlines, TodayInGermany(clock), ct);
         return true;
     }
 }

@@ -44,6 +44,7 @@ public abstract class DonorPageModel(IQuerySession session, ReceiptSettings sett
         "paid" => ("Bezahlt – vielen Dank!", "status-paid"),
         "partly paid" => ("Teilweise bezahlt", "status-partly-paid"),
         "returned" => ("Zurückgebucht", "status-returned"),
+        "expired" => ("Zusage verfallen – kein Geld eingegangen", "status-returned"),
         _ => ("Zugesagt – noch nicht eingegangen", "status-pledged"),
     };
 }

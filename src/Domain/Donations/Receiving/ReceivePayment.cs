@@ -1,4 +1,5 @@
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.Donations.Reminding;
 using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.Donations;
@@ -23,7 +24,11 @@ public static partial class DonationDecider
         if (donation.HasPayment(command.PaymentId)) return [];
         Invariant.That(command.Amount.IsPositive, "A received payment is positive.");
         var allocation = Scale(donation.Earmarks, command.Amount);
-        return [new DonationPaymentReceived(donation.Id, donation.AppealId, command.PaymentId, command.Amount, command.BookingDate, command.ValueDate, allocation,
+        // Money for an expired pledge is never lost: it books as usual, and the pledge counts as pledged again first.
+        IReadOnlyList<object> revived = donation.Expired
+            ? [new ExpiredPledgePaid(donation.Id, donation.AppealId, donation.Pledged, command.PaymentId, command.RecordedAt)]
+            : [];
+        return [.. revived, new DonationPaymentReceived(donation.Id, donation.AppealId, command.PaymentId, command.Amount, command.BookingDate, command.ValueDate, allocation,
             command.RecordedAt, command.TransferAmount)];
     }
 

@@ -1,6 +1,7 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.Donations.Reminding;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 using FlutHilfe.Projections.Replaying;
@@ -35,6 +36,9 @@ public sealed record AppealTotals : IReadModel<AppealTotals, IAppealEvent>
         {
             DonationPledged x => t with { Pledged = t.Pledged + x.Amount, Pledges = t.Pledges + 1, Donations = t.Donations + 1 },
             DonationBookedFromPayment => t with { Donations = t.Donations + 1 },
+            // An expired pledge leaves "pledged" (and the counts); money that still arrives for it brings it back.
+            PledgeExpired x => t with { Pledged = t.Pledged - x.Amount, Pledges = t.Pledges - 1, Donations = t.Donations - 1 },
+            ExpiredPledgePaid x => t with { Pledged = t.Pledged + x.Amount, Pledges = t.Pledges + 1, Donations = t.Donations + 1 },
             DonationPaymentReceived x => t with { Received = t.Received + x.Amount },
             DonationPaymentWithdrawn x => t with { Received = t.Received - x.Amount },
             DonationPaymentReturned x => t with { ReturnedByBank = t.ReturnedByBank + x.Amount },
