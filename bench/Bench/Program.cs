@@ -42,7 +42,7 @@ internal static class Usage
           bench wait  --url URL [--timeout-seconds 120]
           bench drill kill-import|kill-receipts|pg-restart|two-nodes --api-dll PATH/FlutHilfe.Api.dll [--runs 3] [--port 5093] [--second-port 5094]
                       [--transactions 10000] [--receipts 500] [--outage-seconds 10] [--connections 8] [--pg-bin DIR] [--pg-port 54340]
-                      [--import-batch 1000] [--work .bench] [--connection CONNSTRING]
+                      [--import-batch 1000] [--wolverine-defaults false] [--schema drill] [--work .bench] [--connection CONNSTRING]
         """;
 
     public static int Fail(string message)

@@ -26,7 +26,7 @@ public sealed class DrillQuickTests
             Connection = ConnectionString, ApiDll = QuickModeTests.ServiceBuild(repo), WorkDir = work, Runs = 1,
             Port = ServiceProcess.FreePort(), Transactions = 1_000, ReceiptEvery = 10, Connections = 8,
             SchemaPrefix = "drillq_" + Guid.NewGuid().ToString("N")[..8],
-            ServiceSettings = new Dictionary<string, string> { ["BankStatements__ImportBatchSize"] = "100" },
+            ServiceSettings = new Dictionary<string, string>(DrillSettings.FastFailover) { ["BankStatements__ImportBatchSize"] = "100" },
         };
         try
         {

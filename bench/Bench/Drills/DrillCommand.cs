@@ -22,10 +22,9 @@ internal static class DrillCommand
             Outage = TimeSpan.FromSeconds(o.Int("outage-seconds", (int)defaults.Outage.TotalSeconds, 1)),
             Connections = o.Int("connections", defaults.Connections, 1),
             PgBinDir = o.Text("pg-bin"),
+            SchemaPrefix = o.Text("schema") ?? defaults.SchemaPrefix,
             PrivatePgPort = o.Int("pg-port", defaults.PrivatePgPort, 1),
-            ServiceSettings = o.Text("import-batch") is { } batch
-                ? new Dictionary<string, string> { ["BankStatements__ImportBatchSize"] = batch }
-                : new Dictionary<string, string>(),
+            ServiceSettings = Service(o.Text("import-batch"), o.Text("wolverine-defaults") is "true"),
         };
         o.RejectUnknown();
         Directory.CreateDirectory(s.WorkDir);
@@ -33,6 +32,13 @@ internal static class DrillCommand
         var runs = await RunAsync(name, s, ct);
         DrillReport.Print(runs);
         return runs.All(r => r.Passed) ? 0 : 1;
+    }
+
+    private static Dictionary<string, string> Service(string? importBatch, bool wolverineDefaults)
+    {
+        var settings = wolverineDefaults ? new Dictionary<string, string>() : new Dictionary<string, string>(DrillSettings.FastFailover);
+        if (importBatch is not null) settings["BankStatements__ImportBatchSize"] = importBatch;
+        return settings;
     }
 
     public static async Task<List<DrillRun>> RunAsync(string name, DrillSettings s, CancellationToken ct)

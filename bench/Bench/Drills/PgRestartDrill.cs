@@ -29,7 +29,7 @@ internal static class PgRestartDrill
             cluster = await PrivateCluster.CreateAsync(s.PgBinDir, s.PrivatePgPort, ct);
             var connection = cluster.Connection("drill");
             var url = new Uri($"http://127.0.0.1:{s.Port}/");
-            service = await KillDrill.StartAsync(s, url, ServiceProcess.Environment(connection, "drill_pg", null, s.ServiceSettings), $"drill-pg-restart-{number}.log", ct);
+            service = await KillDrill.StartAsync(s, url, ServiceProcess.Environment(connection, $"{s.SchemaPrefix}_pg", null, s.ServiceSettings), $"drill-pg-restart-{number}.log", ct);
 
             var outcomes = new ConcurrentQueue<Outcome>();
             var health = new ConcurrentQueue<(double At, int Status)>();
@@ -125,7 +125,7 @@ internal static class PgRestartDrill
 
             // every acknowledged pledge is stored
             var ids = created.Select(o => o.DonationId!.Value).ToArray();
-            var probe = new StoreProbe(connection, "drill_pg");
+            var probe = new StoreProbe(connection, $"{s.SchemaPrefix}_pg");
             var stored = await probe.CountAsync("select count(*) from {s}.mt_streams where id = any(@ids)", ct, ("ids", ids));
             run.Figure("201 lost", ids.Length - stored);
             run.Check(stored == ids.Length, $"{ids.Length - stored} acknowledged pledges are not in the store");

@@ -19,11 +19,12 @@ namespace FlutHilfe.Bench.Drills;
 internal static class TwoNodesDrill
 {
     private static readonly TimeSpan TakeoverGoal = TimeSpan.FromSeconds(30);
+    private static readonly HttpRequestOptionsKey<string> EmailKey = new("email");
 
     public static async Task<DrillRun> RunAsync(DrillSettings s, int number, CancellationToken ct)
     {
         var run = new DrillRun("two-nodes", number) { LoadBefore = DrillReport.Load() };
-        const string schema = "drill_nodes";
+        var schema = $"{s.SchemaPrefix}_nodes";
         var probe = new StoreProbe(s.Connection, schema);
         using var sink = new MailSink();
         var env = ServiceProcess.Environment(s.Connection, schema, sink.Port, s.ServiceSettings);
@@ -92,20 +93,24 @@ internal static class TwoNodesDrill
             await Task.WhenAll(nodes.Select(n => HttpLoad.RunAsync(client, n.Service.Url, s.Connections, TimeSpan.FromMinutes(10), wanted / 2, () =>
             {
                 var i = Interlocked.Increment(ref next);
-                return Requests.Pledge(Requests.Pledges(n.Service.Url, s.Appeal), new PledgeBody(2_000 + i % 30 * 100L, null,
+                var request = Requests.Pledge(Requests.Pledges(n.Service.Url, s.Appeal), new PledgeBody(2_000 + i % 30 * 100L, null,
                     new DonorBody($"Bärbel Weiß {i}", "Königstraße 12", "52062", "Aachen", "DE", $"nodes-{tag}-{i}@example.org"), true));
+                request.Options.Set(EmailKey, $"nodes-{tag}-{i}@example.org");
+                return request;
             }, (resp, bytes) =>
             {
                 if (resp.StatusCode != HttpStatusCode.Created) return $"{(int)resp.StatusCode} {HttpLoad.Snippet(bytes)}";
                 using var json = JsonDocument.Parse(bytes);
                 var root = json.RootElement;
                 iban ??= root.GetProperty("payment").GetProperty("iban").GetString();
-                pledges.Add((root.GetProperty("donationId").GetGuid(), root.GetProperty("reference").GetString()!, root.GetProperty("amountCents").GetInt64(), ""));
+                resp.RequestMessage!.Options.TryGetValue(EmailKey, out var email);
+                pledges.Add((root.GetProperty("donationId").GetGuid(), root.GetProperty("reference").GetString()!, root.GetProperty("amountCents").GetInt64(), email!));
                 return null;
             }, ct)));
-            var background = nodes.Select(n => HttpLoad.RunAsync(client, n.Service.Url, 2, s.LoadBefore + s.LoadAfter + TimeSpan.FromSeconds(40), null,
+            var backgroundStops = nodes.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(stop.Token)).ToList();
+            var background = nodes.Select((n, i) => HttpLoad.RunAsync(client, n.Service.Url, 2, TimeSpan.FromMinutes(10), null,
                 () => Requests.Pledge(Requests.Pledges(n.Service.Url, s.Appeal), new PledgeBody(1000, null, null, false)),
-                (resp, bytes) => resp.StatusCode == HttpStatusCode.Created ? null : $"{(int)resp.StatusCode}", stop.Token)).ToList();
+                (resp, bytes) => resp.StatusCode == HttpStatusCode.Created ? null : $"{(int)resp.StatusCode}", backgroundStops[i].Token)).ToList();
             var paying = pledges.ToList();
             run.Figure("receipt pledges", paying.Count);
             var statement = CamtWriter.Write053v08($"NODES-{tag}", iban!, paying.Select(p => new GeneratedCredit(p.Cents, DateOnly.FromDateTime(DateTime.UtcNow), StructuredReference: p.Reference)).ToList());
@@ -128,7 +133,9 @@ internal static class TwoNodesDrill
             run.Figure("agents on killed node", victimAgents.Count);
             deadId = victim.NodeId;
             await victim.Service.KillAsync();
+            await backgroundStops[nodes.IndexOf(victim)].CancelAsync();
             var killed = Stopwatch.StartNew();
+            var sequenceAtKill = await probe.CountAsync("select coalesce(max(seq_id), 0) from {s}.mt_events", ct);
             run.Figure("mails at kill", sink.CountsFor(tag).Count);
             var recordedAtKill = (await probe.RowsAsync(
                 "select (l->>'donationId')::uuid from {s}.mt_events i join {s}.mt_events m on m.type = 'receipt_mailed' and m.data->>'number' = i.data->>'number', "
@@ -149,14 +156,19 @@ internal static class TwoNodesDrill
                 if (paying.Any(p => !lines.ContainsKey(p.Id))) return false;
                 if (sink.CountsFor(tag).Count < paying.Count) return false;
                 var (inbox, outbox, _, _) = await probe.QueuesAsync(ct);
-                return inbox == 0 && outbox == 0 && await probe.ProjectionLagAsync(ct) == 0;
+                // the projections have processed every event written before the kill (new pledges keep coming)
+                return inbox == 0 && outbox == 0 && await probe.CountAsync("select coalesce(min(last_seq_id), 0) from {s}.mt_event_progression where name like '%:%'", ct) >= sequenceAtKill;
             }, s.SettleCap, TimeSpan.FromMilliseconds(250), ct);
             run.Figure("kill → caught up s", caughtUp is null ? null : killed.Elapsed.TotalSeconds);
             run.Check(caughtUp is not null, $"the survivor did not catch up within {s.SettleCap.TotalSeconds:F0} s");
             await stop.CancelAsync();
             var loads = await Task.WhenAll(background);
             await watcher;
-            run.Figure("background pledges", $"{loads.Sum(l => l.Ok)} ok / {loads.Sum(l => l.Failed)} failed");
+            var survivorLoad = loads[nodes.IndexOf(survivor)];
+            run.Figure("background pledges", $"{loads.Sum(l => l.Ok)} ok");
+            run.Figure("survivor's pledges refused", survivorLoad.StatusText.Contains("500", StringComparison.Ordinal) ? survivorLoad.StatusText : $"{survivorLoad.Failed}");
+            run.Check(!survivorLoad.Statuses.ContainsKey("500"), $"the survivor answered pledges with 500: {survivorLoad.StatusText}");
+            foreach (var cts in backgroundStops) cts.Dispose();
             run.Figure("ownership samples", samples);
             run.Figure("ownership violations", violations.Count);
             run.Check(violations.IsEmpty, $"ownership: {string.Join("; ", violations.Distinct().Take(3))}");
@@ -174,14 +186,15 @@ internal static class TwoNodesDrill
             var mailedTwice = mails.Where(m => m.Value > 1).ToList();
             run.Figure("mails", mails.Count);
             run.Figure("mails twice", mailedTwice.Count);
-            var byEmail = paying.Select((p, i) => p).ToList();
             run.Check(mails.Count == paying.Count, $"{paying.Count - mails.Count} mails never arrived");
-            run.Check(mailedTwice.All(m => m.Value == 2 && mailedAtKill.Contains(m.Key)), "a mail went out twice that was not in flight at the kill");
+            // at least once: only a mail the sink accepted before the kill whose ReceiptMailed fact was not committed may come twice
+            var unrecorded = paying.Where(p => mailedAtKill.Contains(p.Email) && !recordedAtKill.Contains(p.Id)).Select(p => p.Email).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            run.Figure("mailed, not recorded at kill", unrecorded.Count);
+            run.Check(mailedTwice.All(m => m.Value == 2 && unrecorded.Contains(m.Key)), "a mail went out twice that was recorded as sent (or three times)");
             var (inboxAfter, outboxAfter, dead, projectionDead) = await probe.QueuesAsync(ct);
             run.Figure("inbox/outbox/dead letters", $"{inboxAfter}/{outboxAfter}/{dead + projectionDead}");
             run.Check(dead + projectionDead == 0, $"{dead + projectionDead} dead letters");
             run.Figure("survivor fail lines", survivor.Service.FailLines);
-            _ = recordedAtKill;
             _ = deadNumber;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
