@@ -125,7 +125,7 @@ internal static class PgRestartDrill
 
             // every acknowledged pledge is stored
             var ids = created.Select(o => o.DonationId!.Value).ToArray();
-            var probe = new StoreProbe(connection, $"{s.SchemaPrefix}_pg");
+            var probe = new StoreProbe(cluster.DrillConnection("drill"), $"{s.SchemaPrefix}_pg");
             var stored = await probe.CountAsync("select count(*) from {s}.mt_streams where id = any(@ids)", ct, ("ids", ids));
             run.Figure("201 lost", ids.Length - stored);
             run.Check(stored == ids.Length, $"{ids.Length - stored} acknowledged pledges are not in the store");

@@ -18,7 +18,11 @@ internal sealed class PrivateCluster : IAsyncDisposable
     }
 
     public int Port { get; }
+    /// <summary>What the service gets (pooled, as in production).</summary>
     public string Connection(string database) => $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Timeout=5;Command Timeout=30";
+
+    /// <summary>What the drill itself queries with: unpooled, so no connection broken by the restart (or left from an earlier run's cluster on the same port) is reused.</summary>
+    public string DrillConnection(string database) => Connection(database) + ";Pooling=false";
 
     public static async Task<PrivateCluster> CreateAsync(string? binDir, int port, CancellationToken ct)
     {
@@ -34,7 +38,7 @@ internal sealed class PrivateCluster : IAsyncDisposable
             await cluster.AsServerUserAsync("initdb", ct, "-D", Path.Combine(dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
             await File.AppendAllTextAsync(Path.Combine(dir, "data", "postgresql.conf"), "max_connections = 200\nfsync = off\n", ct);
             await cluster.StartAsync(ct);
-            await Db.ExecuteAsync(cluster.Connection("postgres"), "create database drill", ct);
+            await Db.ExecuteAsync(cluster.DrillConnection("postgres"), "create database drill", ct);
             return cluster;
         }
         catch
