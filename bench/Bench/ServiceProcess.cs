@@ -158,6 +158,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL (what `kill -9` sends; .NET's Process.Kill on Unix): no shutdown hook, no flush, no goodbye to PostgreSQL.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

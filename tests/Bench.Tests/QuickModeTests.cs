@@ -67,7 +67,7 @@ public sealed class QuickModeTests
         goals.ShouldBe(Enumerable.Range(1, 9));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "FlutHilfe.sln"))) return dir.FullName;
@@ -75,7 +75,7 @@ public sealed class QuickModeTests
     }
 
     /// <summary>The service's build output of the same configuration as this test (ops/test: Release).</summary>
-    private static string ServiceBuild(string repo)
+    internal static string ServiceBuild(string repo)
     {
         // …/tests/Bench.Tests/bin/{Configuration}/{TargetFramework}/
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));

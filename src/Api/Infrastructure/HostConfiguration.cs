@@ -78,6 +78,10 @@ public static class HostConfiguration
             options.CodeGeneration.TypeLoadMode = PregeneratedCode.TypeLoadMode;
             options.AutoBuildMessageStorageOnStartup = applyChangesAtStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
             if (applyChangesAtStartup) options.Services.AddResourceSetupOnStartup();
+            // Several nodes on one database: how soon a node that stopped answering (kill -9, a lost host) is noticed and
+            // its agents and envelopes handed to the others (Wolverine:Durability:StaleNodeTimeout, …HealthCheckPollingTime,
+            // …StaleNodeEjectionThreshold, …CheckAssignmentPeriod); Wolverine's defaults when not set. See README "Drills".
+            configuration.GetSection("Wolverine:Durability").Bind(options.Durability);
 
             // Racing writers (two issuers of the next receipt number, two handlers for one donation) lose their
             // commit; the retry reads the winner's state and decides again, so the effect happens exactly once.

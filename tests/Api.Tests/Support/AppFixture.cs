@@ -81,7 +81,7 @@ public class AppFixture : IAsyncLifetime
         });
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
         await using var connection = new NpgsqlConnection(ConnectionString);

@@ -20,7 +20,15 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
             return false;
         }
 
-        logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, ForLog(httpContext.Request.Path.ToString()), ForLog(problem.Detail));
+        if (problem.Status == 503)
+        {
+            logger.LogWarning("The database is unavailable: {Method} {Path} answered 503 ({Error})", httpContext.Request.Method, ForLog(httpContext.Request.Path.ToString()), ForLog(exception.GetBaseException().Message));
+            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            logger.LogInformation("Refused {Method} {Path}: {Detail}", httpContext.Request.Method, ForLog(httpContext.Request.Path.ToString()), ForLog(problem.Detail));
+        }
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -50,6 +58,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         CamtInputTooLargeException t => Problem.Of(413, "Payload too large", t.Message),
         CamtFormatException f => Problem.Field(f.ElementPath, f.Message),
         BadHttpRequestException b => Problem.Of(b.StatusCode, b.StatusCode == 413 ? "Payload too large" : "Bad request", b.Message),
+        _ when DatabaseUnavailable.Is(exception) => Problem.Of(503, "Service unavailable", "The database is unavailable. Retry later with the same Idempotency-Key."),
         _ => null,
     };
 
