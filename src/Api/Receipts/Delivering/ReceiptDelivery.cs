@@ -40,14 +40,21 @@ public static class ReceiptDocuments
 /// <summary>Old single-receipt deliveries (still stored in outboxes, sent by cancellations, replacements and collective receipts).</summary>
 public static class DeliverReceiptHandler
 {
+    [Wolverine.Attributes.MessageTimeout(DeliverReceiptsHandler.ExecutionTimeoutSeconds)]
     public static Task Handle(DeliverReceipt command, IDocumentSession session, IDocumentStore store, ReceiptSettings settings, IReceiptMailer mailer,
         TimeProvider clock, ILogger<DeliverReceipt> logger, CancellationToken ct)
         => ReceiptDelivery.DeliverAsync(session, store, [command.Number], settings, mailer, clock, logger, ct);
 }
 
-/// <summary>A batch of issued receipts (<see cref="DeliverReceipts"/>).</summary>
+/// <summary>
+/// A batch of issued receipts (<see cref="DeliverReceipts"/>). A batch of 100 mails over a slow mail server can take
+/// minutes: the execution timeout is generous, and a batch cut off by it is retried like a failed mail (never dead-lettered).
+/// </summary>
 public static class DeliverReceiptsHandler
 {
+    public const int ExecutionTimeoutSeconds = 600;
+
+    [Wolverine.Attributes.MessageTimeout(ExecutionTimeoutSeconds)]
     public static Task Handle(DeliverReceipts command, IDocumentSession session, IDocumentStore store, ReceiptSettings settings, IReceiptMailer mailer,
         TimeProvider clock, ILogger<DeliverReceipts> logger, CancellationToken ct)
         => ReceiptDelivery.DeliverAsync(session, store, command.Numbers, settings, mailer, clock, logger, ct);
@@ -167,7 +174,8 @@ public static class ReceiptDelivery
                 }
                 await record.SaveChangesAsync(CancellationToken.None);
             }
-            ct.ThrowIfCancellationRequested(); // shutting down: the rest goes after the restart
+            // Cut off (the execution timeout, or the node shutting down) or a mail server failing: either way the batch is
+            // tried again for the rest, never dead-lettered (an OperationCanceledException would be).
             var (failed, error) = failures.First();
             logger.LogWarning(error, "Mailing receipt {Number} failed; {Sent} of {Count} mails of its batch went out", failed, sent.Count, mails.Count);
             throw new ReceiptMailFailed(failed, sent.Count, error);
