@@ -25,6 +25,7 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "GET /api/appeals/{appealId}/totals",
         "GET /api/appeals/{appealId}/transparency",
         "POST /api/donations/{donationId}/receipt",
+        "POST /api/donations/{donationId}/erasure",
         "GET /api/receipts/{number}.pdf",
         "GET /api/receipts/{number}/verify",
     ];

@@ -19,7 +19,7 @@ public sealed class PaymentJourneyTests(Site site)
         await world.OpenAppealAsync();
         var pledge = await world.PledgeAsync(100000, municipalityId: "stolberg");
         await world.ImportAsync(world.Statement("S-" + world.AppealId, new GeneratedCredit(100000, StaffWorld.Today, StructuredReference: pledge.Reference)));
-        var allocation = await world.AllocateAsync("stolberg", 100000, "SI/2021/088");
+        var allocation = await world.AllocateAsync("stolberg", 100000, "SI/2021/120");
         var first = await world.OrderDisbursementAsync(allocation, 60000);
         await world.OrderDisbursementAsync(allocation, 25050);
 

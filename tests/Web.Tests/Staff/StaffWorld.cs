@@ -153,7 +153,7 @@ public sealed class StaffWorld(Site site)
     {
         var answer = await PostAsync(Roles.Treasurer, $"/api/allocations/{allocationId}/disbursement-orders", new
         {
-            amountCents = cents, payee = new { iban = "DE02120300000000202051", holder = "Stadt Stolberg (Rhld.)" }, remittanceText = "Zuweisung SI/2021/088",
+            amountCents = cents, payee = new { iban = "DE02120300000000202051", holder = "Stadt Stolberg (Rhld.)" }, remittanceText = "Zuweisung SI/2021/120",
         });
         return answer.GetProperty("disbursementOrders").EnumerateArray().Last().GetProperty("endToEndId").GetString()!;
     }
