@@ -25,7 +25,13 @@ public class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixture>, IAs
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await AuditHistory.ExecuteAsync($"drop database if exists {_database} with (force)");
+        // Dropping a database waits for a checkpoint, which takes long on a busy server: give it minutes, not 30 s.
+        await using (var connection = new NpgsqlConnection(AppFixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {_database} with (force)", connection) { CommandTimeout = 600 };
+            await drop.ExecuteNonQueryAsync();
+        }
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -124,7 +130,7 @@ public class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixture>, IAs
     /// <summary>Runs <c>ops/NAME</c> of this repository against the test database; exit code and both outputs.</summary>
     private static async Task<(int ExitCode, string Output)> Ops(string name, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "ops", name)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Path.Combine(FlutHilfe.TestSupport.Repository.Root, "ops", name)) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["ConnectionStrings__FlutHilfe"] = AppFixture.ConnectionString;
         using var process = Process.Start(start)!;
@@ -132,12 +138,5 @@ public class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixture>, IAs
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FlutHilfe.sln"))) return dir.FullName;
-        throw new InvalidOperationException("FlutHilfe.sln not found above " + AppContext.BaseDirectory);
     }
 }

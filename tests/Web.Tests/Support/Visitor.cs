@@ -80,11 +80,5 @@ public static class Screenshots
     }
 
     private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FlutHilfe.sln"))) return Path.Combine(dir.FullName, "docs", "screenshots");
-        }
-        return Path.Combine(AppContext.BaseDirectory, "screenshots");
-    }
+        => FlutHilfe.TestSupport.Repository.RootOrNull is { } root ? Path.Combine(root, "docs", "screenshots") : Path.Combine(AppContext.BaseDirectory, "screenshots");
 }
