@@ -46,7 +46,8 @@ public class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixture>, IAs
         var transparency = await app.Host.GetAsJsonAs(app.Token("auditor"), "/api/appeals/freude-schenken-2021/transparency");
 
         var file = Path.Combine(_folder, "fluthilfe.dump");
-        (await Ops("backup", "--schema", app.Schema, file)).ExitCode.ShouldBe(0);
+        var backup = await Ops("backup", "--schema", app.Schema, file);
+        backup.ExitCode.ShouldBe(0, backup.Output);
         File.Exists(file + ".sha256").ShouldBeTrue();
         var restore = await Ops("restore", file, "--database", _database, "--create");
         restore.ExitCode.ShouldBe(0, restore.Output);
@@ -76,7 +77,8 @@ public class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixture>, IAs
     {
         await app.OpenAppealAsync();
         var file = Path.Combine(_folder, "fluthilfe.dump");
-        (await Ops("backup", "--schema", app.Schema, file)).ExitCode.ShouldBe(0);
+        var backup = await Ops("backup", "--schema", app.Schema, file);
+        backup.ExitCode.ShouldBe(0, backup.Output);
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
         bytes[bytes.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
