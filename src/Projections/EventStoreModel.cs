@@ -70,11 +70,7 @@ public static class EventStoreModel
         options.Projections.Add(new StreamSnapshot<PaymentFile>(PaymentFileDecider.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<PaymentFile>().Index(f => f.AppealId);
 
-        // Read-only views, kept by the async daemon. Every commit that appends events also sends a PostgreSQL NOTIFY
-        // (delivered at commit, on every node's daemon connection), which wakes the daemon's high-water agent at once
-        // instead of at its next poll (up to 1 s when idle): the public totals count a pledge within tens of
-        // milliseconds. Polling stays as the fallback (a lost LISTEN connection reconnects on the next poll).
-        options.Events.UseListenNotifyForEventAppends = true;
+        // Read-only views, kept by the async daemon (woken by the commits that append events: the host's DaemonWakeup).
         options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);
         options.Projections.Add<AppealTotalsProjection>(ProjectionLifecycle.Async);
         options.Projections.Add<TransparencyProjection>(ProjectionLifecycle.Async);
@@ -82,6 +78,6 @@ public static class EventStoreModel
 
         // Receipts: one stream per number (a number can never be given twice).
         options.Projections.Add(new StreamSnapshot<Receipt>(ReceiptDecider.Evolve), ProjectionLifecycle.Inline);
-        options.Schema.For<Receipt>().Index(r => r.Year);
+        options.Schema.For<Receipt>().Index(r => r.Year).Index(r => r.DonorId);
     }
 }

@@ -65,6 +65,7 @@ public static class HostConfiguration
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine(w => w.UseWolverineManagedEventSubscriptionDistribution = true);
+        ProjectionWakeup.DaemonWakeup.Configure(builder.Services, configuration, connectionString);
 
         builder.Host.UseWolverine(options =>
         {

@@ -17,7 +17,7 @@ public sealed class SlowPollingFixture : AppFixture
 
 /// <summary>
 /// Freshness of the public figures (issue 14, goal 9): a commit that appends events wakes the async daemon through
-/// PostgreSQL LISTEN/NOTIFY (<c>UseListenNotifyForEventAppends</c> in <c>EventStoreModel</c>) instead of leaving it to
+/// PostgreSQL LISTEN/NOTIFY (<c>DaemonWakeup</c>) instead of leaving it to
 /// the next poll. With polling slowed to 10 minutes, the totals still count a pledge: nothing but the wake-up can have
 /// moved them (the daemon's own watchdog restarts a silent loop only after 30 s, past this test's bound).
 /// </summary>
