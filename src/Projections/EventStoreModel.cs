@@ -1,3 +1,4 @@
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
@@ -69,6 +70,10 @@ public static class EventStoreModel
         // SEPA payment files: one stream per file; its transfers are marked on their allocations in the same transaction.
         options.Projections.Add(new StreamSnapshot<PaymentFile>(PaymentFileDecider.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<PaymentFile>().Index(f => f.AppealId);
+
+        // Earmark decisions: one stream per decision; its questions and answers live on the donations' streams.
+        options.Projections.Add(new StreamSnapshot<EarmarkDecision>(EarmarkDecider.Evolve), ProjectionLifecycle.Inline);
+        options.Schema.For<EarmarkDecision>().Index(d => d.AppealId);
 
         // Read-only views, kept by the async daemon (woken by the commits that append events: the host's DaemonWakeup).
         options.Projections.Add<MunicipalityBalanceProjection>(ProjectionLifecycle.Async);

@@ -12,7 +12,7 @@ namespace FlutHilfe.Api.Deadlines;
 public sealed record SweepDeadlines;
 
 /// <summary>What one sweep queued.</summary>
-public sealed record SweepResult(int PledgeReminders, int PledgeExpiries, int ProofOfUseSteps);
+public sealed record SweepResult(int PledgeReminders, int PledgeExpiries, int ProofOfUseSteps, int EarmarkSteps = 0);
 
 /// <summary>
 /// The sweep decides nothing itself: it finds candidates with indexed queries and queues a message per item into the durable
@@ -55,7 +55,9 @@ public static class SweepDeadlinesHandler
             messages.Add(new SendProofOfUseReminder(a.Id));
             if (++steps == settings.SweepBatchSize) break;
         }
-        return (new SweepResult(reminding.Count, expiring.Count, steps), messages);
+        // Questions to donors about earmarks that cannot be met: defaults after the deadline, reminders before it.
+        var earmarkSteps = await EarmarkDecisions.EarmarkSweep.QueueAsync(session, today, settings.SweepBatchSize, messages, ct);
+        return (new SweepResult(reminding.Count, expiring.Count, steps, earmarkSteps), messages);
     }
 
     internal static async Task<Dictionary<string, Appeal>> AppealsOf(IQuerySession session, IEnumerable<string> appealIds, CancellationToken ct)
@@ -82,7 +84,7 @@ public sealed class DeadlineSweeping(IServiceProvider services, DeadlineSettings
             {
                 using var scope = services.CreateScope();
                 var result = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new SweepDeadlines(), stoppingToken);
-                if (result.PledgeReminders + result.PledgeExpiries + result.ProofOfUseSteps > 0)
+                if (result.PledgeReminders + result.PledgeExpiries + result.ProofOfUseSteps + result.EarmarkSteps > 0)
                     logger.LogInformation("Deadline sweep queued {Reminders} pledge reminders, {Expiries} expiries, {Steps} proof-of-use steps",
                         result.PledgeReminders, result.PledgeExpiries, result.ProofOfUseSteps);
             }

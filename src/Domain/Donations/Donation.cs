@@ -1,5 +1,6 @@
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Receipts.Cancelling;
 using FlutHilfe.Domain.Receipts.Covering;
@@ -65,6 +66,12 @@ public sealed record Donation
     public DateTimeOffset? ExpiredAt { get; init; }
     /// <summary>Expired and no money arrived since: left out of every figure of "pledged".</summary>
     public bool Expired { get; init; }
+    /// <summary>Questions to the donor about money whose earmark can no longer be met (see EarmarkDecisions).</summary>
+    public IReadOnlyList<EarmarkQuestion> EarmarkQuestions { get; init; } = [];
+
+    // Plain values for the deadline sweep: the earliest deadline of an open question, the earliest reminder day not yet reminded.
+    public DateOnly? OpenEarmarkAnswerBy => EarmarkQuestions.Where(q => q.IsOpen).Select(q => (DateOnly?)q.AnswerBy).Min();
+    public DateOnly? EarmarkRemindOn => EarmarkQuestions.Where(q => q.IsOpen && q.RemindedAt is null).Select(q => (DateOnly?)q.RemindOn).Min();
 
     public Money Received => Payments.Aggregate(Money.Zero, (sum, p) => sum + p.Amount);
     public Money Net => Received - ReturnedByBank;

@@ -1,6 +1,7 @@
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Donations.Reminding;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Receipts.Cancelling;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
@@ -39,6 +40,7 @@ public static partial class DonationDecider
         ({ } d, UnpaidPledgeReminded e) => d with { RemindedAt = e.RemindedAt },
         ({ } d, PledgeExpired e) => d with { ExpiredAt = e.ExpiredAt, Expired = true },
         ({ } d, ExpiredPledgePaid) => d with { Expired = false },
+        ({ } d, EarmarkQuestionAsked or EarmarkQuestionReminded or EarmarkQuestionAnswered) => d with { EarmarkQuestions = EarmarkDecider.EvolveQuestions(d.EarmarkQuestions, @event) },
         _ => donation,
     };
 

@@ -1,6 +1,7 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
@@ -54,6 +55,11 @@ public sealed record FundBalance : IReadModel<FundBalance, IFundEvent>
             FundsAllocated a => b with { Allocated = b.Allocated + Share(a.Draws, b) },
             AllocationWithdrawn w => b with { Allocated = b.Allocated - Share(w.Draws, b) },
             UnusedFundsReturned r => b with { Returned = b.Returned + Share(r.Draws, b) },
+            // An earmark that cannot be met: a redirection moves the donor's confirmed money to another fund; a refund leaves the
+            // fund when the donor chose it (committed to the donor like an ordered transfer).
+            EarmarkQuestionAnswered { Choice: EarmarkChoice.Refund } a when a.FromFundKey == b.FundKey => b with { Refunded = b.Refunded + a.Amount },
+            EarmarkQuestionAnswered a when a.FromFundKey == b.FundKey => b with { Confirmed = b.Confirmed - a.Amount },
+            EarmarkQuestionAnswered a when a.ToFundKey == b.FundKey => b with { Confirmed = b.Confirmed + a.Amount },
             _ => snapshot,
         };
     }

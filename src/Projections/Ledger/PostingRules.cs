@@ -1,6 +1,7 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 
@@ -15,11 +16,13 @@ namespace FlutHilfe.Projections.Ledger;
 /// <item><term><c>allocated:{municipality}</c></term><description>liability: committed to a municipality by decision, less withdrawn and paid back (credit).</description></item>
 /// <item><term><c>disbursed:{municipality}</c></term><description>asset: money transferred to a municipality and neither spent nor paid back (negative: the municipality pre-financed).</description></item>
 /// <item><term><c>spent:{municipality}</c></term><description>expense: spending items reported (debit; the municipality view's spent).</description></item>
+/// <item><term><c>refunds</c></term><description>liability: refunds donors chose when an earmark could not be met, owed until paid (credit).</description></item>
 /// </list>
 /// </summary>
 public static class Accounts
 {
     public const string Bank = "bank";
+    public const string Refunds = "refunds";
     public static string Fund(string fundKey) => "fund:" + fundKey;
     public static string Allocated(string municipalityId) => "allocated:" + municipalityId;
     public static string Disbursed(string municipalityId) => "disbursed:" + municipalityId;
@@ -59,6 +62,9 @@ public static class PostingRules
             new(Accounts.Bank, e.Amount), new(Accounts.Disbursed(e.MunicipalityId), -e.Amount),
             new(Accounts.Allocated(e.MunicipalityId), e.Amount), .. Credit(e.Draws),
         ],
+        // An earmark that cannot be met: the liability moves to another fund, or to the donor (owed until the refund is paid).
+        EarmarkQuestionAnswered { ToFundKey: { } to } e => [new(Accounts.Fund(e.FromFundKey), e.Amount), new(Accounts.Fund(to), -e.Amount)],
+        EarmarkQuestionAnswered { Choice: EarmarkChoice.Refund } e => [new(Accounts.Fund(e.FromFundKey), e.Amount), new(Accounts.Refunds, -e.Amount)],
         _ => [],
     };
 

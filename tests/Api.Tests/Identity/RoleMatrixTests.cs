@@ -28,6 +28,7 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "POST /api/donations/{donationId}/erasure",
         "GET /api/receipts/{number}.pdf",
         "GET /api/receipts/{number}/verify",
+        "POST /api/donations/{donationId}/earmark-questions/{decisionId}",
     ];
 
     private IReadOnlyList<(string Method, string Route, IReadOnlyList<string>? Roles, bool Anonymous, string ContentType)> ApiEndpoints()

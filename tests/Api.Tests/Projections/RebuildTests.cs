@@ -208,9 +208,26 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         // Deadlines: unpaid pledges are reminded on day 10 and expire on day 60 (one is paid after all); Eschweiler's
         // rejected proof of use is long overdue (deadline 31.12.2022).
         var forgotten = await app.PledgeAsync(new { amountCents = 3_000, donor = new { email = "vergessen@example.org" } });
+        // An earmark that cannot be met (Roetgen declines): one donor chooses a refund, the other is reminded on day 35
+        // and gets the default (general fund) after day 42.
+        var roetgenA = await app.PledgeAsync(new { amountCents = 2_000, earmarks = new[] { new { municipalityId = "roetgen", amountCents = 2_000 } } });
+        var roetgenB = await app.PledgeAsync(new { amountCents = 1_000, donor = new { email = "roetgen@example.org" },
+            earmarks = new[] { new { municipalityId = "roetgen", amountCents = 1_000 } } });
+        await app.ImportAsync(CamtWriter.Write053v08("R1", Requests.AppealIban,
+            [new GeneratedCredit(2_000, Day, StructuredReference: Ref(roetgenA), DebtorIban: "DE02120300000000202051"), new GeneratedCredit(1_000, Day.AddDays(1), StructuredReference: Ref(roetgenB))]));
+        var earmark = (await Post($"{appeal}/earmark-decisions", new { municipalityId = "roetgen", amountCents = 3_000, reason = "Roetgen lehnt ab" }, Treasurer, 201))
+            .GetProperty("decisionId").GetGuid();
+        await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { choice = "refund" }).ToUrl($"/api/donations/{roetgenA.GetProperty("donationId").GetGuid()}/earmark-questions/{earmark}")
+                .QueryString("token", Uri.UnescapeDataString(roetgenA.GetProperty("donorUrl").GetString()!.Split("token=")[1]));
+            s.StatusCodeShouldBe(200);
+        });
         app.Clock.Advance(TimeSpan.FromDays(10));
         await SweepAsync();
-        app.Clock.Advance(TimeSpan.FromDays(50));
+        app.Clock.Advance(TimeSpan.FromDays(26));
+        await SweepAsync();
+        app.Clock.Advance(TimeSpan.FromDays(24));
         await SweepAsync();
         await app.ImportAsync(CamtWriter.Write053v08("S-spaet", Requests.AppealIban,
             [new GeneratedCredit(3_000, FlutHilfe.Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: Ref(forgotten))]));

@@ -43,7 +43,8 @@ public sealed record DonorView(
     string? ReceiptNote,
     IReadOnlyList<DonorReceiptLine>? Receipts = null,
     string? ReceiptRequestUrl = null,
-    DateOnly? ReceiptDueOn = null);
+    DateOnly? ReceiptDueOn = null,
+    IReadOnlyList<EarmarkDecisions.DonorEarmarkQuestion>? EarmarkQuestions = null);
 
 /// <summary>A valid receipt that states (part of) this donation's payments.</summary>
 public sealed record DonorReceiptLine(string Number, long AmountCents, string PdfUrl);
@@ -89,7 +90,8 @@ public static class DonorViewEndpoints
             ReceiptNote(donation, appeal, need, due),
             ValidReceipts(donation).Select(r => new DonorReceiptLine(r.Number, r.Amount.Cents, $"/api/receipts/{r.Number}.pdf?token={link}")).ToList(),
             requestUrl,
-            due.WaitUntil);
+            due.WaitUntil,
+            await EarmarkDecisions.AnswerEarmarkQuestionEndpoint.ForDonorAsync(session, donation, appeal, token!, ct));
     }
 
     public const string SimplifiedProofNote =

@@ -37,6 +37,7 @@ public static class EventLog
         ("Receipt", "Zuwendungsbestätigung"),
         ("PaymentFile", "Zahlungsdatei"),
         ("Donor", "Spender (Datenschutz)"),
+        ("EarmarkDecision", "Entscheidung über eine Zweckbindung"),
     ];
 
     /// <summary>Every event type of the domain with its stream kind, ordered by kind and name.</summary>
@@ -97,6 +98,10 @@ public static class EventLog
         "ReceiptIssued" => "Zuwendungsbestätigung ausgestellt",
         "ReceiptCancelled" => "Zuwendungsbestätigung storniert",
         "ReceiptMailed" => "Zuwendungsbestätigung versandt",
+        "EarmarkDecisionStarted" => "Entscheidung über eine Zweckbindung begonnen",
+        "EarmarkQuestionAsked" => "Spender zur Zweckbindung gefragt",
+        "EarmarkQuestionReminded" => "An Frage zur Zweckbindung erinnert",
+        "EarmarkQuestionAnswered" => "Frage zur Zweckbindung beantwortet",
         _ => typeName,
     };
 
