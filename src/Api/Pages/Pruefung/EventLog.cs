@@ -35,6 +35,7 @@ public static class EventLog
         ("BankStatement", "Kontoauszug"),
         ("Allocation", "Zuweisung"),
         ("Receipt", "Zuwendungsbestätigung"),
+        ("AnnualReceiptRun", "Jahreslauf Sammelbestätigungen"),
         ("PaymentFile", "Zahlungsdatei"),
         ("Donor", "Spender (Datenschutz)"),
     ];
@@ -87,6 +88,10 @@ public static class EventLog
         "RecoveryClaimSettled" => "Rückforderung beglichen",
         "PaymentFileCreated" => "Zahlungsdatei erstellt",
         "DonorDataErased" => "Personenbezogene Daten gelöscht",
+        "DonorsMerged" => "Spender zusammengeführt",
+        "DonorMergeUndone" => "Zusammenführung von Spendern aufgehoben",
+        "AnnualReceiptRunStarted" => "Jahreslauf der Sammelbestätigungen gestartet",
+        "AnnualReceiptIssued" => "Sammelbestätigung im Jahreslauf ausgestellt",
         "UnusedFundsReturned" => "Nicht verwendetes Geld zurückgezahlt",
         "SpendingReported" => "Ausgabe gemeldet",
         "SpendingWithdrawn" => "Ausgabe zurückgezogen",
