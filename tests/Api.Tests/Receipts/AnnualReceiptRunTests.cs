@@ -1,5 +1,8 @@
 using System.Text.Json;
+using FlutHilfe.Api.Receipts.AnnualRun;
 using FlutHilfe.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 
 namespace FlutHilfe.Api.Tests.Receipts;
 
@@ -109,6 +112,14 @@ public class AnnualReceiptRunTests(ReceiptFixture app) : IClassFixture<ReceiptFi
         pages[1].ShouldContain("30,00 €");
         pages[1].ShouldContain("Gesamtsumme");
         pages[1].Split("50,00 €").Length.ShouldBe(2, pages[1]);
+
+        // The donor's message delivered again (a crash after the commit, before the acknowledgement), even under another run:
+        // the gifts are covered now, so nothing is issued twice.
+        var donorId = donor.GetProperty("donorId").GetGuid();
+        using (var scope = app.Host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(
+                new IssueAnnualReceipt(Guid.NewGuid(), Requests.AppealId, 2021, donorId, [twice.Id], donorId), TestContext.Current.CancellationToken);
+        (await Register()).GetProperty("issued").GetInt32().ShouldBe(1);
 
         var again = await Run();
         again.GetProperty("donorsPlanned").GetInt32().ShouldBe(0);
