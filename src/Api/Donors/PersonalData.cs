@@ -140,6 +140,7 @@ public static class EraseDonorDataHandler
         // Optimistic concurrency on the donor's stream: two erasures at once record one fact (the retry decides again).
         session.Events.Append(command.DonorId, stream.Count + 1, erased);
         session.Delete<SealedDonorProfile>(command.DonorId);
+        Accounts.DonorRecognition.Forget(session, command.DonorId);
         if (erased.Scope == ErasureScope.Everything)
         {
             session.Delete<DonorKey>(command.DonorId);

@@ -21,12 +21,15 @@ public enum ErasureScope
 public sealed record DonorDataErased(Guid DonorId, ErasureScope Scope, string Reason, DateOnly? KeptUntil, DateTimeOffset ErasedAt, string? ErasedBy)
     : IEventOf<Donor>;
 
-/// <summary>The donor's own stream (id: the donor id): the erasures so far.</summary>
+/// <summary>The donor's own stream (id: the donor id): the erasures so far, and the donor record this one counts as
+/// (<see cref="PartOf"/>, after a merge or a link made by the donor; see <c>Merging/DonorMerging.cs</c>).</summary>
 public sealed record Donor
 {
     public Guid Id { get; init; }
     public ErasureScope? Erased { get; init; }
     public DateTimeOffset? ErasedAt { get; init; }
+    public Guid? PartOf { get; init; }
+    public DonorLinkVia? PartVia { get; init; }
 }
 
 /// <summary>Erase a donor's personal data as far as retention allows (by the donor, the treasury or the retention run).</summary>
@@ -53,13 +56,14 @@ public static class DonorErasure
 
     public static Donor? Evolve(Donor? donor, object @event) => @event switch
     {
-        DonorDataErased e => new Donor
+        DonorDataErased e => (donor ?? new Donor { Id = e.DonorId }) with
         {
-            Id = e.DonorId,
             // Once everything is gone it stays gone; a profile erasure never narrows an earlier full one.
             Erased = donor?.Erased == ErasureScope.Everything ? ErasureScope.Everything : e.Scope,
             ErasedAt = e.ErasedAt,
         },
+        DonorsMerged e => (donor ?? new Donor { Id = e.DonorId }) with { PartOf = e.IntoDonorId, PartVia = e.Via },
+        DonorMergeUndone e => (donor ?? new Donor { Id = e.DonorId }) with { PartOf = null, PartVia = null },
         _ => donor,
     };
 

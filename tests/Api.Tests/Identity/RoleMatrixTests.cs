@@ -26,6 +26,10 @@ public partial class RoleMatrixTests(AppFixture app) : IClassFixture<AppFixture>
         "GET /api/appeals/{appealId}/transparency",
         "POST /api/donations/{donationId}/receipt",
         "POST /api/donations/{donationId}/erasure",
+        // Donors across pledges: the account link, the e-mail recognition (donor link) and its mailed confirmation.
+        "GET /api/donor-account",
+        "POST /api/donations/{donationId}/email-recognition",
+        "POST /api/donor-email-confirmations",
         "GET /api/receipts/{number}.pdf",
         "GET /api/receipts/{number}/verify",
         "POST /api/donations/{donationId}/earmark-questions/{decisionId}",

@@ -201,6 +201,8 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         var eschweilerClerk = app.Token("municipality", "eschweiler");
         await Post($"/api/allocations/{eschweiler}/proof-of-use", new { narrativeReport = "Noch nichts.", declaration = Declaration("Eschweiler") }, eschweilerClerk, 200);
         await Post($"/api/allocations/{eschweiler}/proof-of-use/reject", new { remarks = "Belege fehlen" }, Treasurer, 200);
+        // Donors across pledges (issue 15): two records merged, undone, merged again; the annual collective receipt run for 2021.
+        await DonorsAcrossPledgesAsync();
         // A donor's personal data erased by the treasury (the profile; the receipt keeps the rest bound).
         var donorId = (await QueryAsync($"select data->>'donorId' from {app.Schema}.mt_doc_donation where id = '{mailed.GetProperty("donationId").GetString()}'")).Single();
         await Post($"/api/donors/{donorId}/erasure", new { }, Treasurer, 200);
@@ -231,6 +233,27 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await SweepAsync();
         await app.ImportAsync(CamtWriter.Write053v08("S-spaet", Requests.AppealIban,
             [new GeneratedCredit(3_000, FlutHilfe.Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: Ref(forgotten))]));
+    }
+
+    private async Task DonorsAcrossPledgesAsync()
+    {
+        var first = await app.PledgeAsync(new { amountCents = 1_100, donor = Donor("Anna Jahresweg", null) });
+        var second = await app.PledgeAsync(new { amountCents = 2_200, donor = Donor("Anna Jahresweg", null) });
+        await app.ImportAsync(CamtWriter.Write053v08("J1", Requests.AppealIban,
+        [
+            new GeneratedCredit(1_100, Day, StructuredReference: first.GetProperty("reference").GetString()),
+            new GeneratedCredit(2_200, Day, StructuredReference: second.GetProperty("reference").GetString()),
+        ]));
+        async Task<string> DonorOf(JsonElement pledge) => (await QueryAsync(
+            $"select data->>'donorId' from {app.Schema}.mt_doc_donation where id = '{pledge.GetProperty("donationId").GetString()}'")).Single();
+        var (into, merged) = (await DonorOf(first), await DonorOf(second));
+        await Post($"/api/donors/{merged}/merge", new { intoDonorId = into, reason = "Gleiche Person" }, Treasurer, 200);
+        await Post($"/api/donors/{merged}/merge/undo", new { reason = "Irrtum" }, Treasurer, 200);
+        await Post($"/api/donors/{merged}/merge", new { intoDonorId = into, reason = "Doch gleiche Person" }, Treasurer, 200);
+        var run = (await Post("/api/appeals/freude-schenken-2021/annual-receipts", new { year = 2021 }, Treasurer, 202)).GetProperty("runId").GetString();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!(await app.Host.GetAsJsonAs(Treasurer, $"/api/annual-receipt-runs/{run}")).GetProperty("complete").GetBoolean()) await Task.Delay(100, timeout.Token);
     }
 
     private async Task SweepAsync()

@@ -27,7 +27,8 @@ public sealed record PledgeResponse(
     string QrPngUrl,
     string QrSvgUrl,
     string DonorUrl,
-    string DonorPageUrl);
+    string DonorPageUrl,
+    string? DonorAccountUrl = null);
 
 public sealed record EarmarkView(string? MunicipalityId, string? MunicipalityName, string? PurposeId, string? PurposeName, long AmountCents)
 {
@@ -126,7 +127,8 @@ public sealed class CreatedJson(string location, byte[] body) : IResult
 /// (the API's idempotency record). Nothing is sent after a pledge, so no outbox is involved; a pledge that fails or is
 /// refused writes nothing.
 /// </summary>
-public sealed class PledgeIntake(IDocumentStore store, AppealCache appeals, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+public sealed class PledgeIntake(IDocumentStore store, AppealCache appeals, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    Donors.Accounts.DonorEmailLookup emails)
 {
     public System.Text.Json.JsonSerializerOptions JsonOptions => json.Value.SerializerOptions;
 
@@ -144,6 +146,9 @@ public sealed class PledgeIntake(IDocumentStore store, AppealCache appeals, Time
         var response = PledgeEndpoint.ResponseFor(pledged.Donation, pledged.Appeal, token);
 
         await using var session = store.LightweightSession();
+        // Donors across pledges (Donors/Accounts): the e-mail's keyed hash, "remember me", a link to an account.
+        if (await Donors.Accounts.DonorRecognition.AtPledgeAsync(session, emails, request, donor, now, ct) is { } account)
+            response = response with { DonorAccountUrl = Donors.Accounts.DonorRecognition.AccountUrl(account) };
         beforeCommit?.Invoke(session, response, token);
         start.Execute(session);
         profile.Execute(session);

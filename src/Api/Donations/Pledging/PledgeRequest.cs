@@ -26,7 +26,10 @@ public sealed record EarmarkInput(string? MunicipalityId, string? PurposeId, lon
 
 public sealed record DonorInput(string? Name, string? Street, string? PostalCode, string? City, string? Country, string? Email);
 
-public sealed record PledgeRequest(long? AmountCents, IReadOnlyList<EarmarkInput>? Earmarks, DonorInput? Donor, bool ReceiptWanted)
+/// <remarks>RememberMe: Open a donor account: the answer's donorAccountUrl lists all of the donor's donations.
+/// AccountToken: The token of a donor account: this pledge's donor is linked to the account's donor.</remarks>
+public sealed record PledgeRequest(long? AmountCents, IReadOnlyList<EarmarkInput>? Earmarks, DonorInput? Donor, bool ReceiptWanted, bool RememberMe = false,
+    string? AccountToken = null)
 {
     public Money Amount => new(AmountCents ?? throw DomainException.Invalid("amountCents", "amountCents is required."));
 
