@@ -43,34 +43,4 @@ public sealed class DrillQuickTests
             await KillDrill.DropSchemaAsync(ConnectionString, settings.SchemaPrefix + "_import", CancellationToken.None);
         }
     }
-
-    /// <summary>
-    /// `ops/drill kill-deadlines` with 20 reminders: SIGKILL while reminder mails wait in the durable deadline queue (the
-    /// mail server does not answer yet); after the restart each is handled once — every mail arrives, none twice.
-    /// </summary>
-    [Fact(Timeout = 300_000)]
-    public async Task Kill_with_reminder_mails_queued_sends_each_once_after_the_restart()
-    {
-        var repo = QuickModeTests.RepositoryRoot();
-        var settings = new DrillSettings
-        {
-            Connection = ConnectionString, ApiDll = QuickModeTests.ServiceBuild(repo), WorkDir = Directory.CreateTempSubdirectory("fluthilfe-drill-quick-").FullName,
-            Runs = 1, Port = ServiceProcess.FreePort(), Reminders = 20, Connections = 4,
-            SchemaPrefix = "drillq_" + Guid.NewGuid().ToString("N")[..8],
-        };
-        try
-        {
-            var runs = await DrillCommand.RunAsync("kill-deadlines", settings, TestContext.Current.CancellationToken);
-
-            var run = runs.ShouldHaveSingleItem();
-            run.Failures.ShouldBeEmpty(string.Join(" | ", run.Failures));
-            run.FigureNumber("mail messages queued at kill").ShouldNotBeNull().ShouldBeGreaterThan(0, "the kill came while mails waited in the queue");
-            run.FigureNumber("reminder mails").ShouldBe(20);
-            run.FigureNumber("reminders").ShouldBe(20);
-        }
-        finally
-        {
-            await KillDrill.DropSchemaAsync(ConnectionString, settings.SchemaPrefix + "_deadlines", CancellationToken.None);
-        }
-    }
 }

@@ -106,8 +106,8 @@ internal static class SoakDrill
         using var sink = new MailSink();
         var url = new Uri($"http://127.0.0.1:{s.Port}/");
         var env = ServiceProcess.Environment(s.Connection, s.Schema, sink.Port, s.ServiceSettings);
-        var treasurer = await ServiceProcess.TokenAsync(s.ApiDll, "treasurer", ct);
-        var clerk = await ServiceProcess.TokenAsync(s.ApiDll, "municipality", ct, "stolberg");
+        var tokens = await Task.WhenAll(ServiceProcess.TokenAsync(s.ApiDll, "treasurer", ct), ServiceProcess.TokenAsync(s.ApiDll, "municipality", ct, "stolberg"));
+        var (treasurer, clerk) = (tokens[0], tokens[1]);
         await KillDrill.DropSchemaAsync(s.Connection, s.Schema, ct);
         var tag = Guid.NewGuid().ToString("N")[..8];
         var ops = new Operations();
