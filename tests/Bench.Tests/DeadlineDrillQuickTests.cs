@@ -4,7 +4,8 @@ using Xunit;
 
 namespace FlutHilfe.Bench.Tests;
 
-/// <summary>A restart in the middle of the deadline queue (its own class, so it runs beside the other drills' tests).</summary>
+/// <summary>A restart in the middle of the deadline queue.</summary>
+[Collection(ServiceProcesses.Name)]
 public sealed class DeadlineDrillQuickTests
 {
     private static string ConnectionString =>
@@ -40,4 +41,14 @@ public sealed class DeadlineDrillQuickTests
             await KillDrill.DropSchemaAsync(ConnectionString, settings.SchemaPrefix + "_deadlines", CancellationToken.None);
         }
     }
+}
+
+/// <summary>
+/// The drills' and the soak's quick tests start service processes one class after the other (beside the benchmark's quick
+/// mode): several services starting at once on two busy cores took more than 3 minutes to answer /health.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ServiceProcesses
+{
+    public const string Name = "service processes";
 }

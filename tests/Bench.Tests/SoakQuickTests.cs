@@ -10,6 +10,7 @@ namespace FlutHilfe.Bench.Tests;
 /// invariant of the soak must hold (memory is sampled but not judged in so short a run). `ops/soak --minutes 30` is the
 /// real thing.
 /// </summary>
+[Collection(ServiceProcesses.Name)]
 public sealed class SoakQuickTests
 {
     private static string ConnectionString =>

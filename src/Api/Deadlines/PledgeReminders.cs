@@ -93,8 +93,11 @@ public static partial class DeadlineMails
             await using var connection = await mailer.ConnectAsync(ct);
             await connection.SendAsync(mail, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Cut off by the execution timeout (a mail server slow to greet) or the node shutting down, or a failing server:
+            // either way the mail is tried again, never dead-lettered (an OperationCanceledException would be; found by the
+            // two-node drill at load 58: a reminder mail was never sent). On a shutdown the envelope stays in the durable inbox.
             throw new DeadlineMailFailed(key, e);
         }
     }

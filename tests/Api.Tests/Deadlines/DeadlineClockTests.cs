@@ -28,3 +28,28 @@ public class DeadlineClockTests
         DeadlineClock.Create(new FakeTimeProvider(Now), TimeSpan.Zero, new HostingEnvironment { EnvironmentName = environment }).GetUtcNow().ShouldBe(Now);
     }
 }
+
+/// <summary>A deadline mail cut off by the execution timeout is retried like a failed mail, never dead-lettered.</summary>
+public class DeadlineMailFailureTests
+{
+    [Fact]
+    public async Task A_mail_cut_off_by_the_execution_timeout_becomes_a_retried_failure()
+    {
+        using var cut = new CancellationTokenSource();
+        await cut.CancelAsync();
+        var e = await Should.ThrowAsync<DeadlineMailFailed>(() => DeadlineMails.SendAsync(new HangingMailer(), new MimeKit.MimeMessage(), "pledge-reminder:x", cut.Token));
+        e.InnerException.ShouldBeAssignableTo<OperationCanceledException>();
+    }
+
+    private sealed class HangingMailer : FlutHilfe.Api.Receipts.Delivering.IReceiptMailer
+    {
+        public FlutHilfe.Api.Receipts.SmtpSettings Settings { get; } = new();
+        public bool Enabled => true;
+
+        public async Task<FlutHilfe.Api.Receipts.Delivering.IReceiptMailConnection> ConnectAsync(CancellationToken ct)
+        {
+            await Task.Delay(Timeout.Infinite, ct); // a server that never greets, until the token is cancelled
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+}
