@@ -22,6 +22,7 @@ try
         "suite" => await SuiteCommand.RunAsync(options, cancel.Token),
         "wait" => await Health.WaitCommandAsync(options, cancel.Token),
         "drill" when args.Length > 1 => await FlutHilfe.Bench.Drills.DrillCommand.RunAsync(args[1], options, cancel.Token),
+        "soak" => await FlutHilfe.Bench.Drills.SoakCommand.RunAsync(options, cancel.Token),
         _ => Usage.Fail($"unknown command '{args[0]}'"),
     };
 }
@@ -40,9 +41,11 @@ internal static class Usage
                       [--import-sizes 5000,50000,100000] [--import-cap-seconds 600] [--receipts 500]
                       [--rebuild-streams 500000] [--rebuild-every true] [--audit-streams 500000] [--cold-runs 3] [--freshness-samples 20] [--profile-pledges 3000] [--page-donations 10000]
           bench wait  --url URL [--timeout-seconds 120]
-          bench drill kill-import|kill-receipts|pg-restart|two-nodes --api-dll PATH/FlutHilfe.Api.dll [--runs 3] [--port 5093] [--second-port 5094]
-                      [--transactions 10000] [--receipts 500] [--outage-seconds 10] [--connections 8] [--pg-bin DIR] [--pg-port 54340]
+          bench drill kill-import|kill-receipts|kill-deadlines|pg-restart|two-nodes --api-dll PATH/FlutHilfe.Api.dll [--runs 3] [--port 5093] [--second-port 5094]
+                      [--transactions 10000] [--receipts 500] [--reminders 200] [--outage-seconds 10] [--connections 8] [--pg-bin DIR] [--pg-port 54340]
                       [--import-batch 1000] [--wolverine-defaults false] [--schema drill] [--work .bench] [--connection CONNSTRING]
+          bench soak  --api-dll PATH/FlutHilfe.Api.dll [--minutes 30] [--port 5093] [--schema soak] [--pledges-per-second 8]
+                      [--reads-per-second 4] [--work .bench] [--connection CONNSTRING]
         """;
 
     public static int Fail(string message)

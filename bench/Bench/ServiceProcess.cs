@@ -204,12 +204,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>`dotnet FlutHilfe.Api.dll token ROLE` (Development): the token is the last line.</summary>
-    public static async Task<string> TokenAsync(string dll, string role, CancellationToken ct)
+    public static async Task<string> TokenAsync(string dll, string role, CancellationToken ct, string? municipality = null)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("token");
         info.ArgumentList.Add(role);
+        if (municipality is not null) info.ArgumentList.Add(municipality);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         using var p = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var stdout = p.StandardOutput.ReadToEndAsync(ct);

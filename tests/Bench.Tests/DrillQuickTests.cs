@@ -10,6 +10,7 @@ namespace FlutHilfe.Bench.Tests;
 /// and the same file imported again; then every invariant of the drill must hold. The full drills (10,000 transactions,
 /// 500 receipts, PostgreSQL restart, two nodes) run with `ops/drill`.
 /// </summary>
+[Collection(ServiceProcesses.Name)]
 public sealed class DrillQuickTests
 {
     private static string ConnectionString =>

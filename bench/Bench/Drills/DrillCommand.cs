@@ -3,7 +3,7 @@ namespace FlutHilfe.Bench.Drills;
 /// <summary>`bench drill NAME [--runs 3] …`: runs a drill a number of times, prints its figures, exits 1 when an invariant failed.</summary>
 internal static class DrillCommand
 {
-    public static readonly string[] Names = ["kill-import", "kill-receipts", "pg-restart", "two-nodes"];
+    public static readonly string[] Names = ["kill-import", "kill-receipts", "kill-deadlines", "pg-restart", "two-nodes"];
 
     public static async Task<int> RunAsync(string name, Options o, CancellationToken ct)
     {
@@ -19,6 +19,7 @@ internal static class DrillCommand
             SecondPort = o.Int("second-port", defaults.SecondPort, 1),
             Transactions = o.Int("transactions", defaults.Transactions, 10),
             Receipts = o.Int("receipts", defaults.Receipts, 10),
+            Reminders = o.Int("reminders", defaults.Reminders, 1),
             Outage = TimeSpan.FromSeconds(o.Int("outage-seconds", (int)defaults.Outage.TotalSeconds, 1)),
             Connections = o.Int("connections", defaults.Connections, 1),
             PgBinDir = o.Text("pg-bin"),
@@ -50,6 +51,7 @@ internal static class DrillCommand
             var run = name switch
             {
                 "kill-import" or "kill-receipts" => await KillDrill.RunAsync(name, s, i, ct),
+                "kill-deadlines" => await DeadlineKillDrill.RunAsync(s, i, ct),
                 "pg-restart" => await PgRestartDrill.RunAsync(s, i, ct),
                 "two-nodes" => await TwoNodesDrill.RunAsync(s, i, ct),
                 _ => throw new UsageException($"unknown drill '{name}'"),

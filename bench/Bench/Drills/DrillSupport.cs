@@ -19,6 +19,8 @@ internal sealed record DrillSettings
     public int Transactions { get; init; } = 10_000;
     /// <summary>Every n-th paying pledge of the import drill wants a receipt (with an e-mail address).</summary>
     public int ReceiptEvery { get; init; } = 10;
+    /// <summary>Pledges reminded in the kill-deadlines drill.</summary>
+    public int Reminders { get; init; } = 200;
     /// <summary>Receipts of the kill-receipts drill.</summary>
     public int Receipts { get; init; } = 500;
     /// <summary>How long PostgreSQL stays down in the pg-restart drill.</summary>
@@ -88,16 +90,28 @@ internal sealed class MailSink : IDisposable
         _server = SimpleSmtpServer.Start(ServiceProcess.FreePort());
         _server.MessageReceived += (_, e) =>
         {
-            foreach (var to in e.Message.ToAddresses) Received.Enqueue(to.Address);
+            var reminder = e.Message.Subject?.StartsWith(ReminderSubject, StringComparison.Ordinal) == true;
+            foreach (var to in e.Message.ToAddresses) (reminder ? Reminders : Received).Enqueue(to.Address);
             _server.ClearReceivedEmail();
         };
     }
 
-    public int Port => _server.Configuration.Port;
-    public ConcurrentQueue<string> Received { get; } = new();
+    /// <summary>The subject of the deadline reminders ("Erinnerung: Ihre Spendenzusage …"); every other mail is a receipt's.</summary>
+    public const string ReminderSubject = "Erinnerung";
 
-    /// <summary>Mails per address among the addresses that contain <paramref name="tag"/>.</summary>
-    public Dictionary<string, int> CountsFor(string tag) => Received.Where(a => a.Contains(tag, StringComparison.Ordinal))
+    public int Port => _server.Configuration.Port;
+    /// <summary>Recipients of receipt mails (every mail but a reminder).</summary>
+    public ConcurrentQueue<string> Received { get; } = new();
+    /// <summary>Recipients of reminder mails.</summary>
+    public ConcurrentQueue<string> Reminders { get; } = new();
+
+    /// <summary>Receipt mails per address among the addresses that contain <paramref name="tag"/>.</summary>
+    public Dictionary<string, int> CountsFor(string tag) => Count(Received, tag);
+
+    /// <summary>Reminder mails per address among the addresses that contain <paramref name="tag"/>.</summary>
+    public Dictionary<string, int> RemindersFor(string tag) => Count(Reminders, tag);
+
+    private static Dictionary<string, int> Count(IEnumerable<string> addresses, string tag) => addresses.Where(a => a.Contains(tag, StringComparison.Ordinal))
         .GroupBy(a => a, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
 
     public void Dispose()

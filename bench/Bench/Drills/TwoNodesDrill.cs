@@ -27,7 +27,15 @@ internal static class TwoNodesDrill
         var schema = $"{s.SchemaPrefix}_nodes";
         var probe = new StoreProbe(s.Connection, schema);
         using var sink = new MailSink();
-        var env = ServiceProcess.Environment(s.Connection, schema, sink.Port, s.ServiceSettings);
+        // Deadline work due during the drill: the deadline clock 11 days ahead (every unpaid pledge is due for its reminder,
+        // Deadlines:PledgeReminderDays = 10) and a sweep every 5 s on each node. (A sweep queues every due item that is not yet
+        // reminded, also one still waiting in the queue: a sweep every 2 s under the unthrottled background load queued
+        // 20,000 messages faster than two nodes worked them off; see README "Drills".)
+        var env = ServiceProcess.Environment(s.Connection, schema, sink.Port, new Dictionary<string, string>(s.ServiceSettings)
+        {
+            ["Deadlines__DrillClockOffset"] = "11.00:00:00",
+            ["Deadlines__SweepInterval"] = "00:00:05",
+        });
         await KillDrill.DropSchemaAsync(s.Connection, schema, ct);
         var tag = Guid.NewGuid().ToString("N")[..8];
         var token = await ServiceProcess.TokenAsync(s.ApiDll, "treasurer", ct);
@@ -107,10 +115,29 @@ internal static class TwoNodesDrill
                 pledges.Add((root.GetProperty("donationId").GetGuid(), root.GetProperty("reference").GetString()!, root.GetProperty("amountCents").GetInt64(), email!));
                 return null;
             }, ct)));
+            // background pledges on both nodes all along, never paid: each is due for its reminder at the next sweep; every
+            // tenth gives an e-mail address (a reminder mail), the others are reminded without mail (the fact only); about
+            // 2 pledges per second per node, so that the reminders keep up with them
             var backgroundStops = nodes.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(stop.Token)).ToList();
-            var background = nodes.Select((n, i) => HttpLoad.RunAsync(client, n.Service.Url, 2, TimeSpan.FromMinutes(10), null,
-                () => Requests.Pledge(Requests.Pledges(n.Service.Url, s.Appeal), new PledgeBody(1000, null, null, false)),
-                (resp, bytes) => resp.StatusCode == HttpStatusCode.Created ? null : $"{(int)resp.StatusCode}", backgroundStops[i].Token)).ToList();
+            var unpaid = new ConcurrentBag<(Guid Id, string? Email)>();
+            var nextBackground = -1;
+            var background = nodes.Select((n, i) => HttpLoad.RunAsync(client, n.Service.Url, 2, TimeSpan.FromMinutes(10), null, () =>
+            {
+                Thread.Sleep(1000); // two workers per node, each a pledge a second at most
+                var k = Interlocked.Increment(ref nextBackground);
+                var email = k % 10 == 0 ? $"remind-{tag}-{k}@example.org" : null;
+                var request = Requests.Pledge(Requests.Pledges(n.Service.Url, s.Appeal),
+                    new PledgeBody(1000, null, email is null ? null : new DonorBody($"Jörg Schröder {k}", "Marktstraße 3", "52249", "Eschweiler", "DE", email), false));
+                if (email is not null) request.Options.Set(EmailKey, email);
+                return request;
+            }, (resp, bytes) =>
+            {
+                if (resp.StatusCode != HttpStatusCode.Created) return $"{(int)resp.StatusCode}";
+                using var json = JsonDocument.Parse(bytes);
+                resp.RequestMessage!.Options.TryGetValue(EmailKey, out var email);
+                unpaid.Add((json.RootElement.GetProperty("donationId").GetGuid(), email));
+                return null;
+            }, backgroundStops[i].Token)).ToList();
             var paying = pledges.ToList();
             run.Figure("receipt pledges", paying.Count);
             var statement = CamtWriter.Write053v08($"NODES-{tag}", iban!, paying.Select(p => new GeneratedCredit(p.Cents, DateOnly.FromDateTime(DateTime.UtcNow), StructuredReference: p.Reference)).ToList());
@@ -141,6 +168,18 @@ internal static class TwoNodesDrill
                 "select (l->>'donationId')::uuid from {s}.mt_events i join {s}.mt_events m on m.type = 'receipt_mailed' and m.data->>'number' = i.data->>'number', "
                 + "jsonb_array_elements(i.data->'lines') l where i.type = 'receipt_issued'", r => r.GetGuid(0), ct)).ToHashSet();
             var mailedAtKill = sink.CountsFor(tag).Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var remindersAtKill = await probe.CountAsync("select count(*) from {s}.mt_events where type = 'unpaid_pledge_reminded'", ct);
+            var remindMailedAtKill = sink.RemindersFor("remind-" + tag).Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            HashSet<string> remindRecordedAtKill;
+            try
+            {
+                remindRecordedAtKill = (await probe.RowsAsync("select id from {s}.mt_doc_sentdeadlinemail", r => r.GetString(0), ct)).ToHashSet(StringComparer.Ordinal);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+            {
+                remindRecordedAtKill = []; // no reminder mail marked yet
+            }
+            run.Figure("reminders at kill", remindersAtKill);
 
             var takeover = await Waiting.UntilAsync(async () =>
             {
@@ -194,6 +233,7 @@ internal static class TwoNodesDrill
             var (inboxAfter, outboxAfter, dead, projectionDead) = await probe.QueuesAsync(ct);
             run.Figure("inbox/outbox/dead letters", $"{inboxAfter}/{outboxAfter}/{dead + projectionDead}");
             run.Check(dead + projectionDead == 0, $"{dead + projectionDead} dead letters");
+            await CheckRemindersAsync(run, probe, sink, "remind-" + tag, unpaid.ToList(), remindersAtKill, remindMailedAtKill, remindRecordedAtKill, ct);
             run.Figure("survivor fail lines", survivor.Service.FailLines);
             _ = deadNumber;
         }
@@ -209,6 +249,52 @@ internal static class TwoNodesDrill
             run.LoadAfter = DrillReport.Load();
         }
         return run;
+    }
+
+    /// <summary>
+    /// Scheduled work fired once across both nodes and the kill: every background pledge (never paid, due at the first sweep)
+    /// reminded exactly once, no donation reminded twice, no pledge expired twice, no proof-of-use stage sent twice; every
+    /// reminder mail arrived, and a second one only for a mail the sink had at the kill whose sent-mark was not committed.
+    /// </summary>
+    private static async Task CheckRemindersAsync(DrillRun run, StoreProbe probe, MailSink sink, string tag, List<(Guid Id, string? Email)> unpaid,
+        long remindersAtKill, HashSet<string> mailedAtKill, HashSet<string> recordedAtKill, CancellationToken ct)
+    {
+        var ids = unpaid.Select(u => u.Id).ToArray();
+        var withMail = unpaid.Where(u => u.Email is not null).ToList();
+        var done = await Waiting.UntilAsync(async () =>
+        {
+            var reminded = await probe.CountAsync("select count(distinct stream_id) from {s}.mt_events where type = 'unpaid_pledge_reminded' and stream_id = any(@ids)", ct, ("ids", ids));
+            var (inbox, outbox, _, _) = await probe.QueuesAsync(ct);
+            return reminded == ids.Length && sink.RemindersFor(tag).Count >= withMail.Count && inbox == 0 && outbox == 0;
+        }, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(250), ct);
+        run.Check(done is not null, "not every background pledge was reminded (and mailed) within 2 minutes after the load");
+        var remindedPerStream = await probe.RowsAsync("select stream_id, count(*) from {s}.mt_events where type = 'unpaid_pledge_reminded' group by 1",
+            r => (r.GetGuid(0), r.GetInt64(1)), ct);
+        var counts = remindedPerStream.ToDictionary(x => x.Item1, x => x.Item2);
+        var total = remindedPerStream.Sum(x => x.Item2);
+        var remindedTwice = remindedPerStream.Count(x => x.Item2 > 1);
+        var missing = unpaid.Count(u => counts.GetValueOrDefault(u.Id) == 0);
+        run.Figure("reminders (before kill → all)", $"{remindersAtKill} → {total}");
+        run.Figure("background pledges reminded / missing / twice", $"{unpaid.Count - missing}/{missing}/{remindedTwice}");
+        run.Check(missing == 0, $"{missing} unpaid background pledges were never reminded");
+        run.Check(remindedTwice == 0, $"{remindedTwice} donations were reminded more than once");
+        run.Check(total > remindersAtKill, "no reminder was decided after the kill (the survivor's sweep did nothing)");
+        var expiredTwice = await probe.CountAsync("select count(*) from (select stream_id from {s}.mt_events where type = 'pledge_expired' group by 1 having count(*) > 1) x", ct);
+        var expired = await probe.CountAsync("select count(*) from {s}.mt_events where type = 'pledge_expired'", ct);
+        var stagesTwice = await probe.CountAsync("select count(*) from (select stream_id, data->>'stage' from {s}.mt_events where type = 'proof_of_use_reminder_sent' group by 1, 2 having count(*) > 1) x", ct);
+        var stages = await probe.CountAsync("select count(*) from {s}.mt_events where type = 'proof_of_use_reminder_sent'", ct);
+        run.Figure("pledges expired / twice", $"{expired}/{expiredTwice}");
+        run.Figure("proof-of-use reminders / twice", $"{stages}/{stagesTwice}");
+        run.Check(expiredTwice == 0, $"{expiredTwice} pledges expired twice");
+        run.Check(stagesTwice == 0, $"{stagesTwice} proof-of-use reminder stages were sent twice");
+        var mails = sink.RemindersFor(tag);
+        var mailMissing = withMail.Count(u => !mails.ContainsKey(u.Email!));
+        var mailTwice = mails.Where(m => m.Value > 1).ToList();
+        var unrecorded = withMail.Where(u => mailedAtKill.Contains(u.Email!) && !recordedAtKill.Contains($"pledge-reminder:{u.Id}")).Select(u => u.Email!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        run.Figure("reminder mails / missing / twice", $"{mails.Count}/{mailMissing}/{mailTwice.Count}");
+        run.Figure("reminder mails at sink, not marked at kill", unrecorded.Count);
+        run.Check(mailMissing == 0, $"{mailMissing} reminder mails never arrived");
+        run.Check(mailTwice.All(m => m.Value == 2 && unrecorded.Contains(m.Key)), "a reminder mail went out twice that was marked as sent at the kill (or three times)");
     }
 
     private static Task<List<(string Agent, Guid? Node)>> AssignmentsAsync(StoreProbe probe, CancellationToken ct) => probe.RowsAsync(

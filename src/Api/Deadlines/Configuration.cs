@@ -23,6 +23,11 @@ public sealed class DeadlineSettings
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>At most this many items of each kind per sweep; the next sweep takes the rest.</summary>
     public int SweepBatchSize { get; set; } = 500;
+    /// <summary>
+    /// Drills only (refused outside Development): the deadline work sees the clock this far ahead, so that reminders made
+    /// due by days are due within a drill's minutes (<c>Deadlines__DrillClockOffset=11.00:00:00</c>). Nothing else moves.
+    /// </summary>
+    public TimeSpan DrillClockOffset { get; set; } = TimeSpan.Zero;
     /// <summary>Where a municipality's clerks are reminded, by municipality id (e.g. <c>Deadlines__MunicipalityAddresses__stolberg__0=kita@stolberg.de</c>).</summary>
     public Dictionary<string, string[]> MunicipalityAddresses { get; set; } = [];
 
@@ -46,6 +51,7 @@ public sealed class Configuration : IFeatureConfiguration
         var settings = configuration.GetSection("Deadlines").Get<DeadlineSettings>() ?? new DeadlineSettings();
         if (settings.Problem() is { } problem) throw new InvalidOperationException(problem);
         services.AddSingleton(settings);
+        services.AddSingleton(sp => DeadlineClock.Create(sp.GetRequiredService<TimeProvider>(), settings.DrillClockOffset, sp.GetRequiredService<IHostEnvironment>()));
         services.AddHostedService<DeadlineSweeping>();
     }
 
@@ -69,6 +75,35 @@ public sealed class Configuration : IFeatureConfiguration
             .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
             .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30))
             .Then.MoveToErrorQueue();
+    }
+}
+
+/// <summary>
+/// The clock the deadline work decides on: the service's clock, moved by <see cref="DeadlineSettings.DrillClockOffset"/>
+/// (zero everywhere but in a drill). Created as the service starts (the sweep depends on it), so a start outside
+/// Development with an offset is refused.
+/// </summary>
+public sealed class DeadlineClock : TimeProvider
+{
+    private readonly TimeProvider _inner;
+
+    private DeadlineClock(TimeProvider inner, TimeSpan offset)
+    {
+        _inner = inner;
+        Offset = offset;
+    }
+
+    public TimeSpan Offset { get; }
+
+    public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow() + Offset;
+
+    public static DeadlineClock Create(TimeProvider inner, TimeSpan offset, IHostEnvironment environment)
+    {
+        if (offset != TimeSpan.Zero && !environment.IsDevelopment())
+            throw new InvalidOperationException("Deadlines:DrillClockOffset (Deadlines__DrillClockOffset) moves the deadline clock for drills only; it is refused outside Development.");
+        if (offset < TimeSpan.Zero || offset > TimeSpan.FromDays(3660))
+            throw new InvalidOperationException("Deadlines:DrillClockOffset must lie between 0 and 3660 days.");
+        return new DeadlineClock(inner, offset);
     }
 }
 

@@ -22,7 +22,7 @@ public sealed record SweepResult(int PledgeReminders, int PledgeExpiries, int Pr
 /// </summary>
 public static class SweepDeadlinesHandler
 {
-    public static async Task<(SweepResult, OutgoingMessages)> Handle(SweepDeadlines _, IQuerySession session, DeadlineSettings settings, TimeProvider clock,
+    public static async Task<(SweepResult, OutgoingMessages)> Handle(SweepDeadlines _, IQuerySession session, DeadlineSettings settings, DeadlineClock clock,
         CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -72,11 +72,12 @@ public static class SweepDeadlinesHandler
 /// Sweeps every <see cref="DeadlineSettings.SweepInterval"/> on every node (first after one interval). Nodes may sweep at
 /// the same time: each step is decided on its own stream and committed once (see <see cref="SweepDeadlinesHandler"/>).
 /// </summary>
-public sealed class DeadlineSweeping(IServiceProvider services, DeadlineSettings settings, ILogger<DeadlineSweeping> logger) : BackgroundService
+public sealed class DeadlineSweeping(IServiceProvider services, DeadlineSettings settings, DeadlineClock clock, ILogger<DeadlineSweeping> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (settings.SweepInterval <= TimeSpan.Zero) return;
+        if (clock.Offset != TimeSpan.Zero) logger.LogWarning("Drill: the deadline clock runs {Offset} ahead of the service's clock", clock.Offset);
         using var timer = new PeriodicTimer(settings.SweepInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -42,7 +42,7 @@ public static class DeadlinesEndpoint
     [EndpointSummary("Upcoming and overdue proof-of-use deadlines and unpaid pledges of an appeal (treasurer, auditor)")]
     [ProducesResponseType<DeadlinesView>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<DeadlinesView> Get(string appealId, IQuerySession session, DeadlineSettings settings, TimeProvider clock, CancellationToken ct)
+    public static async Task<DeadlinesView> Get(string appealId, IQuerySession session, DeadlineSettings settings, DeadlineClock clock, CancellationToken ct)
     {
         var appeal = await AppealLookup.LoadAsync(session, appealId, ct);
         return await BuildAsync(session, appeal, settings, GermanDate.DayOf(clock.GetUtcNow()), ct);

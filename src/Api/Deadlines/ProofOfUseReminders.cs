@@ -21,7 +21,7 @@ public static class SendProofOfUseReminderHandler
 {
     public static async Task<(Events, OutgoingMessages)> Handle(SendProofOfUseReminder message,
         [WriteAggregate(nameof(SendProofOfUseReminder.AllocationId), Required = false)] Allocation? allocation,
-        IDocumentSession session, IReceiptMailer mailer, DeadlineSettings settings, TimeProvider clock, CancellationToken ct)
+        IDocumentSession session, IReceiptMailer mailer, DeadlineSettings settings, DeadlineClock clock, CancellationToken ct)
     {
         var events = new Events();
         var messages = new OutgoingMessages();
@@ -41,7 +41,7 @@ public static class SendProofOfUseReminderHandler
 public static class MailProofOfUseReminderHandler
 {
     public static async Task Handle(MailProofOfUseReminder message, IDocumentSession session, IReceiptMailer mailer, DeadlineSettings settings,
-        ReceiptSettings links, TimeProvider clock, ILogger<MailProofOfUseReminder> logger, CancellationToken ct)
+        ReceiptSettings links, DeadlineClock clock, ILogger<MailProofOfUseReminder> logger, CancellationToken ct)
     {
         var key = $"proof-of-use-{message.Stage.ToString().ToLowerInvariant()}:{message.AllocationId}";
         if (await session.LoadAsync<SentDeadlineMail>(key, ct) is not null) return;

@@ -164,6 +164,8 @@ public class ReceiptBatchTests(ReceiptBatchFixture app) : IClassFixture<ReceiptB
         receipts.Select(r => r.Lines.Single().DonationId).ShouldBe(pledges.Select(p => p.Id), ignoreOrder: true);
         app.Smtp.ReceivedEmailCount.ShouldBe(5);
         app.Smtp.ReceivedEmail.Select(m => m.ToAddresses.Single().Address).ShouldBe(pledges.Select(p => p.Email), ignoreOrder: true);
+        // a stable Message-ID per receipt: a mail sent again after a crash is recognisably the same mail
+        app.Smtp.ReceivedEmail.Select(m => m.Headers["Message-ID"]).ShouldBe(receipts.Select(r => $"<zuwendungsbestaetigung-{r.Number}@region-aachen.example>"), ignoreOrder: true);
         app.Mailer.Connections.ShouldBe(1, "one SMTP connection for the batch");
         await using var session = app.Store.QuerySession();
         (await session.LoadManyAsync<StoredReceiptPdf>(TestContext.Current.CancellationToken, receipts.Select(r => r.Number).ToArray()))

@@ -261,6 +261,9 @@ public static class ReceiptMail
         message.From.Add(new MailboxAddress(smtp.FromName, smtp.From));
         message.To.Add(new MailboxAddress(name ?? "", to));
         message.Subject = $"Ihre Zuwendungsbestätigung Nr. {issued.Number}";
+        // The same Message-ID every time this receipt is mailed: a mail sent again after a crash (mail is at least once)
+        // can be recognised as a repeat by the relay or the donor's mail program.
+        message.MessageId = MessageIdFor("zuwendungsbestaetigung-" + issued.Number, smtp.From);
         var body = new BodyBuilder
         {
             TextBody = $"""
@@ -276,5 +279,14 @@ public static class ReceiptMail
         body.Attachments.Add($"Zuwendungsbestaetigung-{issued.Number}.pdf", pdf, new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
         return message;
+    }
+
+    /// <summary>A stable Message-ID (RFC 5322 msg-id without the angle brackets): <paramref name="key"/> at the sender's domain.</summary>
+    public static string MessageIdFor(string key, string from)
+    {
+        var at = from.LastIndexOf('@');
+        var domain = at >= 0 && at < from.Length - 1 ? from[(at + 1)..] : "fluthilfe.invalid";
+        var local = new string(key.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '-').ToArray());
+        return $"{local}@{domain}";
     }
 }
