@@ -40,7 +40,7 @@ public static class EarmarkSweep
 public static class ApplyEarmarkDefaultHandler
 {
     public static Events Handle(ApplyEarmarkDefaultNow message, [WriteAggregate(nameof(ApplyEarmarkDefaultNow.DonationId), Required = false)] Donation? donation,
-        TimeProvider clock)
+        DeadlineClock clock)
     {
         var events = new Events();
         var now = clock.GetUtcNow();
@@ -54,7 +54,7 @@ public static class SendEarmarkReminderHandler
 {
     public static async Task<(Events, OutgoingMessages)> Handle(SendEarmarkReminder message,
         [WriteAggregate(nameof(SendEarmarkReminder.DonationId), Required = false)] Donation? donation, IDocumentSession session, IReceiptMailer mailer,
-        TimeProvider clock, CancellationToken ct)
+        DeadlineClock clock, CancellationToken ct)
     {
         var events = new Events();
         var messages = new OutgoingMessages();
