@@ -21,6 +21,8 @@ namespace FlutHilfe.Api.Tests.Receipts;
 public sealed class CountingMailer(SmtpReceiptMailer inner) : IReceiptMailer
 {
     private int _failAt;
+    private int _holdAt;
+    private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sends;
     private int _connections;
 
@@ -35,9 +37,21 @@ public sealed class CountingMailer(SmtpReceiptMailer inner) : IReceiptMailer
         Volatile.Write(ref _failAt, send);
     }
 
+    /// <summary>The <paramref name="send"/>-th send from now on (1-based) waits until <see cref="Release"/>, as a slow mail server would.</summary>
+    public void HoldSendOnce(int send)
+    {
+        Interlocked.Exchange(ref _sends, 0);
+        _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _holdAt, send);
+    }
+
+    public void Release() => _release.TrySetResult();
+
     public void Reset()
     {
         Volatile.Write(ref _failAt, 0);
+        Volatile.Write(ref _holdAt, 0);
+        _release.TrySetResult();
         Interlocked.Exchange(ref _sends, 0);
         Interlocked.Exchange(ref _connections, 0);
     }
@@ -50,7 +64,7 @@ public sealed class CountingMailer(SmtpReceiptMailer inner) : IReceiptMailer
 
     private sealed class Counted(CountingMailer mailer, IReceiptMailConnection inner) : IReceiptMailConnection
     {
-        public Task SendAsync(MimeMessage message, CancellationToken ct)
+        public async Task SendAsync(MimeMessage message, CancellationToken ct)
         {
             var n = Interlocked.Increment(ref mailer._sends);
             if (n == Volatile.Read(ref mailer._failAt))
@@ -58,7 +72,12 @@ public sealed class CountingMailer(SmtpReceiptMailer inner) : IReceiptMailer
                 Volatile.Write(ref mailer._failAt, 0);
                 throw new IOException("Injected: the mail server dropped the connection.");
             }
-            return inner.SendAsync(message, ct);
+            if (n == Volatile.Read(ref mailer._holdAt))
+            {
+                Volatile.Write(ref mailer._holdAt, 0);
+                await mailer._release.Task.WaitAsync(ct);
+            }
+            await inner.SendAsync(message, ct);
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
@@ -189,6 +208,34 @@ public class ReceiptBatchTests(ReceiptBatchFixture app) : IClassFixture<ReceiptB
         app.Mailer.Connections.ShouldBe(2, "the batch, then its retry");
         receipts.Count.ShouldBe(5);
         receipts.ShouldAllBe(r => r.Mailed);
+        foreach (var r in receipts) (await MailedFactsAsync(r.Number)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task mails_accepted_by_the_server_are_marked_as_mailed_while_the_batch_still_mails()
+    {
+        // A process killed in the middle of a batch sends again only what was accepted and not yet marked (mail is at least
+        // once): the marks are committed every ReceiptDelivery.MailedMarkEvery mails, not only when the batch ends.
+        var pledges = await PledgeManyAsync(13);
+        app.Mailer.HoldSendOnce(12);
+        await PayAllAsync(pledges);
+
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(45));
+            while (app.Smtp.ReceivedEmailCount < 11) await Task.Delay(50, timeout.Token);
+        }
+        // the twelfth mail hangs at the server; the first ten are facts already
+        await using (var session = app.Store.QuerySession())
+        {
+            var mailed = (await session.Query<Receipt>().ToListAsync(TestContext.Current.CancellationToken)).Count(r => r.Mailed);
+            mailed.ShouldBe(ReceiptDelivery.MailedMarkEvery, "accepted mails were not marked while the batch went on");
+        }
+        app.Mailer.Release();
+
+        var receipts = await EventuallyMailedAsync(13);
+        await Task.Delay(500, TestContext.Current.CancellationToken); // a second mail would show up now
+        app.Smtp.ReceivedEmailCount.ShouldBe(13);
         foreach (var r in receipts) (await MailedFactsAsync(r.Number)).ShouldBe(1);
     }
 }

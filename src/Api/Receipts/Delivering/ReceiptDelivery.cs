@@ -136,6 +136,7 @@ public static class ReceiptDelivery
         var lanes = Math.Clamp((mails.Count + MailsPerConnectionMin - 1) / MailsPerConnectionMin, 1, Math.Max(1, mailer.Settings.Connections));
         var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<(string Number, Exception Error)>();
+        var marked = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         await Task.WhenAll(Enumerable.Range(0, lanes).Select(async lane =>
         {
             var mine = mails.Where((_, i) => i % lanes == lane).ToList();
@@ -143,11 +144,20 @@ public static class ReceiptDelivery
             try
             {
                 await using var connection = await mailer.ConnectAsync(ct);
+                var unmarked = new List<string>();
                 for (; index < mine.Count; index++)
                 {
                     var (issued, profile) = mine[index];
                     await connection.SendAsync(ReceiptMail.Compose(mailer.Settings, profile!.Email!, profile.Name, issued, stored[issued.Number].Content), ct);
                     sent.Enqueue(issued.Number);
+                    unmarked.Add(issued.Number);
+                    if (unmarked.Count == MailedMarkEvery && index < mine.Count - 1)
+                    {
+                        // Marked as mailed while the connection goes on: a crash from here sends at most the next few again.
+                        await MarkMailedAsync(store, unmarked, stored, clock);
+                        foreach (var number in unmarked) marked.TryAdd(number, true);
+                        unmarked.Clear();
+                    }
                 }
             }
             catch (Exception e) when (index == mine.Count && e is not OperationCanceledException)
@@ -163,17 +173,9 @@ public static class ReceiptDelivery
 
         if (!failures.IsEmpty)
         {
-            if (!sent.IsEmpty)
-            {
-                // What went out is a fact now, whatever happens to this batch: committed on its own, with the PDFs sent.
-                await using var record = store.LightweightSession();
-                foreach (var number in sent)
-                {
-                    record.Store(stored[number]);
-                    record.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, clock.GetUtcNow()));
-                }
-                await record.SaveChangesAsync(CancellationToken.None);
-            }
+            // What went out is a fact now, whatever happens to this batch: committed on its own, with the PDFs sent.
+            var unrecorded = sent.Where(n => !marked.ContainsKey(n)).ToList();
+            if (unrecorded.Count > 0) await MarkMailedAsync(store, unrecorded, stored, clock);
             // Cut off (the execution timeout, or the node shutting down) or a mail server failing: either way the batch is
             // tried again for the rest, never dead-lettered (an OperationCanceledException would be).
             var (failed, error) = failures.First();
@@ -181,9 +183,29 @@ public static class ReceiptDelivery
             throw new ReceiptMailFailed(failed, sent.Count, error);
         }
         var mailedAt = clock.GetUtcNow();
-        foreach (var number in sent) session.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, mailedAt));
+        foreach (var number in sent.Where(n => !marked.ContainsKey(n))) session.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, mailedAt));
         logger.LogInformation("Receipt batch of {Count}: {Rendered} rendered in {RenderMs:F0} ms, {Sent} mailed in {MailMs:F0} ms over {Lanes} connection(s)",
             wanted.Count, toRender.Count, (renderedAfter - loadedAfter).TotalMilliseconds, sent.Count, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - renderedAfter).TotalMilliseconds, lanes);
+    }
+
+    /// <summary>
+    /// Mails accepted by the server are marked as mailed every this many on each connection, in a commit of their own (with
+    /// their PDFs), not only when the batch ends: a process killed while a batch mails sends again at most this many per
+    /// connection after the restart (mail is at least once; the stable Message-ID lets a receiver drop the repeat).
+    /// </summary>
+    public const int MailedMarkEvery = 10;
+
+    private static async Task MarkMailedAsync(IDocumentStore store, IReadOnlyCollection<string> numbers, IReadOnlyDictionary<string, StoredReceiptPdf> stored,
+        TimeProvider clock)
+    {
+        await using var record = store.LightweightSession();
+        var at = clock.GetUtcNow();
+        foreach (var number in numbers)
+        {
+            record.Store(stored[number]);
+            record.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, at));
+        }
+        await record.SaveChangesAsync(CancellationToken.None);
     }
 }
 
