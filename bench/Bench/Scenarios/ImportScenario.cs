@@ -47,6 +47,7 @@ internal static class ImportScenario
         // 2. per size: COPY (baseline), then the import and the re-import on a fresh service
         var rows = new List<Row>();
         var offset = 0;
+        (int N, PledgeScenario.Snapshot Before, PledgeScenario.Snapshot After, double Seconds, string Load, bool Traced, string Log)? profile = null;
         foreach (var n in sizes)
         {
             var slice = pledges.Skip(offset).Take(n / 2).ToList();
@@ -59,8 +60,36 @@ internal static class ImportScenario
             var pid = lease.Service.Pid;
             var cap = s.ImportCap;
             ProcMemory.ResetPeak(pid);
+            var profiled = n == sizes[^1] && !s.Quick;
+            PledgeScenario.Snapshot? before = null;
+            Process? tracer = null;
+            var traceDir = Environment.GetEnvironmentVariable("BENCH_TRACE_DIR");
+            if (profiled)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5), ct); // PostgreSQL flushes a backend's statistics when it goes idle
+                before = await PledgeScenario.SnapAsync(c.Connection, schema, pid, ct);
+                if (!string.IsNullOrEmpty(traceDir))
+                {
+                    tracer = Process.Start(new ProcessStartInfo("dotnet-trace", ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(traceDir, $"import-{n}.nettrace")])
+                        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true });
+                    await Task.Delay(TimeSpan.FromSeconds(3), ct);
+                }
+            }
+            var firstLoad = Machine.LoadAverage();
             var first = await PostAsync(lease.Url, file, token, cap, ct);
             var firstPeak = ProcMemory.Read(pid).HwmKiB;
+            if (tracer is not null)
+            {
+                await tracer.StandardInput.WriteLineAsync(); // dotnet-trace stops on Enter
+                await tracer.WaitForExitAsync(ct);
+                Log.Info($"  trace of the import of {n:N0} written to {traceDir}");
+            }
+            if (before is not null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+                var after = await PledgeScenario.SnapAsync(c.Connection, schema, pid, ct);
+                profile = (n, before, after, first.Seconds, firstLoad + " → " + Machine.LoadAverage(), tracer is not null, lease.Service.LogPath);
+            }
             Log.Info($"  import {n:N0}: {first.Status} after {first.Seconds:F1} s, peak {ProcMemory.MiB(firstPeak)} MiB");
             var row = new Row(n, copy, first.Status, first.Seconds, firstPeak, first.Answer, "not run", null, null, "", first.Ok,
                 first.Json?.GetProperty("matched").GetInt32() ?? 0, 0);
@@ -114,6 +143,8 @@ internal static class ImportScenario
                + (s.Quick ? " (quick mode: one service for all sizes)." : "; each size on a service started for it.")
                + " Baseline: Npgsql binary COPY of as many rows (uuid, RF reference, amount, date, a small JSON) into a table without indexes.");
 
+        if (profile is { } prof) WriteProfile(r, prof.N, prof.Before, prof.After, prof.Seconds, prof.Load, prof.Traced, prof.Log);
+
         // goal 4 figures
         for (var i = 0; i + 1 < rows.Count; i++)
         {
@@ -136,6 +167,39 @@ internal static class ImportScenario
                     Target: "≤ 10 s", Met: x.ReSeconds is { } rs ? rs <= 10 : (x.Transactions >= 100_000 ? false : null)));
             }
         }
+    }
+
+    /// <summary>Where the time of the largest import goes: database deltas per write transaction, CPU, the service's own phase line.</summary>
+    private static void WriteProfile(ScenarioResult r, int n, PledgeScenario.Snapshot a, PledgeScenario.Snapshot b, double seconds, string load, bool traced, string logPath)
+    {
+        var batches = (n + 999) / 1000 + 1; // bookings of 1,000 per transaction (BankStatements:ImportBatchSize), the statements last
+        double Db(string col) => b.Database.GetValueOrDefault(col) - a.Database.GetValueOrDefault(col);
+        var phases = File.Exists(logPath)
+            ? File.ReadLines(logPath).LastOrDefault(l => l.Contains("Import of", StringComparison.Ordinal) && l.Contains("written in", StringComparison.Ordinal))?.Trim() ?? "–"
+            : "–";
+        r.Line();
+        r.Line($"### Where the time goes: import (database side, {n:N0} transactions)");
+        r.Line();
+        r.Line($"Deltas of `pg_stat_database` and `pg_stat_user_tables` from just before the import of {n:N0} to 1.5 s after its answer ({Stats.F(seconds, 1)} s"
+               + $"{(traced ? ", with dotnet-trace attached" : "")}; load average {load}); everything the service did meanwhile counts (the async daemon "
+               + $"projecting the new events included). Written in about {batches} transactions of at most 1,000 bookings. The service's own phase line: `{phases}`.");
+        r.Line();
+        r.Line("| whole import | total | per write transaction | per transaction of the file |");
+        r.Line("|---|---:|---:|---:|");
+        foreach (var col in new[] { "xact_commit", "xact_rollback", "tup_inserted", "tup_updated", "tup_deleted", "tup_fetched" })
+            r.Line($"| `{col}` | {Db(col):N0} | {Stats.F(Db(col) / batches, 1)} | {Stats.F(Db(col) / n, 2)} |");
+        r.Line($"| CPU of the service process | {Stats.F(Cpu.TicksToMs(b.ServiceTicks - a.ServiceTicks) / 1000, 1)} s | | {Stats.F(Cpu.TicksToMs(b.ServiceTicks - a.ServiceTicks) / n, 2)} ms |");
+        r.Line($"| CPU of its PostgreSQL backends | {Stats.F(Cpu.TicksToMs(b.BackendTicks - a.BackendTicks) / 1000, 1)} s | | {Stats.F(Cpu.TicksToMs(b.BackendTicks - a.BackendTicks) / n, 2)} ms |");
+        r.Line();
+        r.Line("| table | inserted | updated | deleted | index scans | seq scans |");
+        r.Line("|---|---:|---:|---:|---:|---:|");
+        foreach (var table in b.Tables.Keys.Order(StringComparer.Ordinal))
+        {
+            var v = PledgeScenario.TableColumns.Select((_, i) => (b.Tables.TryGetValue(table, out var x) ? x[i] : 0) - (a.Tables.TryGetValue(table, out var y) ? y[i] : 0)).ToArray();
+            if (v.All(x => x == 0)) continue;
+            r.Line($"| {table} | {string.Join(" | ", v.Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))} |");
+        }
+        r.Line();
     }
 
     internal static async Task<(List<(string, long)>, double)> CreatePledgesAsync(Uri url, SuiteSettings s, int count, CancellationToken ct)

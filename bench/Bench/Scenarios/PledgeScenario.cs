@@ -141,10 +141,10 @@ internal static class PledgeScenario
 
     // --- profile -------------------------------------------------------------------------------------------------
 
-    private sealed record Snapshot(long Timestamp, Dictionary<string, long> Database, Dictionary<string, long[]> Tables, long ServiceTicks, long BackendTicks, TimeSpan OwnCpu);
+    internal sealed record Snapshot(long Timestamp, Dictionary<string, long> Database, Dictionary<string, long[]> Tables, long ServiceTicks, long BackendTicks, TimeSpan OwnCpu);
 
     private static readonly string[] DatabaseColumns = ["xact_commit", "xact_rollback", "tup_inserted", "tup_updated", "tup_deleted", "tup_fetched", "blks_hit", "blks_read"];
-    private static readonly string[] TableColumns = ["n_tup_ins", "n_tup_upd", "n_tup_del", "idx_scan", "seq_scan"];
+    internal static readonly string[] TableColumns = ["n_tup_ins", "n_tup_upd", "n_tup_del", "idx_scan", "seq_scan"];
 
     private static async Task ProfileAsync(SuiteContext c, ScenarioResult r, ServiceLease lease, string schema, HttpClient client, Func<HttpRequestMessage> next, CancellationToken ct)
     {
@@ -210,7 +210,7 @@ internal static class PledgeScenario
         }
     }
 
-    private static async Task<Snapshot> SnapAsync(string connection, string schema, int servicePid, CancellationToken ct)
+    internal static async Task<Snapshot> SnapAsync(string connection, string schema, int servicePid, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connection);
         await conn.OpenAsync(ct);
