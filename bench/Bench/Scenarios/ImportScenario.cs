@@ -71,7 +71,7 @@ internal static class ImportScenario
                 if (!string.IsNullOrEmpty(traceDir))
                 {
                     tracer = Process.Start(new ProcessStartInfo("dotnet-trace", ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(traceDir, $"import-{n}.nettrace")])
-                        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true });
+                        { RedirectStandardInput = true }); // its progress goes to our own output (a redirected, unread pipe would fill and stall it)
                     await Task.Delay(TimeSpan.FromSeconds(3), ct);
                 }
             }
