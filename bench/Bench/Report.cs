@@ -126,7 +126,8 @@ internal static class BenchmarkDoc
     /// <summary>Section order in the file; sections not listed keep their place after these.</summary>
     private static readonly string[] Order =
     [
-        SummaryTitle, "Pledge intake", "Public reads", "Health and OpenAPI", "Bank statement import", "Receipts end to end",
+        SummaryTitle, "Pledge intake", "Public reads", "Health and OpenAPI", "Bank statement import", "Where the time goes: import",
+        "Receipts end to end", "Where the time goes: receipts",
         "Projection rebuild", "Cold start", "Freshness of the public figures",
     ];
 

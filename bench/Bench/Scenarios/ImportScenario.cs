@@ -70,8 +70,9 @@ internal static class ImportScenario
                 before = await PledgeScenario.SnapAsync(c.Connection, schema, pid, ct);
                 if (!string.IsNullOrEmpty(traceDir))
                 {
-                    tracer = Process.Start(new ProcessStartInfo("dotnet-trace", ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(traceDir, $"import-{n}.nettrace")])
-                        { RedirectStandardInput = true }); // its progress goes to our own output (a redirected, unread pipe would fill and stall it)
+                    tracer = Process.Start(new ProcessStartInfo("dotnet-trace", ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(traceDir, $"import-{n}.nettrace"),
+                        "--duration", TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("BENCH_TRACE_SECONDS"), CultureInfo.InvariantCulture, out var ts) ? ts : 120).ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture)])
+                        { UseShellExecute = false }); // its progress goes to our own output (a redirected, unread pipe would fill and stall it)
                     await Task.Delay(TimeSpan.FromSeconds(3), ct);
                 }
             }
@@ -80,7 +81,8 @@ internal static class ImportScenario
             var firstPeak = ProcMemory.Read(pid).HwmKiB;
             if (tracer is not null)
             {
-                await tracer.StandardInput.WriteLineAsync(); // dotnet-trace stops on Enter
+                // dotnet-trace stops after its --duration (BENCH_TRACE_SECONDS, 120 s from just before the upload): neither Enter on
+                // a redirected stdin nor SIGINT (ignored in a background job) stops it reliably.
                 await tracer.WaitForExitAsync(ct);
                 Log.Info($"  trace of the import of {n:N0} written to {traceDir}");
             }
@@ -178,7 +180,7 @@ internal static class ImportScenario
             ? File.ReadLines(logPath).LastOrDefault(l => l.Contains("Import of", StringComparison.Ordinal) && l.Contains("written in", StringComparison.Ordinal))?.Trim() ?? "–"
             : "–";
         r.Line();
-        r.Line($"### Where the time goes: import (database side, {n:N0} transactions)");
+        r.Line($"### Profile of the largest import, database side ({n:N0} transactions)");
         r.Line();
         r.Line($"Deltas of `pg_stat_database` and `pg_stat_user_tables` from just before the import of {n:N0} to 1.5 s after its answer ({Stats.F(seconds, 1)} s"
                + $"{(traced ? ", with dotnet-trace attached" : "")}; load average {load}); everything the service did meanwhile counts (the async daemon "
