@@ -70,8 +70,9 @@ public static class ReceiptDelivery
     public const int MailsPerConnectionMin = 20;
 
     /// <summary>
-    /// Renders and stores each receipt's PDF once (in parallel, outside any number transaction), then mails each once over
-    /// one SMTP connection for the batch (a <see cref="ReceiptMailed"/> fact marks it sent). Runs from the durable inbox: a
+    /// Renders and stores each receipt's PDF once (outside any number transaction; a mail's PDF on its SMTP connection just
+    /// before the mail, so rendering overlaps the other connections' round trips) and mails each once over a few reused
+    /// SMTP connections for the batch (a <see cref="ReceiptMailed"/> fact marks it sent). Runs from the durable inbox: a
     /// crash before the commit makes it run again. When a mail fails midway, the mails that went out are committed as
     /// mailed at once (in a session of their own) before <see cref="ReceiptMailFailed"/> makes the batch run again: the
     /// retry finds them mailed and sends only the rest.
