@@ -70,9 +70,8 @@ public static class ReceiptDelivery
     public const int MailsPerConnectionMin = 20;
 
     /// <summary>
-    /// Renders and stores each receipt's PDF once (outside any number transaction; a mail's PDF on its SMTP connection just
-    /// before the mail, so rendering overlaps the other connections' round trips) and mails each once over a few reused
-    /// SMTP connections for the batch (a <see cref="ReceiptMailed"/> fact marks it sent). Runs from the durable inbox: a
+    /// Renders and stores each receipt's PDF once (in parallel, outside any number transaction), then mails each once over
+    /// one SMTP connection for the batch (a <see cref="ReceiptMailed"/> fact marks it sent). Runs from the durable inbox: a
     /// crash before the commit makes it run again. When a mail fails midway, the mails that went out are committed as
     /// mailed at once (in a session of their own) before <see cref="ReceiptMailFailed"/> makes the batch run again: the
     /// retry finds them mailed and sends only the rest.
@@ -104,32 +103,32 @@ public static class ReceiptDelivery
         var donors = await DonorProfiles.LoadManyAsync(session, receipts.Select(r => r.Issued.DonorId), ct);
 
         var loadedAfter = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        // Render what is not stored yet, in parallel (CPU only; the donors' keys are already loaded).
+        var toRender = receipts.Where(r => !stored.ContainsKey(r.Issued.Number)).ToList();
+        var rendered = new StoredReceiptPdf[toRender.Count];
+        var renderedAt = clock.GetUtcNow();
+        Parallel.For(0, toRender.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
+        {
+            var issued = toRender[i].Issued;
+            var donor = DonorKeys.Unprotect(donors.Keys.GetValueOrDefault(issued.DonorId), issued.DonorId, issued.ProtectedDonor);
+            rendered[i] = new StoredReceiptPdf { Id = issued.Number, Content = ReceiptDocuments.Render(issued, donor, settings, false), RenderedAt = renderedAt };
+        });
+        var renderedAfter = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        foreach (var pdf in rendered)
+        {
+            stored[pdf.Id] = pdf;
+            session.Store(pdf);
+        }
+
         var mails = receipts
             .Where(r => !r.Receipt.Mailed && r.Receipt.State != ReceiptState.Cancelled)
             .Select(r => (r.Issued, Profile: donors.Profiles.GetValueOrDefault(r.Issued.DonorId)))
             .Where(m => m.Profile?.Email is not null)
             .ToList();
-        var mailing = mails.Count > 0 && mailer.Enabled;
-        var renderedAt = clock.GetUtcNow();
-        var renderedHere = new System.Collections.Concurrent.ConcurrentDictionary<string, StoredReceiptPdf>();
-        var pdfs = new System.Collections.Concurrent.ConcurrentDictionary<string, StoredReceiptPdf>(stored);
-        StoredReceiptPdf PdfOf(ReceiptIssued issued) => pdfs.GetOrAdd(issued.Number, _ =>
+        if (mails.Count == 0) return;
+        if (!mailer.Enabled)
         {
-            var donor = DonorKeys.Unprotect(donors.Keys.GetValueOrDefault(issued.DonorId), issued.DonorId, issued.ProtectedDonor);
-            return renderedHere.GetOrAdd(issued.Number, new StoredReceiptPdf { Id = issued.Number, Content = ReceiptDocuments.Render(issued, donor, settings, false), RenderedAt = renderedAt });
-        });
-        // Render what is not stored yet and will not be rendered by a mail connection just before its mail (CPU only, in
-        // parallel; the donors' keys are already loaded). The PDFs of mails are rendered on the connections, so rendering
-        // one overlaps with the SMTP round trips of the others instead of a whole batch being rendered before any mail.
-        var mailed = mailing ? mails.Select(m => m.Issued.Number).ToHashSet(StringComparer.Ordinal) : [];
-        var upfront = receipts.Where(r => !stored.ContainsKey(r.Issued.Number) && !mailed.Contains(r.Issued.Number)).Select(r => r.Issued).ToList();
-        Parallel.For(0, upfront.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i => PdfOf(upfront[i]));
-        var renderedAfter = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        if (!mailing)
-        {
-            foreach (var pdf in renderedHere.Values) session.Store(pdf);
-            if (mails.Count > 0)
-                logger.LogInformation("Mail is switched off (no Smtp:Host): {Count} receipt(s) not mailed, e.g. {Number}", mails.Count, mails[0].Issued.Number);
+            logger.LogInformation("Mail is switched off (no Smtp:Host): {Count} receipt(s) not mailed, e.g. {Number}", mails.Count, mails[0].Issued.Number);
             return;
         }
 
@@ -149,14 +148,13 @@ public static class ReceiptDelivery
                 for (; index < mine.Count; index++)
                 {
                     var (issued, profile) = mine[index];
-                    var pdf = PdfOf(issued);
-                    await connection.SendAsync(ReceiptMail.Compose(mailer.Settings, profile!.Email!, profile.Name, issued, pdf.Content), ct);
+                    await connection.SendAsync(ReceiptMail.Compose(mailer.Settings, profile!.Email!, profile.Name, issued, stored[issued.Number].Content), ct);
                     sent.Enqueue(issued.Number);
                     unmarked.Add(issued.Number);
                     if (unmarked.Count == MailedMarkEvery && index < mine.Count - 1)
                     {
                         // Marked as mailed while the connection goes on: a crash from here sends at most the next few again.
-                        await MarkMailedAsync(store, unmarked, pdfs, clock);
+                        await MarkMailedAsync(store, unmarked, stored, clock);
                         foreach (var number in unmarked) marked.TryAdd(number, true);
                         unmarked.Clear();
                     }
@@ -177,7 +175,7 @@ public static class ReceiptDelivery
         {
             // What went out is a fact now, whatever happens to this batch: committed on its own, with the PDFs sent.
             var unrecorded = sent.Where(n => !marked.ContainsKey(n)).ToList();
-            if (unrecorded.Count > 0) await MarkMailedAsync(store, unrecorded, pdfs, clock);
+            if (unrecorded.Count > 0) await MarkMailedAsync(store, unrecorded, stored, clock);
             // Cut off (the execution timeout, or the node shutting down) or a mail server failing: either way the batch is
             // tried again for the rest, never dead-lettered (an OperationCanceledException would be).
             var (failed, error) = failures.First();
@@ -186,10 +184,8 @@ public static class ReceiptDelivery
         }
         var mailedAt = clock.GetUtcNow();
         foreach (var number in sent.Where(n => !marked.ContainsKey(n))) session.Events.Append(ReceiptStream.IdFor(number), new ReceiptMailed(number, mailedAt));
-        // Each PDF is written once: those of marked mails went with their marks, the others with this commit.
-        foreach (var pdf in renderedHere.Values.Where(p => !marked.ContainsKey(p.Id))) session.Store(pdf);
-        logger.LogInformation("Receipt batch of {Count}: {Rendered} rendered ({Upfront} before mailing, in {RenderMs:F0} ms; the others on the connections), {Sent} mailed in {MailMs:F0} ms over {Lanes} connection(s)",
-            wanted.Count, renderedHere.Count, upfront.Count, (renderedAfter - loadedAfter).TotalMilliseconds, sent.Count, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - renderedAfter).TotalMilliseconds, lanes);
+        logger.LogInformation("Receipt batch of {Count}: {Rendered} rendered in {RenderMs:F0} ms, {Sent} mailed in {MailMs:F0} ms over {Lanes} connection(s)",
+            wanted.Count, toRender.Count, (renderedAfter - loadedAfter).TotalMilliseconds, sent.Count, (System.Diagnostics.Stopwatch.GetElapsedTime(started) - renderedAfter).TotalMilliseconds, lanes);
     }
 
     /// <summary>
