@@ -59,6 +59,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
             env["Smtp__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
+        // BENCH_SERVICE_ENV="NAME=value;NAME2=value2": extra settings for the service only (e.g. runtime knobs to compare side by side).
+        foreach (var pair in (System.Environment.GetEnvironmentVariable("BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) env[pair[..eq]] = pair[(eq + 1)..];
+        }
         return env;
     }
 
