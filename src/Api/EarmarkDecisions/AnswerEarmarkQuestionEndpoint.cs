@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Receipts;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
@@ -127,7 +128,7 @@ public static class AnswerEarmarkQuestionEndpoint
 /// </summary>
 public static class AnswerEarmarkQuestionHandler
 {
-    public static async Task<EarmarkAnswerView> Handle(AnswerWithAccount command,
+    public static async Task<(EarmarkAnswerView, OutgoingMessages)> Handle(AnswerWithAccount command,
         [WriteAggregate(nameof(AnswerWithAccount.DonationId), Required = false)] IEventStream<Donation> stream, IDocumentSession session, CancellationToken ct)
     {
         var donation = stream.Aggregate;
@@ -151,8 +152,13 @@ public static class AnswerEarmarkQuestionHandler
             else iban = stored?.Iban;
         }
         stream.AppendMany(events);
-        var q = donation.After(events, DonationDecider.Evolve)!.EarmarkQuestions.Single(x => x.DecisionId == c.DecisionId);
-        return new EarmarkAnswerView(donation.Id, c.DecisionId, StartEarmarkDecisionEndpoint.Json(q.Choice!.Value), q.ToFundKey, q.Amount.Cents,
-            iban is null ? null : AnswerEarmarkQuestionEndpoint.Mask(iban), q.AnsweredAt!.Value);
+        var after = donation.After(events, DonationDecider.Evolve)!;
+        var q = after.EarmarkQuestions.Single(x => x.DecisionId == c.DecisionId);
+        // The receipts that stated refunded money are cancelled and what stays receipted again, through the outbox with this
+        // commit (a retried answer decides nothing, so nothing is cancelled twice).
+        var messages = new OutgoingMessages();
+        messages.AddRange(ReceiptTriggers.After(after, events));
+        return (new EarmarkAnswerView(donation.Id, c.DecisionId, StartEarmarkDecisionEndpoint.Json(q.Choice!.Value), q.ToFundKey, q.Amount.Cents,
+            iban is null ? null : AnswerEarmarkQuestionEndpoint.Mask(iban), q.AnsweredAt!.Value), messages);
     }
 }

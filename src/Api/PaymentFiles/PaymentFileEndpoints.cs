@@ -4,7 +4,12 @@ using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Api.Infrastructure.Idempotency;
 using FlutHilfe.BankFiles.Sepa;
+using FlutHilfe.Api.EarmarkDecisions;
+using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Domain.Allocations;
+using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.EarmarkDecisions;
+using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.PaymentFiles;
 using FlutHilfe.Domain.Shared;
 using Marten;
@@ -19,7 +24,18 @@ namespace FlutHilfe.Api.PaymentFiles;
 /// most 1,000). <see cref="PaymentFileId"/>: the caller's operation id (sent again it answers the same file); without it an
 /// <c>Idempotency-Key</c> stands in.
 /// </summary>
-public sealed record PaymentFileRequest(DateOnly? RequestedExecutionDate, IReadOnlyList<Guid>? DisbursementIds, Guid? PaymentFileId = null);
+public sealed record PaymentFileRequest(DateOnly? RequestedExecutionDate, IReadOnlyList<Guid>? DisbursementIds, Guid? PaymentFileId = null,
+    IReadOnlyList<Guid>? RefundIds = null);
+
+/// <summary>A donor refund of a payment file (payee shown to the treasury only).</summary>
+public sealed record PaymentFileRefundView(Guid RefundId, Guid DonationId, string EndToEndId, long AmountCents, string PayeeName, string PayeeIban, string RemittanceText);
+
+/// <summary>
+/// A refund a donor chose, as the treasury's list shows it: <c>status</c> ordered, sentToBank or paid; <c>problem</c> says
+/// why it cannot go into a file (then it is never chosen by itself).
+/// </summary>
+public sealed record RefundOrderView(Guid RefundId, Guid DonationId, string Reference, Guid DecisionId, long AmountCents, string Status, string EndToEndId,
+    DateTimeOffset OrderedAt, Guid? PaymentFileId, DateOnly? PaidOn, string? PayeeIbanMasked, string? Problem);
 
 /// <summary>Why the bank refused the file (e.g. the status report's reason code and text).</summary>
 public sealed record PaymentFileRejectionRequest(string? Reason);
@@ -30,12 +46,13 @@ public sealed record PaymentFileTransferView(Guid DisbursementId, Guid Allocatio
 /// <summary>A payment file: what it carries and where to download its pain.001 XML.</summary>
 public sealed record PaymentFileView(Guid PaymentFileId, string AppealId, string MessageId, DateOnly RequestedExecutionDate, string DebtorName,
     string DebtorIban, int TransferCount, long TotalCents, DateTimeOffset CreatedAt, string Download, IReadOnlyList<PaymentFileTransferView> Transfers,
-    string? RejectionReason = null, DateTimeOffset? RejectedAt = null)
+    string? RejectionReason = null, DateTimeOffset? RejectedAt = null, IReadOnlyList<PaymentFileRefundView>? Refunds = null)
 {
     public static PaymentFileView From(PaymentFile f) => new(f.Id, f.AppealId, f.MessageId, f.RequestedExecutionDate, f.Debtor.Holder, f.Debtor.Iban.Value,
         f.Transfers.Count, f.Total.Cents, f.CreatedAt, $"/api/payment-files/{f.Id}/pain.001",
         f.Transfers.Select(t => new PaymentFileTransferView(t.DisbursementId, t.AllocationId, t.MunicipalityId, t.EndToEndId, t.Amount.Cents, t.Payee.Name,
-            t.Payee.Iban.Value, t.Payee.Bic?.Value, t.RemittanceText)).ToList(), f.RejectionReason, f.RejectedAt);
+            t.Payee.Iban.Value, t.Payee.Bic?.Value, t.RemittanceText)).ToList(), f.RejectionReason, f.RejectedAt,
+        f.Refunds.Select(r => new PaymentFileRefundView(r.RefundId, r.DonationId, r.EndToEndId, r.Amount.Cents, r.Payee.Name, r.Payee.Iban.Value, r.RemittanceText)).ToList());
 }
 
 /// <summary>An ordered transfer with its allocation: the treasury's list of what waits for a file or for the bank.</summary>
@@ -61,7 +78,7 @@ public static class PaymentFileEndpoints
         var date = request.RequestedExecutionDate ?? throw DomainException.Invalid("requestedExecutionDate", "requestedExecutionDate is required.");
         var now = clock.GetUtcNow();
         return await bus.InvokeAsync<PaymentFile>(
-            new CreatePaymentFile(request.PaymentFileId ?? Guid.CreateVersion7(now), appealId, date, request.DisbursementIds ?? [], now), ct);
+            new CreatePaymentFile(request.PaymentFileId ?? Guid.CreateVersion7(now), appealId, date, request.DisbursementIds ?? [], now, request.RefundIds ?? []), ct);
     }
 
     [WolverinePost("/api/payment-files/{paymentFileId}/rejection", OperationId = "rejectPaymentFile")]
@@ -116,11 +133,30 @@ public static class PaymentFileEndpoints
             .OrderBy(v => v.Order.OrderedAt).ToList();
     }
 
+    [WolverineGet("/api/appeals/{appealId}/refund-orders", OperationId = "listRefundOrders")]
+    [Authorize(Roles = Roles.TreasurerOrAuditor)]
+    [EndpointSummary("Refunds donors chose; status=ordered lists those waiting for a payment file (treasurer, auditor)")]
+    public static async Task<IReadOnlyList<RefundOrderView>> Refunds(string appealId, string? status, IQuerySession session, CancellationToken ct)
+    {
+        if (status is not (null or "ordered" or "sentToBank" or "paid"))
+            throw DomainException.Invalid("status", "status is one of ordered, sentToBank, paid.");
+        await AppealLookup.LoadAsync(session, appealId, ct);
+        var candidates = await RefundPayees.CandidatesAsync(session, appealId, ct);
+        return candidates
+            .Select(c => new RefundOrderView(c.Refund.RefundId, c.Donation.Id, c.Donation.Reference, c.Refund.DecisionId, c.Refund.Amount.Cents,
+                RefundPayees.Json(c.Refund.Status), RefundDecider.EndToEndIdOf(c.Refund.RefundId), c.Refund.OrderedAt, c.Refund.PaymentFileId, c.Refund.PaidOn,
+                c.Payee is null ? null : AnswerEarmarkQuestionEndpoint.Mask(c.Payee.Iban.Value), c.Missing))
+            .Where(v => status is null || v.Status == status)
+            .OrderBy(v => v.OrderedAt).ToList();
+    }
+
     /// <summary>The file as the writer takes it; written from the stored fact, so every download gives the same bytes.</summary>
     public static SepaCreditTransferFile ToSepa(PaymentFile f) => new(
         f.MessageId, f.CreatedAt, f.Debtor.Holder, new SepaParty(f.Debtor.Holder, f.Debtor.Iban, f.Debtor.Bic), f.RequestedExecutionDate,
         f.Transfers.Select(t => new SepaCreditTransfer(t.EndToEndId, t.Amount, new SepaParty(t.Payee.Name, t.Payee.Iban, t.Payee.Bic), t.RemittanceText,
-            CategoryPurpose: "GOVT")).ToList());
+            CategoryPurpose: "GOVT"))
+            .Concat(f.Refunds.Select(r => new SepaCreditTransfer(r.EndToEndId, r.Amount, new SepaParty(r.Payee.Name, r.Payee.Iban, r.Payee.Bic), r.RemittanceText)))
+            .ToList());
 
     private static async Task<PaymentFile> LoadAsync(IQuerySession session, Guid id, CancellationToken ct)
         => await session.LoadAsync<PaymentFile>(id, ct) ?? throw DomainException.NotFound($"No payment file {id}.");
@@ -145,8 +181,21 @@ public static class CreatePaymentFileHandler
                                                                           || command.DisbursementIds.Contains(o.DisbursementId))))
             streams[candidate.Id] = await session.Events.FetchForWriting<Allocation>(candidate.Id, ct);
         var allocations = streams.Values.Select(s => s.Aggregate).OfType<Allocation>().ToList();
-        var (created, sent) = PaymentFileDecider.Decide(command, appeal, allocations, GermanDate.DayOf(command.RecordedAt));
+        // Refunds the same way: each donation holding a chosen refund is fetched for writing (a refund never lands in two files).
+        var refundIds = command.RefundIds ?? [];
+        var donations = new Dictionary<Guid, JasperFx.Events.IEventStream<Donation>>();
+        var refundCandidates = new List<RefundCandidate>();
+        foreach (var c in await RefundPayees.CandidatesAsync(session, command.AppealId, ct))
+        {
+            var wanted = refundIds.Count + command.DisbursementIds.Count == 0 ? c.Refund.Status == RefundStatus.Ordered : refundIds.Contains(c.Refund.RefundId);
+            if (!wanted) { refundCandidates.Add(c); continue; }
+            if (!donations.TryGetValue(c.Donation.Id, out var ds)) donations[c.Donation.Id] = ds = await session.Events.FetchForWriting<Donation>(c.Donation.Id, ct);
+            var fresh = ds.Aggregate?.Refunds.FirstOrDefault(r => r.RefundId == c.Refund.RefundId);
+            if (ds.Aggregate is not null && fresh is not null) refundCandidates.Add(c with { Donation = ds.Aggregate, Refund = fresh });
+        }
+        var (created, sent, refunds) = PaymentFileDecider.Decide(command, appeal, allocations, refundCandidates, GermanDate.DayOf(command.RecordedAt));
         foreach (var (allocationId, e) in sent) streams[allocationId].AppendOne(e);
+        foreach (var change in refunds) donations[change.DonationId].AppendMany(change.Events);
         stream.AppendOne(created);
         return PaymentFileDecider.Evolve(null, created)!;
     }
@@ -161,9 +210,63 @@ public static class RejectPaymentFileHandler
         var streams = new Dictionary<Guid, JasperFx.Events.IEventStream<Allocation>>();
         foreach (var allocationId in (stream.Aggregate?.Transfers ?? []).Select(t => t.AllocationId).Distinct())
             streams[allocationId] = await session.Events.FetchForWriting<Allocation>(allocationId, ct);
-        var (file, allocations) = PaymentFileDecider.Decide(command, stream.Aggregate, streams.Values.Select(s => s.Aggregate).OfType<Allocation>().ToList());
+        var donations = new Dictionary<Guid, JasperFx.Events.IEventStream<Donation>>();
+        foreach (var donationId in (stream.Aggregate?.Refunds ?? []).Select(r => r.DonationId).Distinct())
+            donations[donationId] = await session.Events.FetchForWriting<Donation>(donationId, ct);
+        var (file, allocations, refunds) = PaymentFileDecider.Decide(command, stream.Aggregate, streams.Values.Select(s => s.Aggregate).OfType<Allocation>().ToList(),
+            donations.Values.Select(d => d.Aggregate).OfType<Donation>().ToList());
         foreach (var (allocationId, events) in allocations) streams[allocationId].AppendMany(events);
+        foreach (var change in refunds) donations[change.DonationId].AppendMany(change.Events);
         stream.AppendMany(file);
         return stream.Aggregate.After(file, PaymentFileDecider.Evolve)!;
+    }
+}
+
+/// <summary>The refunds of an appeal with the account each is paid to (read from the personal-data store, never from events).</summary>
+public static class RefundPayees
+{
+    private const int DonationsMax = 10_000;
+
+    public static string Json(RefundStatus status) => status switch
+    {
+        RefundStatus.Ordered => "ordered",
+        RefundStatus.SentToBank => "sentToBank",
+        _ => "paid",
+    };
+
+    /// <summary>
+    /// Every refund of the appeal. The payee: the account the donor confirmed (<see cref="RefundAccount"/>) and as name the
+    /// holder the donor gave, else the donor's name from the profile, else (the account the donation was paid from) the name the bank gave. A donor whose data were erased, or a refund without
+    /// account or name, cannot be paid: <see cref="RefundCandidate.Missing"/> says so.
+    /// </summary>
+    public static async Task<IReadOnlyList<RefundCandidate>> CandidatesAsync(IQuerySession session, string appealId, CancellationToken ct)
+    {
+        var donations = await session.Query<Donation>().Where(d => d.AppealId == appealId && d.HasRefunds).Take(DonationsMax).ToListAsync(ct);
+        var result = new List<RefundCandidate>();
+        foreach (var d in donations)
+        {
+            var profile = d.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
+            foreach (var r in d.Refunds)
+            {
+                var account = await session.LoadAsync<RefundAccount>(RefundAccount.IdFor(d.Id, r.DecisionId), ct);
+                var name = account?.Holder ?? profile?.Name ?? (account is { FromPayment: true } ? await PayerNameAsync(session, d, ct) : null);
+                string? missing = d.DonorId is not null && profile is null ? "the donor's personal data were erased, so no account may be paid."
+                    : account is null ? "no refund account is stored."
+                    : name is null ? "no name of the account holder is known."
+                    : !Iban.TryParse(account.Iban, out _, out _) ? "the stored IBAN is not valid."
+                    : null;
+                var payee = missing is null ? new Payee(name!, Iban.Parse(account!.Iban), null) : null;
+                result.Add(new RefundCandidate(d, r, payee, missing));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The name the bank gave for the account the donation's latest payment came from (personal-data store).</summary>
+    private static async Task<string?> PayerNameAsync(IQuerySession session, Donation donation, CancellationToken ct)
+    {
+        foreach (var payment in donation.Payments.OrderByDescending(p => p.BookingDate).ThenByDescending(p => p.PaymentId))
+            if ((await session.LoadAsync<PayerDetails>(payment.PaymentId, ct))?.Name is { Length: > 0 } name) return name;
+        return null;
     }
 }

@@ -2,6 +2,7 @@ using FlutHilfe.Api.Receipts.Cancelling;
 using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Receipts.Covering;
 
 namespace FlutHilfe.Api.Receipts;
@@ -11,6 +12,7 @@ public static class ReceiptTriggers
 {
     public const string BankReturnReason = "Rückbuchung der Zuwendung durch die Bank";
     public const string WithdrawnReason = "Zahlung wurde einer anderen Spende zugeordnet";
+    public const string RefundReason = "Rückerstattung an den Spender: die Zweckbindung war nicht erfüllbar";
 
     /// <summary>
     /// A return or an undone match makes the receipts that stated the payment wrong: cancel each and receipt what stayed
@@ -19,11 +21,13 @@ public static class ReceiptTriggers
     public static IEnumerable<object> After(Donation donation, IReadOnlyList<object> events)
     {
         var returned = events.OfType<DonationPaymentReturned>().Any();
-        if (returned || events.OfType<DonationPaymentWithdrawn>().Any())
+        // A refund the donor chose is no gift (issue 15): the receipt stating the refunded money is cancelled at the answer.
+        var refunded = events.OfType<EarmarkQuestionAnswered>().Any(e => e.Choice == EarmarkChoice.Refund);
+        if (returned || refunded || events.OfType<DonationPaymentWithdrawn>().Any())
         {
             foreach (var number in ReceiptCoverage.Voided(donation))
             {
-                yield return new CancelVoidedReceipt(number, returned ? BankReturnReason : WithdrawnReason, NotifyTreasurer: true, Reissue: true);
+                yield return new CancelVoidedReceipt(number, returned ? BankReturnReason : refunded ? RefundReason : WithdrawnReason, NotifyTreasurer: true, Reissue: true);
             }
         }
         if (events.OfType<DonationPaymentReceived>().Any() && donation.ReceiptWanted && ReceiptCoverage.Open(donation).Count > 0)

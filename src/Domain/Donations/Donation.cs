@@ -68,6 +68,10 @@ public sealed record Donation
     public bool Expired { get; init; }
     /// <summary>Questions to the donor about money whose earmark can no longer be met (see EarmarkDecisions).</summary>
     public IReadOnlyList<EarmarkQuestion> EarmarkQuestions { get; init; } = [];
+    /// <summary>Refunds the donor chose, and how far their payment got (see EarmarkDecisions/Refunding).</summary>
+    public IReadOnlyList<RefundOrder> Refunds { get; init; } = [];
+    /// <summary>Plain value for queries: the donation has a refund (the payment files and the statement import look for these).</summary>
+    public bool HasRefunds => Refunds.Count > 0;
 
     // Plain values for the deadline sweep: the earliest deadline of an open question, the earliest reminder day not yet reminded.
     public DateOnly? OpenEarmarkAnswerBy => EarmarkQuestions.Where(q => q.IsOpen).Select(q => (DateOnly?)q.AnswerBy).Min();

@@ -40,7 +40,16 @@ public static partial class DonationDecider
         ({ } d, UnpaidPledgeReminded e) => d with { RemindedAt = e.RemindedAt },
         ({ } d, PledgeExpired e) => d with { ExpiredAt = e.ExpiredAt, Expired = true },
         ({ } d, ExpiredPledgePaid) => d with { Expired = false },
+        // A refund is no gift (issue 15): from the donor's answer on, what is refunded is taken off the payments it came from
+        // (latest first, as a bank return), so a receipt stating them is voided and what stays is receipted again.
+        ({ } d, EarmarkQuestionAnswered { Choice: EarmarkChoice.Refund } e) => d with
+        {
+            EarmarkQuestions = EarmarkDecider.EvolveQuestions(d.EarmarkQuestions, e),
+            Refunds = RefundDecider.Evolve(d.Refunds, d.Id, e),
+            ReturnAttributions = [.. d.ReturnAttributions, .. ReceiptCoverage.AttributeReturn(d, RefundDecider.IdFor(d.Id, e.DecisionId), e.Amount)],
+        },
         ({ } d, EarmarkQuestionAsked or EarmarkQuestionReminded or EarmarkQuestionAnswered) => d with { EarmarkQuestions = EarmarkDecider.EvolveQuestions(d.EarmarkQuestions, @event) },
+        ({ } d, RefundSentToBank or RefundPaid or RefundReturned or RefundRejected) => d with { Refunds = RefundDecider.Evolve(d.Refunds, d.Id, @event) },
         _ => donation,
     };
 

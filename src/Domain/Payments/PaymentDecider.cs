@@ -21,6 +21,7 @@ public static partial class PaymentDecider
         },
         ({ } p, PaymentSplit e) => p with { Status = PaymentStatus.Matched, DonationId = null, MatchParts = e.Parts, Method = e.Method, ReturnOf = e.ReturnOf },
         ({ } p, PaymentAppliedToDisbursement e) => p with { Status = PaymentStatus.NotApplicable, AllocationId = e.AllocationId, DisbursementId = e.DisbursementId },
+        ({ } p, PaymentAppliedToRefund) => p with { Status = PaymentStatus.NotApplicable },
         ({ } p, PaymentAppliedToRecoveryClaim e) => p with { Status = PaymentStatus.NotApplicable, AllocationId = e.AllocationId },
         ({ } p, PaymentUnmatched or PaymentSplitUndone) => p with { Status = PaymentStatus.Unmatched, DonationId = null, MatchParts = [], Method = null, ReturnOf = null },
         _ => payment,

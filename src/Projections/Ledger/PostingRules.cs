@@ -65,6 +65,9 @@ public static class PostingRules
         // An earmark that cannot be met: the liability moves to another fund, or to the donor (owed until the refund is paid).
         EarmarkQuestionAnswered { ToFundKey: { } to } e => [new(Accounts.Fund(e.FromFundKey), e.Amount), new(Accounts.Fund(to), -e.Amount)],
         EarmarkQuestionAnswered { Choice: EarmarkChoice.Refund } e => [new(Accounts.Fund(e.FromFundKey), e.Amount), new(Accounts.Refunds, -e.Amount)],
+        // The refund leaves the bank: the liability to the donor is settled; a return owes it again.
+        RefundPaid e => [new(Accounts.Refunds, e.Amount), new(Accounts.Bank, -e.Amount)],
+        RefundReturned e => [new(Accounts.Bank, e.Amount), new(Accounts.Refunds, -e.Amount)],
         _ => [],
     };
 

@@ -1,3 +1,4 @@
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations.Pledging;
 using FlutHilfe.Domain.Donations.Receiving;
@@ -58,6 +59,8 @@ public static class BusinessDates
             AllocationWithdrawn x => GermanDate.DayOf(x.WithdrawnAt),
             FundsDisbursed x => x.PaidOn,
             DisbursementReturned x => x.ReturnedOn,
+            RefundPaid x => x.BookedOn,
+            RefundReturned x => x.ReturnedOn,
             UnusedFundsReturned x => x.ReturnedOn,
             SpendingReported x => x.Date,
             SpendingWithdrawn x => itemDates.GetValueOrDefault(x.ItemId, GermanDate.DayOf(x.WithdrawnAt)),

@@ -221,10 +221,23 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
             .GetProperty("decisionId").GetGuid();
         await app.Host.Scenario(s =>
         {
-            s.Post.Json(new { choice = "refund" }).ToUrl($"/api/donations/{roetgenA.GetProperty("donationId").GetGuid()}/earmark-questions/{earmark}")
+            s.Post.Json(new { choice = "refund", accountHolder = "Rita Roetgen" }).ToUrl($"/api/donations/{roetgenA.GetProperty("donationId").GetGuid()}/earmark-questions/{earmark}")
                 .QueryString("token", Uri.UnescapeDataString(roetgenA.GetProperty("donorUrl").GetString()!.Split("token=")[1]));
             s.StatusCodeShouldBe(200);
         });
+        // The refund paid through a payment file, confirmed by the statement's debit, returned (RtrInf), sent again in a file the bank refused.
+        var refund = (await app.Host.GetAsJsonAs(Treasurer, $"{appeal}/refund-orders"))[0];
+        var refundId = refund.GetProperty("refundId").GetGuid();
+        var refundE2e = refund.GetProperty("endToEndId").GetString();
+        var refundDay = FlutHilfe.Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow());
+        await Post($"{appeal}/payment-files", new { requestedExecutionDate = refundDay, refundIds = new[] { refundId } }, Treasurer, 201);
+        await app.ImportAsync(CamtWriter.Write053v08("RF1", Requests.AppealIban,
+            [new GeneratedCredit(2_000, Day.AddDays(40), EndToEndId: refundE2e, Direction: CreditDebit.Debit, CreditorName: "Spender", CreditorIban: "DE02120300000000202051")]));
+        await app.ImportAsync(CamtWriter.Write053v08("RF2", Requests.AppealIban,
+            [new GeneratedCredit(2_000, Day.AddDays(42), EndToEndId: refundE2e, ReturnReasonCode: "AC04", DebtorName: "Spender")]));
+        var refusedRefund = (await Post($"{appeal}/payment-files", new { requestedExecutionDate = refundDay, refundIds = new[] { refundId } }, Treasurer, 201))
+            .GetProperty("paymentFileId").GetString();
+        await Post($"/api/payment-files/{refusedRefund}/rejection", new { reason = "RJCT FF01" }, Treasurer, 200);
         app.Clock.Advance(TimeSpan.FromDays(10));
         await SweepAsync();
         app.Clock.Advance(TimeSpan.FromDays(26));

@@ -166,7 +166,7 @@ public sealed class StaffWorld(Site site)
             purposeId = "kita-schulmaterial", amountCents = cents, voucherNumber,
         }, "stolberg");
 
-    private async Task<JsonElement> PostAsync(string? role, string path, object body, string? municipalityId = null)
+    public async Task<JsonElement> PostAsync(string? role, string path, object body, string? municipalityId = null)
     {
         using var client = Client(role, municipalityId);
         var response = await client.PostAsJsonAsync(site.Url(path), body, Ct);

@@ -6,6 +6,7 @@ using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
 using FlutHilfe.Domain.Donations;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Payments;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Shared;
@@ -26,7 +27,9 @@ public sealed record ImportWarning(string Code, string File, string Statement, s
 /// <c>DisbursementsConfirmed</c>: debits that paid an ordered transfer to a municipality (named by its EndToEndId; they
 /// also count in <c>Debits</c>); <c>DisbursementsReturned</c>: returned transfers that reopened their order (they also count in
 /// <c>ReturnedTransfers</c>); <c>RecoveryClaimsSettled</c>: credits that paid (part of) a recovery claim by its RF (in
-/// <c>CreditedCents</c>, neither matched nor unmatched); <c>DisbursementIssues</c>: bookings naming an ordered transfer that changed nothing, with the reason.
+/// <c>CreditedCents</c>, neither matched nor unmatched); <c>DisbursementIssues</c>: bookings naming an ordered transfer (or a donor
+/// refund) that changed nothing, with the reason; <c>RefundsPaid</c>: debits that paid a donor's refund (EndToEndId "FR…"; also in
+/// <c>Debits</c>); <c>RefundsReturned</c>: returned transfers that reopened a refund (also in <c>ReturnedTransfers</c>).
 /// </summary>
 public sealed record ImportResult(
     int Statements,
@@ -47,7 +50,9 @@ public sealed record ImportResult(
     int DisbursementsConfirmed = 0,
     int DisbursementsReturned = 0,
     IReadOnlyList<DisbursementIssue>? DisbursementIssues = null,
-    int RecoveryClaimsSettled = 0);
+    int RecoveryClaimsSettled = 0,
+    int RefundsPaid = 0,
+    int RefundsReturned = 0);
 
 /// <summary>
 /// A booking that names one of our ordered transfers by its EndToEndId (<c>Reference</c>), or a recovery claim by its RF,
@@ -61,12 +66,15 @@ public sealed record DisbursementIssue(string File, string Statement, Guid Payme
 /// <summary>Events for an allocation's stream that a booking writes, appended at the version the plan read (a concurrent change fails the batch, and the import is planned again).</summary>
 public sealed record AllocationChange(Guid AllocationId, long ExpectedVersion, IReadOnlyList<object> Events);
 
+/// <summary>Events for a donation's stream that pay or reopen one of its refunds, appended at the version the plan read.</summary>
+public sealed record RefundChange(Guid DonationId, long ExpectedVersion, IReadOnlyList<object> Events);
+
 /// <summary>
 /// One bank transaction new to the books and everything it changes (its payment stream, the donations it pays or gives
 /// back, its payer's details, the receipt messages it sets off now): always written together, in one transaction.
 /// </summary>
 public sealed record PlannedBooking(Guid PaymentId, IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationChange> Donations, PayerDetails? Payer, IReadOnlyList<object> Messages,
-    IReadOnlyList<AllocationChange>? Allocations = null);
+    IReadOnlyList<AllocationChange>? Allocations = null, IReadOnlyList<RefundChange>? Refunds = null);
 
 /// <summary>A statement new to the books: its fact and the notices its continuity warnings raise.</summary>
 public sealed record PlannedStatement(Guid Key, object Recorded, IReadOnlyList<TreasurerNotice> Notices);
@@ -112,6 +120,7 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
                 }
                 if (booking.Payer is not null) session.Store(booking.Payer);
                 foreach (var change in booking.Allocations ?? []) session.Events.Append(change.AllocationId, change.ExpectedVersion, change.Events.ToArray());
+                foreach (var change in booking.Refunds ?? []) session.Events.Append(change.DonationId, change.ExpectedVersion, change.Events.ToArray());
             }
             await session.SaveChangesAsync(ct);
             if (afterBatch is not null) await afterBatch(index / batchSize);
@@ -180,7 +189,11 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     private readonly Dictionary<Guid, (Allocation Allocation, long ReadVersion, long Appended)> _allocations = [];
     private readonly List<DisbursementIssue> _disbursementIssues = [];
     private readonly Dictionary<Guid, string> _fileOfStatement = [];
-    private int _disbursementsConfirmed, _disbursementsReturned, _recoveryClaimsSettled;
+    private int _disbursementsConfirmed, _disbursementsReturned, _recoveryClaimsSettled, _refundsPaid, _refundsReturned;
+    /// <summary>Per appeal: which donation holds each refund (read once, when a booking names one).</summary>
+    private readonly Dictionary<string, Dictionary<Guid, Guid>> _refundsByAppeal = [];
+    /// <summary>Donations whose refunds a booking of this upload pays or reopens, as they stand after it, with the stream version the plan read.</summary>
+    private readonly Dictionary<Guid, (Donation Donation, long ReadVersion, long Appended)> _refundDonations = [];
     /// <summary>Per appeal: which allocation holds each open recovery claim, by its reference.</summary>
     private readonly Dictionary<string, Dictionary<string, (Guid AllocationId, Guid ClaimId)>> _claimsByAppeal = [];
 
@@ -232,7 +245,7 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             files.Sum(f => f.File.Statements.Sum(s => s.Entries.Count)),
             _transactions, _matched, _unmatched, _duplicates, _returns, _creditedCents, _debits, _notBooked,
             files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings,
-            _disbursementsConfirmed, _disbursementsReturned, _disbursementIssues, _recoveryClaimsSettled);
+            _disbursementsConfirmed, _disbursementsReturned, _disbursementIssues, _recoveryClaimsSettled, _refundsPaid, _refundsReturned);
         return new ImportPlan(result, _bookings, _statements, deferred, BatchSize);
     }
 
@@ -321,11 +334,14 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             var (paymentEvents, allocationChanges) = payment.Kind is PaymentKind.Debit or PaymentKind.ReturnedTransfer
                 ? await ApplyToOrderAsync(payment, ct)
                 : ([], []);
+            IReadOnlyList<RefundChange> refundChanges = [];
+            if (payment.Kind is PaymentKind.Debit or PaymentKind.ReturnedTransfer && await ApplyToRefundAsync(payment, ct) is { } refund)
+                (paymentEvents, refundChanges) = ([.. paymentEvents, .. refund.PaymentEvents], refund.Changes);
 
             _messages = [];
             foreach (var change in outcome.Donations) Apply(_donations[change.DonationId], change.Events);
             _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. outcome.PaymentEvents, .. paymentEvents], outcome.Donations, recorded.Payer, _messages,
-                allocationChanges));
+                allocationChanges, refundChanges));
             _recordedHere[payment.Id] = new EarlierPayment(payment.After(outcome.PaymentEvents, PaymentDecider.Evolve)!, recorded.Payer);
         }
     }
@@ -363,6 +379,46 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             [new AllocationChange(allocationId, readVersion + appended + decision.Events.Count, decision.Events)]);
     }
 
+    /// <summary>
+    /// A debit or returned transfer whose EndToEndId names a donor's refund ("FR" and its id): the debit pays it, the return
+    /// reopens it; anything else is an issue in the summary. Null when the EndToEndId is not a refund's.
+    /// </summary>
+    private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<RefundChange> Changes)?> ApplyToRefundAsync(Payment payment, CancellationToken ct)
+    {
+        if (!RefundDecider.TryRefundIdOf(payment.EndToEndId, out var refundId)) return null;
+        var debit = payment.Kind == PaymentKind.Debit;
+        if (!_refundsByAppeal.TryGetValue(payment.AppealId, out var refunds))
+        {
+            var donations = await session.Query<Donation>().Where(d => d.AppealId == payment.AppealId && d.HasRefunds).Take(AllocationsMax).ToListAsync(ct);
+            _refundsByAppeal[payment.AppealId] = refunds = donations.SelectMany(d => d.Refunds.Select(r => (r.RefundId, d.Id))).ToDictionary(x => x.RefundId, x => x.Id);
+        }
+        if (!refunds.TryGetValue(refundId, out var donationId))
+        {
+            Issue(payment, debit, null, StatementOutcomes.UnknownOrder);
+            return ([], []);
+        }
+        if (!_refundDonations.TryGetValue(donationId, out var known))
+        {
+            var state = await session.Events.FetchStreamStateAsync(donationId, ct) ?? throw new InvalidOperationException($"No stream for donation {donationId}.");
+            var loaded = await session.LoadAsync<Donation>(donationId, ct) ?? throw new InvalidOperationException($"No donation {donationId}.");
+            _refundDonations[donationId] = known = (loaded, state.Version, 0);
+        }
+        var (donation, readVersion, appended) = known;
+        var decision = debit
+            ? RefundDecider.Decide(new ConfirmRefundByStatement(refundId, payment.Amount, payment.BookingDate, payment.EndToEndId!, payment.Id, now), donation)
+            : RefundDecider.Decide(new ReturnRefundByStatement(refundId, payment.Amount, payment.BookingDate, payment.ReturnReasonCode, payment.Id, now), donation);
+        if (decision.Events.Count == 0)
+        {
+            Issue(payment, debit, donation.Refunds.First(r => r.RefundId == refundId).Amount, decision.Outcome);
+            return ([], []);
+        }
+        _refundDonations[donationId] = (donation.After(decision.Events, DonationDecider.Evolve)!, readVersion, appended + decision.Events.Count);
+        if (debit) _refundsPaid++;
+        else _refundsReturned++;
+        return ([new PaymentAppliedToRefund(payment.Id, donationId, refundId, decision.Outcome, now)],
+            [new RefundChange(donationId, readVersion + appended + decision.Events.Count, decision.Events)]);
+    }
+
     /// <summary>A credit whose structured (or typed) RF is a recovery claim's: it pays the claim up to what is outstanding.</summary>
     private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<AllocationChange> Allocations)?> ApplyToClaimAsync(Payment payment, CancellationToken ct)
     {
@@ -391,7 +447,14 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     {
         var e2e = payment.EndToEndId!;
         var amount = payment.Amount.ToString();
-        var message = outcome switch
+        var message = RefundDecider.TryRefundIdOf(e2e, out _) ? outcome switch
+        {
+            StatementOutcomes.AlreadyConfirmed => $"Die Rückerstattung {e2e} ist bereits als bezahlt gebucht; die Abbuchung über {amount} bucht nichts ein zweites Mal.",
+            StatementOutcomes.AmountMismatch => $"Der Betrag {amount} passt nicht zur Rückerstattung {e2e} über {ordered}; bitte prüfen.",
+            StatementOutcomes.NotSent => $"Die Rückerstattung {e2e} ist in keiner Zahlungsdatei; die Abbuchung über {amount} bestätigt sie nicht.",
+            StatementOutcomes.NotPaid => $"Die Rückerstattung {e2e} ist nicht als bezahlt gebucht; die Rücküberweisung über {amount} wartet im Abgleich.",
+            _ => $"Keine Rückerstattung hat die Referenz {e2e} ({amount}).",
+        } : outcome switch
         {
             StatementOutcomes.AlreadyConfirmed => $"Die Auszahlung {e2e} ist bereits als bezahlt gebucht; die Abbuchung über {amount} bucht nichts ein zweites Mal.",
             StatementOutcomes.AmountMismatch => $"Der Betrag {amount} passt nicht zur Auszahlung {e2e} über {ordered}; bitte prüfen.",

@@ -107,6 +107,11 @@ public static class EventLog
         "EarmarkQuestionAsked" => "Spender zur Zweckbindung gefragt",
         "EarmarkQuestionReminded" => "An Frage zur Zweckbindung erinnert",
         "EarmarkQuestionAnswered" => "Frage zur Zweckbindung beantwortet",
+        "RefundSentToBank" => "Rückerstattung an die Bank übergeben",
+        "RefundPaid" => "Rückerstattung ausgezahlt",
+        "RefundReturned" => "Rückerstattung zurückgekommen",
+        "RefundRejected" => "Rückerstattung: Zahlungsdatei von der Bank abgelehnt",
+        "PaymentAppliedToRefund" => "Bankumsatz der Rückerstattung zugeordnet",
         _ => typeName,
     };
 

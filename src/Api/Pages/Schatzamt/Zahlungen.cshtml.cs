@@ -4,6 +4,7 @@ using FlutHilfe.Api.Pages.Infrastructure;
 using FlutHilfe.Api.Pages.Intern;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.PaymentFiles;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -14,9 +15,12 @@ namespace FlutHilfe.Api.Pages.Schatzamt;
 /// <summary>One payment file as the treasury page shows it: how many of its transfers the statements confirmed, returned or the bank refused.</summary>
 public sealed record PaymentFileLine(PaymentFile File, int Paid, int Returned, int Rejected)
 {
+    /// <summary>Transfers to municipalities and refunds to donors.</summary>
+    public int Count => File.Transfers.Count + File.Refunds.Count;
+
     public string StatusText => File.RejectedAt is not null ? "von der Bank abgelehnt"
-        : Paid == File.Transfers.Count ? "bestätigt"
-        : $"an die Bank übergeben, bestätigt {Paid} von {File.Transfers.Count}" + (Returned > 0 ? $", {Returned} zurückgekommen" : "");
+        : Paid == Count ? "bestätigt"
+        : $"an die Bank übergeben, bestätigt {Paid} von {Count}" + (Returned > 0 ? $", {Returned} zurückgekommen" : "");
 }
 
 /// <summary>An ordered transfer waiting for a payment file, with what became of it before (returned, file refused).</summary>
@@ -41,6 +45,9 @@ public sealed class PaymentsModel(IMessageBus bus, IQuerySession session, TimePr
     public Appeal? Appeal { get; private set; }
     public IReadOnlyList<WaitingOrder> Waiting { get; private set; } = [];
     public IReadOnlyList<PaymentFileLine> Files { get; private set; } = [];
+    /// <summary>Refunds donors chose that are not yet paid (waiting for a file, in a file, or not payable).</summary>
+    public IReadOnlyList<RefundCandidate> Refunds { get; private set; } = [];
+    public IReadOnlyList<RefundCandidate> RefundsWaiting => Refunds.Where(r => r.Refund.Status == RefundStatus.Ordered && r.Missing is null).ToList();
 
     [BindProperty(SupportsGet = true, Name = "aufruf")] public string? AppealId { get; set; }
     [BindProperty] public string? Ausfuehrung { get; set; }
@@ -83,7 +90,7 @@ public sealed class PaymentsModel(IMessageBus bus, IQuerySession session, TimePr
     {
         "requestedExecutionDate" => new(nameof(Ausfuehrung), problem.Detail?.Contains("past", StringComparison.Ordinal) == true
             ? "Das Ausführungsdatum liegt in der Vergangenheit." : "Banken nehmen Ausführungsdaten bis 90 Tage im Voraus an."),
-        "disbursementIds" => new("", "Keine angewiesene Auszahlung wartet auf eine Zahlungsdatei."),
+        "disbursementIds" => new("", "Keine angewiesene Auszahlung und keine Rückerstattung wartet auf eine Zahlungsdatei."),
         _ => null,
     };
 
@@ -97,8 +104,11 @@ public sealed class PaymentsModel(IMessageBus bus, IQuerySession session, TimePr
             .OrderBy(w => w.Order.OrderedAt).ToList();
         var sendings = allocations.SelectMany(a => a.Orders).SelectMany(o => o.SentIn).ToLookup(s => s.PaymentFileId);
         var files = await session.Query<PaymentFile>().Where(f => f.AppealId == Appeal.AppealId).ToListAsync(ct);
+        var refunds = await RefundPayees.CandidatesAsync(session, Appeal.AppealId, ct);
+        Refunds = refunds.Where(r => r.Refund.Status != RefundStatus.Paid).OrderBy(r => r.Refund.OrderedAt).ToList();
+        var refundsPaid = refunds.Where(r => r.Refund.Status == RefundStatus.Paid).ToLookup(r => r.Refund.PaymentFileId);
         Files = files.OrderByDescending(f => f.CreatedAt).Select(f => new PaymentFileLine(f,
-            sendings[f.Id].Count(s => s.Outcome == SendingOutcome.Paid), sendings[f.Id].Count(s => s.Outcome == SendingOutcome.Returned),
+            sendings[f.Id].Count(s => s.Outcome == SendingOutcome.Paid) + refundsPaid[f.Id].Count(), sendings[f.Id].Count(s => s.Outcome == SendingOutcome.Returned),
             sendings[f.Id].Count(s => s.Outcome == SendingOutcome.Rejected))).ToList();
         return true;
     }
