@@ -5,6 +5,7 @@ using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Receipts.Cancelling;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Receipts.Offering;
 
 namespace FlutHilfe.Domain.Donations;
 
@@ -40,6 +41,8 @@ public static partial class DonationDecider
         ({ } d, UnpaidPledgeReminded e) => d with { RemindedAt = e.RemindedAt },
         ({ } d, PledgeExpired e) => d with { ExpiredAt = e.ExpiredAt, Expired = true },
         ({ } d, ExpiredPledgePaid) => d with { Expired = false },
+        ({ } d, ReceiptOfferReminded e) => d with { ReceiptOfferRemindedAt = e.RemindedAt },
+        ({ } d, ReceiptOfferLapsed e) => d with { ReceiptOfferLapsedAt = e.LapsedAt },
         ({ } d, EarmarkQuestionAsked or EarmarkQuestionReminded or EarmarkQuestionAnswered) => d with { EarmarkQuestions = EarmarkDecider.EvolveQuestions(d.EarmarkQuestions, @event) },
         _ => donation,
     };

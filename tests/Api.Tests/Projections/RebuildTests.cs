@@ -225,6 +225,11 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
                 .QueryString("token", Uri.UnescapeDataString(roetgenA.GetProperty("donorUrl").GetString()!.Split("token=")[1]));
             s.StatusCodeShouldBe(200);
         });
+        // 400 € paid today (outside the 2021 disaster window) without a receipt asked for: the offer is reminded on day 14 and
+        // lapses after day 42.
+        var offered = await app.PledgeAsync(new { amountCents = 40_000, donor = new { email = "angebot@example.org" } });
+        await app.ImportAsync(CamtWriter.Write053v08("A1", Requests.AppealIban,
+            [new GeneratedCredit(40_000, FlutHilfe.Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: Ref(offered))]));
         app.Clock.Advance(TimeSpan.FromDays(10));
         await SweepAsync();
         app.Clock.Advance(TimeSpan.FromDays(26));
