@@ -2,6 +2,7 @@ using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Reminding;
+using FlutHilfe.Domain.Receipts.Offering;
 using Marten;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -19,6 +20,8 @@ public sealed class DeadlineSettings
     public int ProofOfUseFirstReminderDaysBefore { get; set; } = ProofOfUseTerms.Default.FirstReminderDaysBefore;
     public int ProofOfUseSecondReminderDaysBefore { get; set; } = ProofOfUseTerms.Default.SecondReminderDaysBefore;
     public int ProofOfUseOverdueNoticeDaysAfter { get; set; } = ProofOfUseTerms.Default.OverdueNoticeDaysAfter;
+    public int ReceiptOfferReminderDays { get; set; } = ReceiptOfferTerms.Default.ReminderDays;
+    public int ReceiptOfferAnswerDays { get; set; } = ReceiptOfferTerms.Default.AnswerDays;
     /// <summary>How often every node looks for due work (<see cref="TimeSpan.Zero"/>: never by itself; tests sweep by hand).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>At most this many items of each kind per sweep; the next sweep takes the rest.</summary>
@@ -33,13 +36,15 @@ public sealed class DeadlineSettings
 
     public PledgeTerms Pledges => new(PledgeReminderDays, PledgeExpiryDays);
 
+    public ReceiptOfferTerms ReceiptOffers => new(ReceiptOfferReminderDays, ReceiptOfferAnswerDays);
+
     public ProofOfUseTerms ProofOfUse => new(ProofOfUseFirstReminderDaysBefore, ProofOfUseSecondReminderDaysBefore, ProofOfUseOverdueNoticeDaysAfter);
 
     public IReadOnlyList<string> ClerkAddressesOf(string municipalityId)
         => MunicipalityAddresses.GetValueOrDefault(municipalityId)?.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).ToList() ?? [];
 
     public string? Problem()
-        => Pledges.Problem() ?? ProofOfUse.Problem()
+        => Pledges.Problem() ?? ProofOfUse.Problem() ?? ReceiptOffers.Problem()
            ?? (SweepInterval < TimeSpan.Zero ? "Deadlines:SweepInterval must not be negative." : null)
            ?? (SweepBatchSize is < 1 or > 10_000 ? "Deadlines:SweepBatchSize must lie between 1 and 10000." : null);
 }
@@ -59,6 +64,8 @@ public sealed class Configuration : IFeatureConfiguration
     {
         // The sweep looks for unpaid pledges by age.
         options.Schema.For<Donation>().Index(d => d.PledgedAt);
+        // … and for payments whose bank statement may not suffice, to remind of the receipt offer.
+        options.Schema.For<Donation>().Index(d => d.FirstLargeOpenPaymentOn);
         options.Schema.For<SentDeadlineMail>();
     }
 
@@ -71,6 +78,8 @@ public sealed class Configuration : IFeatureConfiguration
         options.LocalQueue("deadline-mail").Sequential();
         options.PublishMessage<MailPledgeReminder>().ToLocalQueue("deadline-mail");
         options.PublishMessage<MailProofOfUseReminder>().ToLocalQueue("deadline-mail");
+        options.PublishMessage<Receipts.Offering.CheckReceiptOffer>().ToLocalQueue("deadlines");
+        options.PublishMessage<Receipts.Offering.MailReceiptOfferReminder>().ToLocalQueue("deadline-mail");
         options.OnException<DeadlineMailFailed>()
             .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
             .Then.ScheduleRetry(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30))

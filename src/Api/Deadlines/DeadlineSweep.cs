@@ -12,7 +12,7 @@ namespace FlutHilfe.Api.Deadlines;
 public sealed record SweepDeadlines;
 
 /// <summary>What one sweep queued.</summary>
-public sealed record SweepResult(int PledgeReminders, int PledgeExpiries, int ProofOfUseSteps, int EarmarkSteps = 0);
+public sealed record SweepResult(int PledgeReminders, int PledgeExpiries, int ProofOfUseSteps, int EarmarkSteps = 0, int ReceiptOfferSteps = 0);
 
 /// <summary>
 /// The sweep decides nothing itself: it finds candidates with indexed queries and queues a message per item into the durable
@@ -57,7 +57,9 @@ public static class SweepDeadlinesHandler
         }
         // Questions to donors about earmarks that cannot be met: defaults after the deadline, reminders before it.
         var earmarkSteps = await EarmarkDecisions.EarmarkSweep.QueueAsync(session, today, settings.SweepBatchSize, messages, ct);
-        return (new SweepResult(reminding.Count, expiring.Count, steps, earmarkSteps), messages);
+        // Receipt offers waiting for the donor's answer: the reminder, and the default after the deadline.
+        var offerSteps = await Receipts.Offering.ReceiptOfferSweep.QueueAsync(session, today, settings, messages, ct);
+        return (new SweepResult(reminding.Count, expiring.Count, steps, earmarkSteps, offerSteps), messages);
     }
 
     internal static async Task<Dictionary<string, Appeal>> AppealsOf(IQuerySession session, IEnumerable<string> appealIds, CancellationToken ct)
@@ -85,7 +87,7 @@ public sealed class DeadlineSweeping(IServiceProvider services, DeadlineSettings
             {
                 using var scope = services.CreateScope();
                 var result = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new SweepDeadlines(), stoppingToken);
-                if (result.PledgeReminders + result.PledgeExpiries + result.ProofOfUseSteps + result.EarmarkSteps > 0)
+                if (result.PledgeReminders + result.PledgeExpiries + result.ProofOfUseSteps + result.EarmarkSteps + result.ReceiptOfferSteps > 0)
                     logger.LogInformation("Deadline sweep queued {Reminders} pledge reminders, {Expiries} expiries, {Steps} proof-of-use steps",
                         result.PledgeReminders, result.PledgeExpiries, result.ProofOfUseSteps);
             }

@@ -27,9 +27,13 @@ public sealed record EarmarkAnswerView(Guid DonationId, Guid DecisionId, string 
 /// <summary>The donor's answer with the refund account it names (checked by the endpoint; stored with the fact).</summary>
 public sealed record AnswerWithAccount(Guid DonationId, AnswerEarmarkQuestion Answer, string? Token, string? Iban, string? Holder);
 
-/// <summary>One open or answered question as the donor link shows it (German texts for the page).</summary>
+/// <summary>
+/// One open or answered question as the donor link shows it (German texts for the page): why (<see cref="Reason"/>, the
+/// treasury's words in the decision), what is answered (<see cref="ChoiceText"/>, when) and, for a refund, to which account.
+/// </summary>
 public sealed record DonorEarmarkQuestion(Guid DecisionId, string Fund, string FundName, long AmountCents, string AmountText, DateOnly AnswerBy, string AnswerByText,
-    string DefaultChoice, string DefaultText, string Status, string? Choice, string? ToFund, bool ByDefault, string? PayerIbanMasked, string AnswerUrl);
+    string DefaultChoice, string DefaultText, string Status, string? Choice, string? ToFund, bool ByDefault, string? PayerIbanMasked, string AnswerUrl,
+    string? Reason = null, string? ChoiceText = null, DateTimeOffset? AnsweredAt = null, string? RefundIbanMasked = null);
 
 public static class AnswerEarmarkQuestionEndpoint
 {
@@ -90,10 +94,15 @@ public static class AnswerEarmarkQuestionEndpoint
         if (donation.EarmarkQuestions.Count == 0) return [];
         var payerIban = await PayerIbanAsync(session, donation, ct);
         var link = Uri.EscapeDataString(token);
+        var decisions = (await session.LoadManyAsync<EarmarkDecision>(ct, donation.EarmarkQuestions.Select(q => q.DecisionId).ToArray())).ToDictionary(d => d.Id);
+        var refunds = (await session.LoadManyAsync<RefundAccount>(ct, donation.EarmarkQuestions.Where(q => q.Choice == EarmarkChoice.Refund)
+            .Select(q => RefundAccount.IdFor(donation.Id, q.DecisionId)).ToArray())).ToDictionary(a => a.DecisionId);
         return donation.EarmarkQuestions.Select(q => new DonorEarmarkQuestion(q.DecisionId, q.FundKey, FundName(appeal, q.FundKey), q.Amount.Cents, q.Amount.ToString(),
             q.AnswerBy, GermanDate.Format(q.AnswerBy), StartEarmarkDecisionEndpoint.Json(q.DefaultChoice), ChoiceText(appeal, q.DefaultChoice, Fund.General.Key),
             q.IsOpen ? "open" : q.ByDefault ? "default" : "answered", q.Choice is { } c ? StartEarmarkDecisionEndpoint.Json(c) : null, q.ToFundKey, q.ByDefault,
-            payerIban is null ? null : Mask(payerIban), $"/api/donations/{donation.Id}/earmark-questions/{q.DecisionId}?token={link}")).ToList();
+            payerIban is null ? null : Mask(payerIban), $"/api/donations/{donation.Id}/earmark-questions/{q.DecisionId}?token={link}",
+            decisions.GetValueOrDefault(q.DecisionId)?.Reason, q.Choice is { } chosen ? ChoiceText(appeal, chosen, q.ToFundKey) : null, q.AnsweredAt,
+            refunds.GetValueOrDefault(q.DecisionId)?.Iban is { } refundIban ? Mask(refundIban) : null)).ToList();
     }
 
     /// <summary>The IBAN the donation's latest payment came from (personal-data store), if the bank gave one.</summary>

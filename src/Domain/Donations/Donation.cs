@@ -73,6 +73,19 @@ public sealed record Donation
     /// <summary>Plain value for queries: the donation has a refund (the payment files and the statement import look for these).</summary>
     public bool HasRefunds => Refunds.Count > 0;
 
+    /// <summary>When the donor was reminded that a receipt can be requested (see Receipts/Offering).</summary>
+    public DateTimeOffset? ReceiptOfferRemindedAt { get; init; }
+    /// <summary>When the receipt offer lapsed without an answer (no receipt; still requestable).</summary>
+    public DateTimeOffset? ReceiptOfferLapsedAt { get; init; }
+
+    // Plain values for the deadline sweep's receipt offers: the booking days of the first and last open payment above the
+    // simplified-proof limit (the sweep compares them with the appeal's disaster window; the handler decides exactly).
+    public DateOnly? FirstLargeOpenPaymentOn => LargeOpenPayments().Select(p => (DateOnly?)p.Date).Min();
+    public DateOnly? LastLargeOpenPaymentOn => LargeOpenPayments().Select(p => (DateOnly?)p.Date).Max();
+
+    private IEnumerable<ReceiptablePayment> LargeOpenPayments()
+        => WasPledged && !ReceiptWanted && ReceiptOfferLapsedAt is null ? ReceiptCoverage.Open(this).Where(p => p.Amount > Receipts.SimplifiedProof.Limit) : [];
+
     // Plain values for the deadline sweep: the earliest deadline of an open question, the earliest reminder day not yet reminded.
     public DateOnly? OpenEarmarkAnswerBy => EarmarkQuestions.Where(q => q.IsOpen).Select(q => (DateOnly?)q.AnswerBy).Min();
     public DateOnly? EarmarkRemindOn => EarmarkQuestions.Where(q => q.IsOpen && q.RemindedAt is null).Select(q => (DateOnly?)q.RemindOn).Min();

@@ -5,6 +5,7 @@ using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Receipts.Cancelling;
 using FlutHilfe.Domain.Receipts.Covering;
 using FlutHilfe.Domain.Receipts.Issuing;
+using FlutHilfe.Domain.Receipts.Offering;
 
 namespace FlutHilfe.Domain.Donations;
 
@@ -48,6 +49,8 @@ public static partial class DonationDecider
             Refunds = RefundDecider.Evolve(d.Refunds, d.Id, e),
             ReturnAttributions = [.. d.ReturnAttributions, .. ReceiptCoverage.AttributeReturn(d, RefundDecider.IdFor(d.Id, e.DecisionId), e.Amount)],
         },
+        ({ } d, ReceiptOfferReminded e) => d with { ReceiptOfferRemindedAt = e.RemindedAt },
+        ({ } d, ReceiptOfferLapsed e) => d with { ReceiptOfferLapsedAt = e.LapsedAt },
         ({ } d, EarmarkQuestionAsked or EarmarkQuestionReminded or EarmarkQuestionAnswered) => d with { EarmarkQuestions = EarmarkDecider.EvolveQuestions(d.EarmarkQuestions, @event) },
         ({ } d, RefundSentToBank or RefundPaid or RefundReturned or RefundRejected) => d with { Refunds = RefundDecider.Evolve(d.Refunds, d.Id, @event) },
         _ => donation,

@@ -3,6 +3,8 @@ using System.Text.Json;
 using FlutHilfe.Api.Deadlines;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations.Reminding;
+using FlutHilfe.Api.Receipts.Offering;
+using FlutHilfe.Domain.Receipts.Offering;
 using FlutHilfe.TestSupport;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -55,10 +57,10 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         return new(pledge.GetProperty("donationId").GetGuid(), pledge.GetProperty("reference").GetString()!, pledge.GetProperty("donorUrl").GetString()!);
     }
 
-    private async Task Pay(Pledged p, long cents)
+    private async Task Pay(Pledged p, long cents, DateOnly? booked = null)
     {
         var xml = CamtWriter.Write053v08("S-" + Guid.NewGuid().ToString("N")[..8], Requests.AppealIban,
-            [new GeneratedCredit(cents, Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: p.Reference)]);
+            [new GeneratedCredit(cents, booked ?? Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: p.Reference)]);
         await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => await app.Host.Scenario(s =>
         {
             s.Post.Url("/api/bank-statements");
@@ -255,6 +257,72 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         (await Facts<UnpaidPledgeReminded>()).Count.ShouldBe(1);
         app.Smtp.ReceivedEmailCount.ShouldBe(1);
     }
+
+    // ----- receipt offers waiting for the donor's answer -----
+
+    [Fact]
+    public async Task a_receipt_offer_is_reminded_on_day_14_once_lapses_after_day_42_and_a_receipt_can_still_be_requested()
+    {
+        var offered = await Pledge(400_00, "jm@example.org", municipality: null);
+        var small = await Pledge(250_00, "klein@example.org", municipality: null, name: "Erika Klein");
+        var inWindow = await Pledge(500_00, "flut@example.org", municipality: null, name: "Fritz Flut");
+        await Pay(offered, 400_00);
+        await Pay(small, 250_00);
+        await Pay(inWindow, 500_00, booked: new DateOnly(2021, 11, 20));
+        var requested = await Pledge(400_00, "fragt@example.org", municipality: null, name: "Frieda Fragt");
+        await Pay(requested, 400_00);
+        await RequestReceipt(requested);
+
+        Day(13);
+        (await Sweep()).ReceiptOfferSteps.ShouldBe(0);
+        Day(14);
+        (await Sweep()).ReceiptOfferSteps.ShouldBe(1, "over 300 €, outside the disaster window, no receipt asked for");
+        var reminded = (await Facts<ReceiptOfferReminded>()).ShouldHaveSingleItem();
+        reminded.ShouldSatisfyAllConditions(r => r.DonationId.ShouldBe(offered.Id), r => r.Mailed.ShouldBeTrue(), r => r.Amount.Cents.ShouldBe(400_00),
+            r => r.OfferedOn.ShouldBe(new DateOnly(2022, 10, 3)), r => r.AnswerBy.ShouldBe(new DateOnly(2022, 11, 14)));
+        (await Sweep()).ReceiptOfferSteps.ShouldBe(0, "reminded once");
+        // Redelivered messages (a second node, a crash before the acknowledgement) take no step and send no mail again.
+        await Handle(new CheckReceiptOffer(offered.Id), new CheckReceiptOffer(offered.Id), new MailReceiptOfferReminder(offered.Id));
+        (await Facts<ReceiptOfferReminded>()).Count.ShouldBe(1);
+        var mail = Mails().Where(m => m.Subject?.StartsWith("Ihre Zuwendungsbestätigung über", StringComparison.Ordinal) == true).ShouldHaveSingleItem();
+        mail.To.Mailboxes.Single().Address.ShouldBe("jm@example.org");
+        mail.Subject.ShouldBe("Ihre Zuwendungsbestätigung über 400,00 € für „Freude schenken“");
+        foreach (var expected in new[] { "Guten Tag Jürgen Müller,", "Am 03.10.2022 sind 400,00 € bei uns eingegangen", "§ 50 Abs. 4 EStDV",
+                     "bis zum 14.11.2022 keine Anforderung", "auch danach jederzeit" })
+            Body(mail).ShouldContain(expected, Case.Sensitive);
+
+        Day(42);
+        (await Sweep()).ReceiptOfferSteps.ShouldBe(0, "the deadline day is still the donor's");
+        await Handle(new CheckReceiptOffer(offered.Id));
+        (await Facts<ReceiptOfferLapsed>()).ShouldBeEmpty();
+        Day(43);
+        (await Sweep()).ReceiptOfferSteps.ShouldBe(1);
+        await Handle(new CheckReceiptOffer(offered.Id), new CheckReceiptOffer(offered.Id));
+        (await Sweep()).ReceiptOfferSteps.ShouldBe(0);
+        var lapsed = (await Facts<ReceiptOfferLapsed>()).ShouldHaveSingleItem();
+        lapsed.ShouldSatisfyAllConditions(l => l.DonationId.ShouldBe(offered.Id), l => l.AnswerBy.ShouldBe(new DateOnly(2022, 11, 14)));
+        Mails().Count(m => m.Subject?.StartsWith("Ihre Zuwendungsbestätigung über", StringComparison.Ordinal) == true).ShouldBe(1, "no mail with the default");
+        (await Facts<Domain.Receipts.Issuing.ReceiptIssued>()).Select(r => r.Lines.Single().DonationId).ShouldBe([requested.Id], "the default issues no receipt");
+
+        // The offer lapsed; the donor may still ask, and gets the receipt.
+        await RequestReceipt(offered);
+        (await Facts<Domain.Receipts.Issuing.ReceiptIssued>()).Select(r => r.Lines.Single().DonationId).ShouldBe([requested.Id, offered.Id], ignoreOrder: true);
+    }
+
+    private async Task RequestReceipt(Pledged p)
+        => await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl($"/api/donations/{p.Id}/receipt").QueryString("token", Uri.UnescapeDataString(p.DonorUrl.Split("token=")[1]));
+            s.StatusCodeShouldBe(202);
+        })));
+
+    /// <summary>Each message handled at the same time (as two nodes or a redelivery would), and what they set off.</summary>
+    private async Task Handle(params object[] messages)
+        => await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => await Task.WhenAll(messages.Select(m => Task.Run(async () =>
+        {
+            using var scope = app.Host.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(m);
+        })))));
 
     // ----- proof-of-use deadline (31.12.2022) -----
 

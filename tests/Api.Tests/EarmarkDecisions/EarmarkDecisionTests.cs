@@ -103,6 +103,14 @@ public class EarmarkDecisionTests(DeadlineFixture app) : IClassFixture<DeadlineF
             s.StatusCodeShouldBe(status);
         })).ReadAsJsonAsync<JsonElement>();
 
+    /// <summary>The donor page's text as the donor reads it (tags stripped, entities decoded, spaces collapsed).</summary>
+    private async Task<string> DonorPage(Pledged p)
+    {
+        var html = await (await app.Host.Scenario(s => s.Get.Url($"/spenden/{p.Id}?token={Uri.EscapeDataString(p.Token)}"))).ReadAsTextAsync();
+        var text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " "));
+        return System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+    }
+
     private async Task<SweepResult> Sweep()
     {
         SweepResult? result = null;
@@ -203,6 +211,11 @@ public class EarmarkDecisionTests(DeadlineFixture app) : IClassFixture<DeadlineF
             .GetProperty("refundIbanMasked").GetString().ShouldBe("DE89 **** **** **** **30 00");
 
         (await Facts<EarmarkQuestionAnswered>()).Count.ShouldBe(4, "the repeated answer changed nothing");
+        var refunded = await DonorPage(c);
+        refunded.ShouldContain("Ihre Entscheidung vom 07.10.2022: Rückzahlung auf Ihr Konto .");
+        refunded.ShouldContain("Grund der Frage Die Kommune hat die zweckgebundenen Mittel abgelehnt.");
+        refunded.ShouldContain("Rückzahlung auf DE02 **** **** **** **20 51 Stand der Rückzahlung angewiesen");
+        (await DonorPage(a)).ShouldContain("Umwidmung an Kommune Eschweiler");
         var funds = await Funds();
         funds["m:stolberg"].GetProperty("confirmedCents").GetInt64().ShouldBe(700_00, "300 € redirected out");
         funds["m:stolberg"].GetProperty("refundedCents").GetInt64().ShouldBe(700_00, "300 € + 400 € refunded");
@@ -225,6 +238,11 @@ public class EarmarkDecisionTests(DeadlineFixture app) : IClassFixture<DeadlineF
         var p = await PaidPledge(250_00, 0, "jm@example.org");
         var decision = (await Start(250_00)).GetProperty("decisionId").GetGuid();   // day 0: answer by 14.11.2022, reminder from 07.11.2022
         app.Smtp.ClearReceivedEmail();
+        var asked = await DonorPage(p);
+        asked.ShouldContain("Ihre Entscheidung ist gefragt: 250,00 € Ihrer Spende");
+        asked.ShouldContain("Grund Die Kommune hat die zweckgebundenen Mittel abgelehnt. Betroffen 250,00 € für Kommune Stolberg (Rhld.) "
+                            + "Antwort bis 14.11.2022 Ohne Antwort Umwidmung in den allgemeinen Fonds des Aufrufs");
+        asked.ShouldContain("Zurückzahlen auf das Konto, von dem Sie gespendet haben (DE02 **** **** **** **20 51)");
 
         Day(34);
         (await Sweep()).EarmarkSteps.ShouldBe(0);
@@ -249,6 +267,8 @@ public class EarmarkDecisionTests(DeadlineFixture app) : IClassFixture<DeadlineF
         (await Answer(p, decision, new { choice = "refund" }, 409)).GetProperty("detail").GetString()!.ShouldContain("14.11.2022");
         (await Funds())["general"].GetProperty("availableCents").GetInt64().ShouldBe(250_00);
         Mails().Count.ShouldBe(1, "no mail after the default");
+        (await DonorPage(p)).ShouldContain("Bis zum 14.11.2022 haben wir keine Antwort erhalten. Deshalb gilt die im Aufruf festgelegte Regel: "
+                                           + "Umwidmung in den allgemeinen Fonds des Aufrufs (seit 15.11.2022).");
     }
 
     [Fact]

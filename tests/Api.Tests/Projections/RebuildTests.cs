@@ -238,6 +238,11 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         var refusedRefund = (await Post($"{appeal}/payment-files", new { requestedExecutionDate = refundDay, refundIds = new[] { refundId } }, Treasurer, 201))
             .GetProperty("paymentFileId").GetString();
         await Post($"/api/payment-files/{refusedRefund}/rejection", new { reason = "RJCT FF01" }, Treasurer, 200);
+        // 400 € paid today (outside the 2021 disaster window) without a receipt asked for: the offer is reminded on day 14 and
+        // lapses after day 42.
+        var offered = await app.PledgeAsync(new { amountCents = 40_000, donor = new { email = "angebot@example.org" } });
+        await app.ImportAsync(CamtWriter.Write053v08("A1", Requests.AppealIban,
+            [new GeneratedCredit(40_000, FlutHilfe.Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()), StructuredReference: Ref(offered))]));
         app.Clock.Advance(TimeSpan.FromDays(10));
         await SweepAsync();
         app.Clock.Advance(TimeSpan.FromDays(26));

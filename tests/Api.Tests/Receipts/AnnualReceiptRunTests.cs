@@ -102,6 +102,18 @@ public class AnnualReceiptRunTests(ReceiptFixture app) : IClassFixture<ReceiptFi
             .ShouldBe((1, 2, 5_000L));
         var number = run.GetProperty("numbers")[0].GetString()!;
 
+        // The treasury page's form sent twice (its own run id): started once, nothing planned again.
+        var runId = started.GetProperty("runId").GetGuid();
+        using (var scope = app.Host.Services.CreateScope())
+        {
+            var resent = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<AnnualReceiptRunView>(
+                new RunAnnualReceipts(runId, Requests.AppealId, 2021, "treasurer", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+            resent.ShouldSatisfyAllConditions(r => r.RunId.ShouldBe(runId), r => r.DonorsPlanned.ShouldBe(1), r => r.Complete.ShouldBeTrue());
+            await using var session = scope.ServiceProvider.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+            (await session.Events.FetchStreamAsync(runId, token: TestContext.Current.CancellationToken))
+                .Count(e => e.Data is Domain.Receipts.AnnualReceiptRunStarted).ShouldBe(1);
+        }
+
         // The annex lists each gift; its total equals the receipt's.
         var pages = PdfPages.Text(await (await app.Host.Scenario(s => { s.Get.Url($"/api/receipts/{number}.pdf"); s.WithBearer(Treasurer); })).ReadAsBytesAsync());
         pages[0].ShouldContain("Sammelbestätigung über Geldzuwendungen");

@@ -37,6 +37,7 @@ public sealed class StaffAccessTests(Site site)
             ($"/schatzamt/zuweisungen/{allocation}", Roles.Treasurer),
             ($"/schatzamt/zuweisungen/{allocation}?handler=Pdf", Roles.Treasurer),
             ("/schatzamt/bestaetigungen", Roles.Treasurer),
+            ($"/schatzamt/sammelbestaetigungen?aufruf={world.AppealId}", Roles.Treasurer),
             ("/schatzamt/hinweise", Roles.Treasurer),
             ($"/schatzamt/zahlungen?aufruf={world.AppealId}", Roles.Treasurer),
             ("/kommune", Roles.Municipality),

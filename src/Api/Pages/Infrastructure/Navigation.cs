@@ -22,7 +22,7 @@ public static class Navigation
         [Roles.Treasurer] =
         [
             new("/intern", "Übersicht"), new("/schatzamt/kontoauszuege", "Kontoauszüge"), new("/schatzamt/abgleich", "Abgleich"),
-            new("/schatzamt/zuweisungen", "Zuweisungen"), new("/schatzamt/zahlungen", "Zahlungen"), new("/schatzamt/bestaetigungen", "Bestätigungen"), new("/schatzamt/hinweise", "Hinweise"),
+            new("/schatzamt/zuweisungen", "Zuweisungen"), new("/schatzamt/zahlungen", "Zahlungen"), new("/schatzamt/bestaetigungen", "Bestätigungen"), new("/schatzamt/sammelbestaetigungen", "Jahreslauf"), new("/schatzamt/hinweise", "Hinweise"),
         ],
         [Roles.Municipality] = [new("/intern", "Übersicht"), new("/kommune", "Meine Kommune")],
         [Roles.Auditor] =

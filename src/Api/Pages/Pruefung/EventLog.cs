@@ -68,6 +68,8 @@ public static class EventLog
         "PledgeExpired" => "Zusage verfallen",
         "ExpiredPledgePaid" => "Zahlung für verfallene Zusage eingegangen",
         "ReceiptRequested" => "Zuwendungsbestätigung angefordert",
+        "ReceiptOfferReminded" => "An angebotene Zuwendungsbestätigung erinnert",
+        "ReceiptOfferLapsed" => "Angebot der Zuwendungsbestätigung verfallen",
         "ReceiptAssigned" => "Zahlungen auf Bestätigung vermerkt",
         "ReceiptWithdrawn" => "Bestätigung von der Spende genommen",
         "BankTransactionRecorded" => "Bankumsatz erfasst",

@@ -71,11 +71,29 @@ public static class AnnualReceiptRunEndpoints
     [ProducesResponseType<AnnualReceiptRunView>(202)]
     public static async Task<IResult> Run(string appealId, AnnualReceiptRunRequest request, ClaimsPrincipal user, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
+        var run = await RunAsync(appealId, request, null, user, bus, clock, ct);
+        return Results.Accepted($"/api/annual-receipt-runs/{run.RunId}", run);
+    }
+
+    /// <summary>The run as the API and the treasury page start it; <paramref name="runId"/> (the page form's own id) makes a resend start nothing new.</summary>
+    public static async Task<AnnualReceiptRunView> RunAsync(string appealId, AnnualReceiptRunRequest request, Guid? runId, ClaimsPrincipal user, IMessageBus bus,
+        TimeProvider clock, CancellationToken ct)
+    {
         var year = request.Year ?? throw DomainException.Invalid("year", "year is required.");
         var now = clock.GetUtcNow();
         AnnualReceipts.CheckYear(year, ReceiptIssuing.Today(now));
-        var run = await bus.InvokeAsync<AnnualReceiptRunView>(new RunAnnualReceipts(Guid.CreateVersion7(now), appealId, year, Access.Subject(user), now), ct);
-        return Results.Accepted($"/api/annual-receipt-runs/{run.RunId}", run);
+        return await bus.InvokeAsync<AnnualReceiptRunView>(new RunAnnualReceipts(runId ?? Guid.CreateVersion7(now), appealId, year, Access.Subject(user), now), ct);
+    }
+
+    /// <summary>The runs of an appeal for a year, newest first (a handful a year: read from their start facts).</summary>
+    public static async Task<IReadOnlyList<AnnualReceiptRunView>> RunsOfAsync(IQuerySession session, string appealId, int year, CancellationToken ct)
+    {
+        var started = await session.Events.QueryRawEventDataOnly<AnnualReceiptRunStarted>().Where(e => e.AppealId == appealId && e.Year == year)
+            .Take(100).ToListAsync(ct);
+        var runs = new List<AnnualReceiptRunView>();
+        foreach (var s in started.OrderByDescending(s => s.StartedAt))
+            if (await AnnualReceiptPlanning.RunAsync(session, s.RunId, ct) is { } run) runs.Add(AnnualReceiptRunView.Of(run));
+        return runs;
     }
 
     [WolverineGet("/api/annual-receipt-runs/{runId}", OperationId = "getAnnualReceiptRun")]
@@ -113,6 +131,8 @@ public static class RunAnnualReceiptsHandler
 {
     public static async Task<(AnnualReceiptRunView, OutgoingMessages)> Handle(RunAnnualReceipts command, IDocumentSession session, CancellationToken ct)
     {
+        // The same run again (a resent form): started already, nothing new.
+        if (await AnnualReceiptPlanning.RunAsync(session, command.RunId, ct) is { } existing) return (AnnualReceiptRunView.Of(existing), []);
         var plan = await AnnualReceiptPlanning.PlanAsync(session, command.AppealId, command.Year, ct);
         var cannotTotal = plan.CannotIssue.Aggregate(Money.Zero, (s, d) => s + d.Total);
         var started = new AnnualReceiptRunStarted(command.RunId, command.AppealId, command.Year, plan.Donors.Count, plan.Gifts, plan.Total,
