@@ -95,8 +95,13 @@ public class AppFixture : IAsyncLifetime
 
     public async Task ResetAsync()
     {
+        // Work the previous test started (a receipt issued or mailed, a reminder handled) finishes before its data goes:
+        // otherwise it runs on into the wipe (a deadlock with the truncation) or into the next test (a mail or PDF under a
+        // receipt number the next test issues again).
+        await DrainAsync();
         // Marten's reset pauses the daemon, wipes, and restarts it; on a busy machine the daemon's high-water check can
-        // read the emptied event table mid-restart ("Column 'highest_sequence' is null"). The reset is repeatable: retry.
+        // read the emptied event table mid-restart ("Column 'highest_sequence' is null"), and a handler still committing
+        // can deadlock with the truncation. The reset is repeatable: retry.
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -104,7 +109,9 @@ public class AppFixture : IAsyncLifetime
                 await Host.ResetAllMartenDataAsync();
                 break;
             }
-            catch (Exception e) when (attempt < 3 && e.ToString().Contains("highest_sequence", StringComparison.Ordinal))
+            catch (Exception e) when (attempt < 4 && (e.ToString().Contains("highest_sequence", StringComparison.Ordinal)
+                                                      || e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }
+                                                      || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }))
             {
                 await Task.Delay(200 * attempt);
             }
@@ -114,5 +121,29 @@ public class AppFixture : IAsyncLifetime
         Host.Services.GetRequiredService<FlutHilfe.Api.Appeals.AppealCache>().Clear();
         // Messages a test left scheduled or waiting belong to its data: clear them too, so tests stay independent.
         await Host.Services.GetRequiredService<Wolverine.Persistence.Durability.IMessageStore>().Admin.ClearAllAsync();
+    }
+
+    /// <summary>
+    /// Waits (up to 30 s) until no durable message is waiting or being handled: every local queue here is durable, so a
+    /// message lives in the inbox (status Incoming) until its handler committed, and in the outbox until it was sent.
+    /// Scheduled messages (reminders, deadlines) are not waited for; the reset clears them.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand($"""
+            select (select count(*) from {Schema}.wolverine_incoming_envelopes where status = 'Incoming')
+                 + (select count(*) from {Schema}.wolverine_outgoing_envelopes)
+            """, connection);
+        var until = DateTime.UtcNow.AddSeconds(30);
+        try
+        {
+            while ((long)(await pending.ExecuteScalarAsync())! > 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No message storage in this schema yet: nothing to wait for.
+        }
     }
 }
