@@ -66,26 +66,51 @@ public static class MailPledgeReminderHandler
         DeadlineClock clock, ILogger<MailPledgeReminder> logger, CancellationToken ct)
     {
         var key = $"pledge-reminder:{message.DonationId}";
-        if (await session.LoadAsync<SentDeadlineMail>(key, ct) is not null) return;
-        var donation = await session.LoadAsync<Donation>(message.DonationId, ct);
         // Paid since the reminder was decided: the donor is not bothered any more.
-        if (donation is null || donation.RemindedAt is null || !UnpaidPledges.IsUnpaid(donation)) return;
-        var profile = donation.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
-        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct);
-        if (profile?.Email is null || appeal is null) return;
-        if (!mailer.Enabled)
-        {
-            logger.LogInformation("Mail is switched off (no Smtp:Host): the reminder of donation {Donation} is not mailed", donation.Id);
-            return;
-        }
-        var mail = DeadlineMails.PledgeReminder(mailer.Settings, profile.Email, profile.Name, appeal, donation, settings.Pledges);
-        await DeadlineMails.SendAsync(mailer, mail, key, ct);
-        session.Store(new SentDeadlineMail { Id = key, SentAt = clock.GetUtcNow() });
+        if (await DeadlineMails.DueAsync(session, mailer, logger, key, message.DonationId, d => d.RemindedAt is not null && UnpaidPledges.IsUnpaid(d), ct)
+            is not { } due) return;
+        var mail = DeadlineMails.PledgeReminder(mailer.Settings, due.Email, due.Name, due.Appeal, due.Donation, settings.Pledges);
+        await DeadlineMails.SendOnceAsync(session, mailer, mail, key, clock, ct);
     }
 }
 
+/// <summary>What a once-only mail about a donation needs: the donation, its donor's address and name, its appeal.</summary>
+public sealed record DonorMail(Donation Donation, string Email, string? Name, Appeal Appeal);
+
 public static partial class DeadlineMails
 {
+    /// <summary>
+    /// The donation, its donor's address and its appeal for the once-only mail <paramref name="key"/>; null when that mail
+    /// went out already, the donation no longer needs it (<paramref name="stillDue"/>), the donor gave no address, or mail is
+    /// switched off (logged). The address is read from the personal-data store now, never carried in a message.
+    /// </summary>
+    public static async Task<DonorMail?> DueAsync(IDocumentSession session, IReceiptMailer mailer, ILogger logger, string key, Guid donationId,
+        Func<Donation, bool> stillDue, CancellationToken ct)
+    {
+        if (await session.LoadAsync<SentDeadlineMail>(key, ct) is not null) return null;
+        var donation = await session.LoadAsync<Donation>(donationId, ct);
+        if (donation is null || !stillDue(donation)) return null;
+        var profile = donation.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
+        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct);
+        if (profile?.Email is null || appeal is null) return null;
+        if (!mailer.Enabled)
+        {
+            logger.LogInformation("Mail is switched off (no Smtp:Host): {Mail} of donation {Donation} is not mailed", key, donation.Id);
+            return null;
+        }
+        return new DonorMail(donation, profile.Email, profile.Name, appeal);
+    }
+
+    /// <summary>
+    /// Sends the mail and stores the marker <paramref name="key"/> in the handler's transaction: once the server accepted
+    /// it, the mail is not sent again (a crash between the two may send it twice, the usual at-least-once of mail).
+    /// </summary>
+    public static async Task SendOnceAsync(IDocumentSession session, IReceiptMailer mailer, MimeMessage mail, string key, TimeProvider clock, CancellationToken ct)
+    {
+        await SendAsync(mailer, mail, key, ct);
+        session.Store(new SentDeadlineMail { Id = key, SentAt = clock.GetUtcNow() });
+    }
+
     public static async Task SendAsync(IReceiptMailer mailer, MimeMessage mail, string key, CancellationToken ct)
     {
         try

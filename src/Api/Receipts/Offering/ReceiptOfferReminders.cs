@@ -80,21 +80,12 @@ public static class MailReceiptOfferReminderHandler
         DeadlineClock clock, ILogger<MailReceiptOfferReminder> logger, CancellationToken ct)
     {
         var key = $"receipt-offer-reminder:{message.DonationId}";
-        if (await session.LoadAsync<SentDeadlineMail>(key, ct) is not null) return;
-        var donation = await session.LoadAsync<Donation>(message.DonationId, ct);
-        if (donation is null || donation.ReceiptOfferRemindedAt is null || !ReceiptOffers.Waits(donation)) return;
-        var profile = donation.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
-        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct);
-        if (profile?.Email is null || appeal is null) return;
-        var needing = ReceiptOffers.Needing(donation, appeal);
+        if (await DeadlineMails.DueAsync(session, mailer, logger, key, message.DonationId, d => d.ReceiptOfferRemindedAt is not null && ReceiptOffers.Waits(d), ct)
+            is not { } due) return;
+        var needing = ReceiptOffers.Needing(due.Donation, due.Appeal);
         if (needing.Count == 0) return;
-        if (!mailer.Enabled)
-        {
-            logger.LogInformation("Mail is switched off (no Smtp:Host): the receipt offer of donation {Donation} is not mailed", donation.Id);
-            return;
-        }
-        await DeadlineMails.SendAsync(mailer, ReceiptOfferMail(mailer.Settings, profile.Email, profile.Name, appeal, needing, settings.ReceiptOffers), key, ct);
-        session.Store(new SentDeadlineMail { Id = key, SentAt = clock.GetUtcNow() });
+        await DeadlineMails.SendOnceAsync(session, mailer, ReceiptOfferMail(mailer.Settings, due.Email, due.Name, due.Appeal, needing, settings.ReceiptOffers), key,
+            clock, ct);
     }
 
     /// <summary>The reminder in German: which money needs a receipt, why, how to ask for it, until when we remind, and that it stays possible.</summary>
