@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using FlutHilfe.Api.EarmarkDecisions;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.BankFiles;
 using JasperFx.Events.Daemon;
@@ -219,6 +220,34 @@ public class RefundPaymentTests(DeadlineFixture app) : IClassFixture<DeadlineFix
         (await File(new { requestedExecutionDate = Today }, 409)).GetProperty("field").GetString().ShouldBe("disbursementIds");
         (await File(new { requestedExecutionDate = Today, refundIds = new[] { refund.GetProperty("refundId").GetGuid() } }, 409))
             .GetProperty("detail").GetString()!.ShouldContain("erased");
+    }
+
+    [Fact]
+    public async Task erasure_deletes_the_refund_account_the_export_shows_none_and_the_unpaid_refund_is_refused_clearly()
+    {
+        var p = await PaidPledge(150_00);
+        var decision = await Decide(150_00);
+        await Answer(p, decision, new { choice = "refund", iban = "DE89 3704 0044 0532 0130 00", accountHolder = "Jürgen Müller" });
+        string donorId;
+        await using (var session = app.Store.QuerySession())
+            donorId = (await session.LoadAsync<Domain.Donations.Donation>(p.Id, TestContext.Current.CancellationToken))!.DonorId!.Value.ToString();
+        var before = (await Get($"/api/donors/{donorId}/export")).GetProperty("refundAccounts").EnumerateArray().ShouldHaveSingleItem();
+        (before.GetProperty("iban").GetString(), before.GetProperty("holder").GetString()).ShouldBe(("DE89370400440532013000", "Jürgen Müller"));
+
+        await Send($"/api/donors/{donorId}/erasure", new { }, 200);
+
+        await using (var session = app.Store.QuerySession())
+            (await session.Query<RefundAccount>().Where(a => a.DonationId == p.Id).CountAsync(TestContext.Current.CancellationToken)).ShouldBe(0);
+        (await Get($"/api/donors/{donorId}/export")).GetProperty("refundAccounts").GetArrayLength().ShouldBe(0);
+        var refund = await Refund();
+        refund.GetProperty("payeeIbanMasked").ValueKind.ShouldBe(JsonValueKind.Null);
+        refund.GetProperty("problem").GetString()!.ShouldContain("erased");
+        (await File(new { requestedExecutionDate = Today, refundIds = new[] { refund.GetProperty("refundId").GetGuid() } }, 409))
+            .GetProperty("detail").GetString()!.ShouldContain("erased");
+        // The donor's link still works; the answer given is shown without an account, and repeating it changes nothing.
+        (await Answer(p, decision, new { choice = "refund" })).GetProperty("refundIbanMasked").ValueKind.ShouldBe(JsonValueKind.Null);
+        await app.Host.Scenario(s => { s.Get.Url($"/api/donations/{p.Id}?token={Uri.EscapeDataString(p.Token)}"); s.StatusCodeShouldBe(200); });
+        await app.Host.Scenario(s => { s.Get.Url($"/spenden/{p.Id}?token={Uri.EscapeDataString(p.Token)}"); s.StatusCodeShouldBe(200); });
     }
 
     private async Task<IReadOnlyList<Receipt>> Receipts()
