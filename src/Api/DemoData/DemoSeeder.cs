@@ -73,7 +73,7 @@ public sealed class DemoSeeder(IDocumentStore store, IConfiguration configuratio
             var now = clock.GetUtcNow();
             var allocated = (Domain.Funds.Allocating.FundsAllocated)Domain.Allocations.AllocationDecider.Decide(
                 new Domain.Allocations.AllocateFunds(Guid.CreateVersion7(now), AppealId, "stolberg", "kita-schulmaterial", new Money(6_000), "SI/2021/088", new DateOnly(2021, 12, 10), [], now),
-                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available)).ToList())[0];
+                current, funds.Select(f => new Domain.Funds.Allocating.FundHolding(f.Fund, f.Available, f.Held)).ToList())[0];
             var allocation = Domain.Allocations.AllocationDecider.Evolve(null, allocated);
             var disbursed = Domain.Allocations.AllocationDecider.Decide(new Domain.Allocations.DisburseFunds(allocated.AllocationId, Guid.CreateVersion7(now), new Money(6_000), new DateOnly(2021, 12, 13), "UEB-2021-0815", now), allocation);
             allocation = allocation.After(disbursed, Domain.Allocations.AllocationDecider.Evolve);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
+using FlutHilfe.Api.EarmarkDecisions;
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Receipts.Delivering;
 using FlutHilfe.Domain.Donations;
@@ -23,7 +24,11 @@ public sealed record ErasureResult(Guid DonorId, string? Erased, DateOnly? KeptU
 
 /// <summary>Everything the service holds about one donor (GDPR Art. 15), for the treasury to hand over.</summary>
 public sealed record DonorExport(Guid DonorId, DateTimeOffset ExportedAt, DonorExportProfile? Profile, IReadOnlyList<DonorExportDonation> Donations,
-    IReadOnlyList<DonorExportReceipt> Receipts, IReadOnlyList<DonorExportErasure> Erasures, DateOnly? BoundDataKeptUntil, string Notes);
+    IReadOnlyList<DonorExportReceipt> Receipts, IReadOnlyList<DonorExportErasure> Erasures, DateOnly? BoundDataKeptUntil, string Notes,
+    IReadOnlyList<DonorExportRefundAccount> RefundAccounts);
+
+/// <summary>An account the donor gave or confirmed for a refund of an earmark decision (personal-data store).</summary>
+public sealed record DonorExportRefundAccount(Guid DonationId, Guid DecisionId, string Iban, string? Holder, bool FromPayment);
 
 public sealed record DonorExportProfile(string? Name, string? Street, string? PostalCode, string? City, string Country, string? Email, DateTimeOffset RecordedAt);
 
@@ -82,6 +87,7 @@ public static class PersonalDataEndpoints
         if (!records.Known) throw DomainException.NotFound("No such donor.");
         var profile = await DonorProfiles.LoadAsync(session, donorId, ct);
         var payers = (await session.LoadManyAsync<PayerDetails>(ct, records.PaymentIds)).ToDictionary(p => p.Id);
+        var refundAccounts = await RefundAccountsOf(session, records).ToListAsync(ct);
         var erasures = (await session.Events.FetchStreamAsync(donorId, token: ct)).Select(e => e.Data).OfType<DonorDataErased>()
             .Select(e => new DonorExportErasure(e.Scope.ToString(), e.Reason, e.ErasedAt, e.KeptUntil)).ToList();
         return new DonorExport(donorId, clock.GetUtcNow(),
@@ -96,7 +102,16 @@ public static class PersonalDataEndpoints
             records.Receipts.Select(r => new DonorExportReceipt(r.Number, r.Kind.ToString(), r.Amount.Cents, r.IssueDate, r.State.ToString())).ToList(),
             erasures, DonorErasure.KeptUntil(records.Facts),
             "Name, Anschrift und E-Mail stehen verschlüsselt unter einem eigenen Schlüssel des Spenders; Beträge und Buchungen stehen ohne Personendaten im Ereignisprotokoll. "
-            + "Zuwendungsbestätigungen und Buchungsbelege werden zehn Jahre nach Ablauf des Ausstellungs- bzw. Buchungsjahres aufbewahrt (§ 50 Abs. 7 EStDV, § 147 AO).");
+            + "Zuwendungsbestätigungen und Buchungsbelege werden zehn Jahre nach Ablauf des Ausstellungs- bzw. Buchungsjahres aufbewahrt (§ 50 Abs. 7 EStDV, § 147 AO).",
+            refundAccounts.OrderBy(a => a.DonationId).ThenBy(a => a.DecisionId)
+                .Select(a => new DonorExportRefundAccount(a.DonationId, a.DecisionId, a.Iban, a.Holder, a.FromPayment)).ToList());
+    }
+
+    /// <summary>The refund accounts of the donor's donations (indexed by donation).</summary>
+    internal static IQueryable<RefundAccount> RefundAccountsOf(IQuerySession session, DonorRecordsOf records)
+    {
+        var donationIds = records.Donations.Select(d => d.Id).ToArray();
+        return session.Query<RefundAccount>().Where(a => a.DonationId.IsOneOf(donationIds));
     }
 }
 
@@ -119,7 +134,7 @@ public sealed record DonorRecordsOf(IReadOnlyList<Donation> Donations, IReadOnly
 }
 
 /// <summary>
-/// Records an erasure and removes the data in the same transaction: the profile always; with everything also the donor's
+/// Records an erasure and removes the data in the same transaction: the profile and the refund accounts always; with everything also the donor's
 /// key (crypto-shredding: the receipts' sealed name and address become unreadable), the payer details of the donor's
 /// bookings and the stored receipt copies (a receipt asked for later is rendered again, without the name).
 /// </summary>
@@ -141,6 +156,10 @@ public static class EraseDonorDataHandler
         session.Events.Append(command.DonorId, stream.Count + 1, erased);
         session.Delete<SealedDonorProfile>(command.DonorId);
         Accounts.DonorRecognition.Forget(session, command.DonorId);
+        // The account a donor gave or confirmed for a refund is data handed over for that one payment, not a booking record
+        // (the statement's debit is): it goes with the profile. A refund not yet paid then cannot be paid (no account).
+        var donationIds = records.Donations.Select(d => d.Id).ToArray();
+        if (donationIds.Length > 0) session.DeleteWhere<RefundAccount>(a => a.DonationId.IsOneOf(donationIds));
         if (erased.Scope == ErasureScope.Everything)
         {
             session.Delete<DonorKey>(command.DonorId);

@@ -82,7 +82,8 @@ public static class StartEarmarkDecisionEndpoint
 }
 
 /// <summary>What the decision needs besides the locked appeal: the fund's balance, its donations, whether each donor can be mailed.</summary>
-public sealed record EarmarkDecisionInputs(EarmarkDecision? Existing, Money Available, IReadOnlyList<Donation> Donations, IReadOnlyDictionary<Guid, bool> Mailable);
+/// <summary><see cref="Held"/>: what open questions already hold of the fund's <see cref="Available"/> money.</summary>
+public sealed record EarmarkDecisionInputs(EarmarkDecision? Existing, Money Available, Money Held, IReadOnlyList<Donation> Donations, IReadOnlyDictionary<Guid, bool> Mailable);
 
 /// <summary>
 /// Serialized with allocations on the appeal's stream (<c>ConcurrencyStyle.Exclusive</c>): two decisions, or a decision and an
@@ -95,7 +96,7 @@ public static class StartEarmarkDecisionHandler
         IReceiptMailer mailer, CancellationToken ct)
     {
         var existing = await session.LoadAsync<EarmarkDecision>(command.DecisionId, ct);
-        if (existing is not null) return new EarmarkDecisionInputs(existing, Money.Zero, [], new Dictionary<Guid, bool>());
+        if (existing is not null) return new EarmarkDecisionInputs(existing, Money.Zero, Money.Zero, [], new Dictionary<Guid, bool>());
         var balance = await session.LoadAsync<FundBalance>(FundBalance.IdFor(command.AppealId, command.Fund), ct);
         // Donations that ever received money are the candidates (a rare treasury decision: read in memory).
         var donations = await session.Query<Donation>().Where(d => d.AppealId == command.AppealId && d.ReceivedCents > 0).ToListAsync(ct);
@@ -103,7 +104,7 @@ public static class StartEarmarkDecisionHandler
         var records = await DonorProfiles.LoadManyAsync(session, holding.Where(d => d.DonorId is not null).Select(d => d.DonorId!.Value), ct);
         var mailable = holding.ToDictionary(d => d.Id,
             d => mailer.Enabled && d.DonorId is { } id && records.Profiles.GetValueOrDefault(id)?.Email is not null);
-        return new EarmarkDecisionInputs(null, balance?.Available ?? Money.Zero, holding, mailable);
+        return new EarmarkDecisionInputs(null, balance?.Available ?? Money.Zero, balance?.Held ?? Money.Zero, holding, mailable);
     }
 
     public static (IMartenOp, OutgoingMessages, EarmarkDecision) Handle(StartEarmarkDecision command,
@@ -111,7 +112,7 @@ public static class StartEarmarkDecisionHandler
         EarmarkDecisionInputs inputs, IDocumentSession session)
     {
         if (inputs.Existing is { } existing) return (MartenOps.Nothing(), [], existing);
-        var (started, questions) = EarmarkDecider.Decide(command with { Mailable = inputs.Mailable }, appeal.Aggregate, inputs.Available, inputs.Donations);
+        var (started, questions) = EarmarkDecider.Decide(command with { Mailable = inputs.Mailable }, appeal.Aggregate, inputs.Available, inputs.Held, inputs.Donations);
         var messages = new OutgoingMessages();
         foreach (var q in questions)
         {

@@ -51,9 +51,15 @@ public sealed record EarmarkDecisionStarted(Guid DecisionId, string AppealId, st
     IReadOnlyList<EarmarkShare> Shares, DateOnly AnswerBy, DateOnly RemindOn, EarmarkChoice DefaultChoice, DateTimeOffset StartedAt)
     : IEventOf<EarmarkDecision>, IAppealEvent;
 
-/// <summary>The donor of a donation is asked what becomes of <see cref="Amount"/> of its money in <see cref="FundKey"/>.</summary>
+/// <summary>
+/// The donor of a donation is asked what becomes of <see cref="Amount"/> of its money in <see cref="FundKey"/>. A fund event:
+/// the money stays in the fund but is held for the donor (spent on nothing else) until the question is answered.
+/// </summary>
 public sealed record EarmarkQuestionAsked(Guid DonationId, string AppealId, Guid DecisionId, string FundKey, Money Amount, DateOnly AnswerBy,
-    DateOnly RemindOn, EarmarkChoice DefaultChoice, bool Mailed, DateTimeOffset AskedAt) : IEventOf<Donation>;
+    DateOnly RemindOn, EarmarkChoice DefaultChoice, bool Mailed, DateTimeOffset AskedAt) : IEventOf<Donation>, IFundEvent
+{
+    public IEnumerable<Fund> Funds() => [Fund.FromKey(FundKey)];
+}
 
 /// <summary>The donor was reminded of the open question (<see cref="Mailed"/>: a mail went to the outbox). Once per question.</summary>
 public sealed record EarmarkQuestionReminded(Guid DonationId, string AppealId, Guid DecisionId, bool Mailed, DateTimeOffset RemindedAt) : IEventOf<Donation>;
@@ -154,18 +160,22 @@ public static class EarmarkDecider
 
     /// <summary>
     /// Start a decision: the fund must be an earmark (not the general fund), the amount positive and at most what the fund has
-    /// available and its donations hold. Returns the decision's fact and one question per affected donation.
+    /// available beyond what open questions already hold (<paramref name="held"/>) and what its donations hold. Returns the
+    /// decision's fact and one question per affected donation.
     /// </summary>
     public static (EarmarkDecisionStarted Started, IReadOnlyList<EarmarkQuestionAsked> Questions) Decide(StartEarmarkDecision c, Appeals.Appeal? appeal,
-        Money available, IEnumerable<Donation> donations)
+        Money available, Money held, IEnumerable<Donation> donations)
     {
         if (appeal is null) throw DomainException.NotFound($"No appeal '{c.AppealId}'.");
         if (c.Fund == Fund.General) throw DomainException.Invalid("municipalityId", "The general fund has no earmark to decide on: name a municipality or a purpose.");
         if (c.Fund.MunicipalityId is { } m && appeal.FindMunicipality(m) is null) throw DomainException.Invalid("municipalityId", $"The appeal has no municipality '{m}'.");
         if (c.Fund.PurposeId is { } p && appeal.FindPurpose(p) is null) throw DomainException.Invalid("purposeId", $"The appeal has no purpose '{p}'.");
         if (!c.Amount.IsPositive) throw DomainException.Invalid("amountCents", "amountCents must be positive.");
-        if (c.Amount > available)
-            throw DomainException.Conflict($"The fund {c.Fund.Key} has {available} available, less than {c.Amount}.", "amountCents");
+        var free = checked(available - held);
+        if (c.Amount > free)
+            throw DomainException.Conflict(held.IsPositive
+                ? $"The fund {c.Fund.Key} has {available} available, of which {held} is held for an open earmark question: {Nonnegative(free)} is free, less than {c.Amount}."
+                : $"The fund {c.Fund.Key} has {available} available, less than {c.Amount}.", "amountCents");
         var shares = Shares(donations, c.Fund.Key, c.Amount)
                      ?? throw DomainException.Conflict($"The donations of the fund {c.Fund.Key} hold less than {c.Amount} not yet under a decision.", "amountCents");
         var today = GermanDate.DayOf(c.Now);
@@ -177,6 +187,8 @@ public static class EarmarkDecider
             c.Terms.DefaultChoice, c.Mailable.GetValueOrDefault(s.DonationId), c.Now)).ToList();
         return (started, questions);
     }
+
+    private static Money Nonnegative(Money m) => m.IsNegative ? Money.Zero : m;
 
     /// <summary>
     /// The donor answers. The same answer again decides nothing (a retry); another answer after one was given, or any answer

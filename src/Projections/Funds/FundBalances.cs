@@ -30,6 +30,13 @@ public sealed record FundBalance : IReadModel<FundBalance, IFundEvent>
     /// <summary>Unused money municipalities paid back.</summary>
     public Money Returned { get; init; }
     public Money Available => Confirmed - Refunded - Allocated + Returned;
+    /// <summary>
+    /// The part of <see cref="Available"/> held for donors asked by an open earmark question: it stays in the fund but is spent
+    /// on nothing else (no allocation, no further decision) until the question is answered or its default applied.
+    /// </summary>
+    public Money Held { get; init; }
+    /// <summary>What may be allocated or decided on now.</summary>
+    public Money Free => Available - Held;
     /// <summary>A bank return after allocation may overdraw a fund: recorded, and flagged to the treasurer.</summary>
     public bool IsOverdrawn => Available.IsNegative;
     public int Payments { get; init; }
@@ -57,11 +64,20 @@ public sealed record FundBalance : IReadModel<FundBalance, IFundEvent>
             UnusedFundsReturned r => b with { Returned = b.Returned + Share(r.Draws, b) },
             // An earmark that cannot be met: a redirection moves the donor's confirmed money to another fund; a refund leaves the
             // fund when the donor chose it (committed to the donor like an ordered transfer).
-            EarmarkQuestionAnswered { Choice: EarmarkChoice.Refund } a when a.FromFundKey == b.FundKey => b with { Refunded = b.Refunded + a.Amount },
-            EarmarkQuestionAnswered a when a.FromFundKey == b.FundKey => b with { Confirmed = b.Confirmed - a.Amount },
+            // Asking holds the money; the answer (or the default) releases it as it moves it.
+            EarmarkQuestionAsked q when q.FundKey == b.FundKey => b with { Held = b.Held + q.Amount },
+            EarmarkQuestionAnswered { Choice: EarmarkChoice.Refund } a when a.FromFundKey == b.FundKey => Released(b with { Refunded = b.Refunded + a.Amount }, a.Amount),
+            EarmarkQuestionAnswered a when a.FromFundKey == b.FundKey => Released(b with { Confirmed = b.Confirmed - a.Amount }, a.Amount),
             EarmarkQuestionAnswered a when a.ToFundKey == b.FundKey => b with { Confirmed = b.Confirmed + a.Amount },
             _ => snapshot,
         };
+    }
+
+    private static FundBalance Released(FundBalance b, Money amount)
+    {
+        var held = b.Held - amount;
+        Invariant.That(!held.IsNegative, $"An answer releases no more than its question held in {b.FundKey}.");
+        return b with { Held = held };
     }
 
     private static FundBalance New(string id)

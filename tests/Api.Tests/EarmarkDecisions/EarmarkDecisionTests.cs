@@ -271,6 +271,66 @@ public class EarmarkDecisionTests(DeadlineFixture app) : IClassFixture<DeadlineF
                                            + "Umwidmung in den allgemeinen Fonds des Aufrufs (seit 15.11.2022).");
     }
 
+    private async Task<JsonElement> Allocate(long cents, int status)
+        => await Send($"{Appeal}/allocations", new
+        {
+            municipalityId = "stolberg", amountCents = cents, decisionReference = "SI/2022/" + cents,
+            decidedOn = Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()),
+        }, Treasurer, status);
+
+    /// <summary>The treasury's allocation page as the treasurer reads it (tags stripped, entities decoded, spaces collapsed).</summary>
+    private async Task<string> AllocationsPage()
+    {
+        var html = await (await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/schatzamt/zuweisungen?aufruf=freude-schenken-2021");
+            s.WithBearer(Treasurer);
+        })).ReadAsTextAsync();
+        var text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", " "));
+        return System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+    }
+
+    [Fact]
+    public async Task money_under_an_open_question_is_held_no_allocation_or_second_decision_spends_it_and_the_answers_release_it()
+    {
+        await PaidPledge(100_00, 0, null);
+        var b = await PaidPledge(200_00, 1, null);
+        var c = await PaidPledge(300_00, 2, null);
+        Day(3);
+        var first = (await Start(300_00)).GetProperty("decisionId").GetGuid();    // asks c for its 300 €
+        var stolberg = (await Funds())["m:stolberg"];
+        (stolberg.GetProperty("availableCents").GetInt64(), stolberg.GetProperty("heldCents").GetInt64()).ShouldBe((600_00L, 300_00L));
+        (await AllocationsPage()).ShouldContain("600,00 € davon gebunden (offene Rückfrage): 300,00 €");
+
+        var refused = await Allocate(300_01, 409);
+        refused.GetProperty("field").GetString().ShouldBe("amountCents");
+        refused.GetProperty("detail").GetString()!.ShouldContain("300,00 € is held for an open earmark question");
+        refused.GetProperty("funds").EnumerateArray().Single(f => f.GetProperty("fund").GetString() == "m:stolberg").GetProperty("heldCents").GetInt64().ShouldBe(300_00);
+        await Allocate(200_00, 201);
+
+        // 400 € available, 300 € of it held: a second decision may take only the other 100 €.
+        var second = await Start(100_01, 409);
+        second.GetProperty("field").GetString().ShouldBe("amountCents");
+        second.GetProperty("detail").GetString()!.ShouldContain("held for an open earmark question");
+        var other = (await Start(100_00)).GetProperty("decisionId").GetGuid();      // asks b for 100 €
+        (await Funds())["m:stolberg"].GetProperty("heldCents").GetInt64().ShouldBe(400_00);
+        (await Allocate(1, 409)).GetProperty("field").GetString().ShouldBe("amountCents");
+
+        // The answer releases what it moves; the default after the deadline releases the rest.
+        await Answer(c, first, new { choice = "refund" }, 200);
+        (await Funds())["m:stolberg"].GetProperty("heldCents").GetInt64().ShouldBe(100_00);
+        (await Allocate(1, 409)).GetProperty("detail").GetString()!.ShouldContain("held for an open earmark question");
+        Day(46);
+        await Sweep();
+        (await Facts<EarmarkQuestionAnswered>()).Single(f => f.DecisionId == other).ShouldSatisfyAllConditions(
+            f => f.DonationId.ShouldBe(b.Id), f => f.ByDefault.ShouldBeTrue());
+        var funds = await Funds();
+        funds.Values.Select(f => f.GetProperty("heldCents").GetInt64()).ShouldAllBe(h => h == 0, "nothing is held once every question is closed");
+        (funds["m:stolberg"].GetProperty("availableCents").GetInt64(), funds["general"].GetProperty("availableCents").GetInt64()).ShouldBe((0L, 100_00L));
+        (await AllocationsPage()).ShouldNotContain("gebunden (offene Rückfrage):");
+        (await Allocate(100_00, 201)).GetProperty("draws")[0].GetProperty("fund").GetString().ShouldBe("general");
+    }
+
     [Fact]
     public async Task bad_starts_are_problems_naming_the_field()
     {

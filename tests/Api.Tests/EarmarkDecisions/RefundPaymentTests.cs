@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using FlutHilfe.Api.EarmarkDecisions;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.BankFiles;
 using JasperFx.Events.Daemon;
@@ -57,10 +58,10 @@ public class RefundPaymentTests(DeadlineFixture app) : IClassFixture<DeadlineFix
     private async Task<JsonElement> Get(string url) => await app.Host.GetAsJsonAs(app.TokenNow("treasurer"), url);
 
     private async Task Import(params GeneratedCredit[] bookings)
-    {
-        var xml = CamtWriter.Write053v08("S-" + Guid.NewGuid().ToString("N")[..8], Requests.AppealIban, bookings);
-        await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => _lastImport = await app.ImportAsync(xml)));
-    }
+        => await ImportFile(CamtWriter.Write053v08("S-" + Guid.NewGuid().ToString("N")[..8], Requests.AppealIban, bookings));
+
+    private async Task ImportFile(byte[] xml)
+        => await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => _lastImport = await app.ImportAsync(xml)));
 
     private JsonElement _lastImport;
 
@@ -219,6 +220,74 @@ public class RefundPaymentTests(DeadlineFixture app) : IClassFixture<DeadlineFix
         (await File(new { requestedExecutionDate = Today }, 409)).GetProperty("field").GetString().ShouldBe("disbursementIds");
         (await File(new { requestedExecutionDate = Today, refundIds = new[] { refund.GetProperty("refundId").GetGuid() } }, 409))
             .GetProperty("detail").GetString()!.ShouldContain("erased");
+    }
+
+    [Fact]
+    public async Task one_upload_with_a_donations_credit_and_later_its_refunds_debit_books_both_in_order_and_again_nothing()
+    {
+        var p = await PaidPledge(100_00);
+        await Answer(p, await Decide(100_00), new { choice = "refund" });
+        var e2e = (await Refund()).GetProperty("endToEndId").GetString()!;
+        await File(new { requestedExecutionDate = Today });
+        app.Clock.Advance(TimeSpan.FromDays(1));
+
+        // The donor pays once more with the pledge's reference; the same statement then shows the refund leaving.
+        var xml = CamtWriter.Write053v08("S-both", Requests.AppealIban,
+        [
+            new GeneratedCredit(40_00, Today, StructuredReference: p.Reference, DebtorName: "Jürgen Müller", DebtorIban: PayerIban, AccountServicerReference: "BANK-C"),
+            Debit(100_00, e2e, "BANK-D"),
+        ]);
+        await ImportFile(xml);
+        (_lastImport.GetProperty("matched").GetInt32(), _lastImport.GetProperty("refundsPaid").GetInt32(), _lastImport.GetProperty("duplicates").GetInt32())
+            .ShouldBe((1, 1, 0));
+        (await Refund()).GetProperty("status").GetString().ShouldBe("paid");
+        await using (var session = app.Store.QuerySession())
+        {
+            var stream = await session.Events.FetchStreamAsync(p.Id, token: TestContext.Current.CancellationToken);
+            var tail = stream.Select(e => e.Data).SkipWhile(e => e is not Domain.Donations.Receiving.DonationPaymentReceived { Amount.Cents: 40_00 }).ToList();
+            tail.Select(e => e.GetType().Name).ShouldBe(["DonationPaymentReceived", "RefundPaid"], "the credit, then the debit: in the file's order");
+            stream.Select(e => e.Version).ShouldBe(Enumerable.Range(1, stream.Count).Select(v => (long)v), "one gapless stream");
+            (await session.LoadAsync<Domain.Donations.Donation>(p.Id, TestContext.Current.CancellationToken))!.ReceivedCents.ShouldBe(140_00);
+        }
+
+        await ImportFile(xml);
+        (_lastImport.GetProperty("duplicates").GetInt32(), _lastImport.GetProperty("matched").GetInt32(), _lastImport.GetProperty("refundsPaid").GetInt32())
+            .ShouldBe((2, 0, 0));
+        await using (var session = app.Store.QuerySession())
+        {
+            (await session.Events.QueryRawEventDataOnly<RefundPaid>().CountAsync(TestContext.Current.CancellationToken)).ShouldBe(1);
+            (await session.Events.QueryRawEventDataOnly<Domain.Donations.Receiving.DonationPaymentReceived>().CountAsync(TestContext.Current.CancellationToken))
+                .ShouldBe(2, "the first payment and the one in this file, each once");
+        }
+        (await Ledger("refunds")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task erasure_deletes_the_refund_account_the_export_shows_none_and_the_unpaid_refund_is_refused_clearly()
+    {
+        var p = await PaidPledge(150_00);
+        var decision = await Decide(150_00);
+        await Answer(p, decision, new { choice = "refund", iban = "DE89 3704 0044 0532 0130 00", accountHolder = "Jürgen Müller" });
+        string donorId;
+        await using (var session = app.Store.QuerySession())
+            donorId = (await session.LoadAsync<Domain.Donations.Donation>(p.Id, TestContext.Current.CancellationToken))!.DonorId!.Value.ToString();
+        var before = (await Get($"/api/donors/{donorId}/export")).GetProperty("refundAccounts").EnumerateArray().ShouldHaveSingleItem();
+        (before.GetProperty("iban").GetString(), before.GetProperty("holder").GetString()).ShouldBe(("DE89370400440532013000", "Jürgen Müller"));
+
+        await Send($"/api/donors/{donorId}/erasure", new { }, 200);
+
+        await using (var session = app.Store.QuerySession())
+            (await session.Query<RefundAccount>().Where(a => a.DonationId == p.Id).CountAsync(TestContext.Current.CancellationToken)).ShouldBe(0);
+        (await Get($"/api/donors/{donorId}/export")).GetProperty("refundAccounts").GetArrayLength().ShouldBe(0);
+        var refund = await Refund();
+        refund.GetProperty("payeeIbanMasked").ValueKind.ShouldBe(JsonValueKind.Null);
+        refund.GetProperty("problem").GetString()!.ShouldContain("erased");
+        (await File(new { requestedExecutionDate = Today, refundIds = new[] { refund.GetProperty("refundId").GetGuid() } }, 409))
+            .GetProperty("detail").GetString()!.ShouldContain("erased");
+        // The donor's link still works; the answer given is shown without an account, and repeating it changes nothing.
+        (await Answer(p, decision, new { choice = "refund" })).GetProperty("refundIbanMasked").ValueKind.ShouldBe(JsonValueKind.Null);
+        await app.Host.Scenario(s => { s.Get.Url($"/api/donations/{p.Id}?token={Uri.EscapeDataString(p.Token)}"); s.StatusCodeShouldBe(200); });
+        await app.Host.Scenario(s => { s.Get.Url($"/spenden/{p.Id}?token={Uri.EscapeDataString(p.Token)}"); s.StatusCodeShouldBe(200); });
     }
 
     private async Task<IReadOnlyList<Receipt>> Receipts()

@@ -192,8 +192,14 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     private int _disbursementsConfirmed, _disbursementsReturned, _recoveryClaimsSettled, _refundsPaid, _refundsReturned;
     /// <summary>Per appeal: which donation holds each refund (read once, when a booking names one).</summary>
     private readonly Dictionary<string, Dictionary<Guid, Guid>> _refundsByAppeal = [];
-    /// <summary>Donations whose refunds a booking of this upload pays or reopens, as they stand after it, with the stream version the plan read.</summary>
-    private readonly Dictionary<Guid, (Donation Donation, long ReadVersion, long Appended)> _refundDonations = [];
+    /// <summary>Donations whose refunds a booking of this upload pays or reopens, as they stand now in the plan, with the stream version the plan read.</summary>
+    private readonly Dictionary<Guid, (Donation Donation, long ReadVersion)> _refundDonations = [];
+    /// <summary>
+    /// Per donation: every event this upload appends to its stream so far, in the file's order (payments matched or given
+    /// back, refunds paid or reopened). A refund's change is appended at the version read plus all of them, so a donation
+    /// paid and refunded in the same upload gets both facts, in order, whichever batch each lands in.
+    /// </summary>
+    private readonly Dictionary<Guid, List<object>> _appendedHere = [];
     /// <summary>Per appeal: which allocation holds each open recovery claim, by its reference.</summary>
     private readonly Dictionary<string, Dictionary<string, (Guid AllocationId, Guid ClaimId)>> _claimsByAppeal = [];
 
@@ -399,11 +405,14 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         }
         if (!_refundDonations.TryGetValue(donationId, out var known))
         {
+            // The version first, then the state: a change in between makes the expected version too low (the write fails and
+            // the import is planned again) instead of deciding on old state. What this upload already decided for the
+            // donation (a payment earlier in the file) is not stored yet: it is replayed on the stored state.
             var state = await session.Events.FetchStreamStateAsync(donationId, ct) ?? throw new InvalidOperationException($"No stream for donation {donationId}.");
             var loaded = await session.LoadAsync<Donation>(donationId, ct) ?? throw new InvalidOperationException($"No donation {donationId}.");
-            _refundDonations[donationId] = known = (loaded, state.Version, 0);
+            _refundDonations[donationId] = known = (loaded.After(AppendedHere(donationId), DonationDecider.Evolve)!, state.Version);
         }
-        var (donation, readVersion, appended) = known;
+        var (donation, readVersion) = known;
         var decision = debit
             ? RefundDecider.Decide(new ConfirmRefundByStatement(refundId, payment.Amount, payment.BookingDate, payment.EndToEndId!, payment.Id, now), donation)
             : RefundDecider.Decide(new ReturnRefundByStatement(refundId, payment.Amount, payment.BookingDate, payment.ReturnReasonCode, payment.Id, now), donation);
@@ -412,11 +421,20 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             Issue(payment, debit, donation.Refunds.First(r => r.RefundId == refundId).Amount, decision.Outcome);
             return ([], []);
         }
-        _refundDonations[donationId] = (donation.After(decision.Events, DonationDecider.Evolve)!, readVersion, appended + decision.Events.Count);
+        var after = donation.After(decision.Events, DonationDecider.Evolve)!;
+        _refundDonations[donationId] = (after, readVersion);
+        AppendedHere(donationId).AddRange(decision.Events);
+        // A later payment of this upload to the same donation decides on the state with the refund in it.
+        if (_donations.TryGetValue(donationId, out var matched))
+        {
+            var current = matched.After(decision.Events, DonationDecider.Evolve)!;
+            _donations[donationId] = current;
+            _byReference[current.Reference] = current;
+        }
         if (debit) _refundsPaid++;
         else _refundsReturned++;
         return ([new PaymentAppliedToRefund(payment.Id, donationId, refundId, decision.Outcome, now)],
-            [new RefundChange(donationId, readVersion + appended + decision.Events.Count, decision.Events)]);
+            [new RefundChange(donationId, readVersion + AppendedHere(donationId).Count, decision.Events)]);
     }
 
     /// <summary>A credit whose structured (or typed) RF is a recovery claim's: it pays the claim up to what is outstanding.</summary>
@@ -578,6 +596,12 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             .Select(p => new EarlierPayment(p, payerById.GetValueOrDefault(p.Id))).ToList();
     }
 
+    private List<object> AppendedHere(Guid donationId)
+    {
+        if (!_appendedHere.TryGetValue(donationId, out var events)) _appendedHere[donationId] = events = [];
+        return events;
+    }
+
     private void Remember(Donation donation)
     {
         if (_donations.TryAdd(donation.Id, donation)) _byReference[donation.Reference] = donation;
@@ -594,6 +618,9 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         var after = donation.After(events, DonationDecider.Evolve)!;
         _donations[donation.Id] = after;
         _byReference[after.Reference] = after;
+        AppendedHere(donation.Id).AddRange(events);
+        if (_refundDonations.TryGetValue(donation.Id, out var refunding))
+            _refundDonations[donation.Id] = (refunding.Donation.After(events, DonationDecider.Evolve)!, refunding.ReadVersion);
         _lastTouch[donation.Id] = _bookings.Count;
         _receiptsToLookAt.Add(donation.Id);
         _messages.AddRange(ReceiptTriggers.After(after, events).Where(m => m is not IssueDueReceipts));

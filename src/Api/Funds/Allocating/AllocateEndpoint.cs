@@ -72,9 +72,12 @@ public static class AllocateEndpoint
 /// </summary>
 public static class AllocateFundsHandler
 {
-    /// <summary>Runs under the appeal's lock (it needs the locked stream): what each fund of the appeal holds now.</summary>
+    /// <summary>
+    /// Runs under the appeal's lock (it needs the locked stream): what each fund of the appeal holds now, and how much of it
+    /// open earmark questions hold (asked under the same lock, so no decision slips in between).
+    /// </summary>
     public static async Task<IReadOnlyList<FundHolding>> LoadAsync(AllocateFunds command, IEventStream<Appeal> appeal, IDocumentSession session, CancellationToken ct)
-        => (await session.Query<FundBalance>().Where(f => f.AppealId == command.AppealId).ToListAsync(ct)).Select(f => new FundHolding(f.Fund, f.Available)).ToList();
+        => (await session.Query<FundBalance>().Where(f => f.AppealId == command.AppealId).ToListAsync(ct)).Select(f => new FundHolding(f.Fund, f.Available, f.Held)).ToList();
 
     public static (IStartStream, Allocation) Handle(AllocateFunds command,
         [WriteAggregate(nameof(AllocateFunds.AppealStreamId), Required = false, LoadStyle = Wolverine.Marten.ConcurrencyStyle.Exclusive)] IEventStream<Appeal> appeal,

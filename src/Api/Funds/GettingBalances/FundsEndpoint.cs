@@ -9,6 +9,10 @@ using Wolverine.Http;
 
 namespace FlutHilfe.Api.Funds.GettingBalances;
 
+/// <summary>
+/// A fund's figures. <see cref="HeldCents"/>: the part of <see cref="AvailableCents"/> held for donors asked by an open
+/// earmark question; allocations and further decisions may use only <c>availableCents − heldCents</c>.
+/// </summary>
 public sealed record FundView(
     string Fund,
     string? MunicipalityId,
@@ -18,7 +22,8 @@ public sealed record FundView(
     long AllocatedCents,
     long ReturnedCents,
     long AvailableCents,
-    bool Overdrawn);
+    bool Overdrawn,
+    long HeldCents);
 
 public static class FundsEndpoint
 {
@@ -32,6 +37,6 @@ public static class FundsEndpoint
             async (s, c) => await s.Query<FundBalance>().Where(f => f.AppealId == appealId).ToListAsync(c), ct);
         return funds.OrderBy(f => f.FundKey, StringComparer.Ordinal).Select(f => new FundView(
             f.FundKey, f.MunicipalityId, f.PurposeId, f.Confirmed.Cents, f.Refunded.Cents, f.Allocated.Cents,
-            f.Returned.Cents, f.Available.Cents, f.IsOverdrawn)).ToList();
+            f.Returned.Cents, f.Available.Cents, f.IsOverdrawn, f.Held.Cents)).ToList();
     }
 }

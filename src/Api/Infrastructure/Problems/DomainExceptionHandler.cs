@@ -67,7 +67,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems, ILog
         var problem = Problem.Of(409, "Insufficient funds", e.Message);
         problem.Extensions["field"] = "amountCents";
         problem.Extensions["requestedCents"] = e.Requested.Cents;
-        problem.Extensions["funds"] = e.Fitting.Select(f => new { fund = f.Fund.Key, availableCents = f.Available.Cents }).ToList();
+        problem.Extensions["funds"] = e.Fitting.Select(f => new { fund = f.Fund.Key, availableCents = f.Available.Cents, heldCents = f.Held.Cents }).ToList();
         return problem;
     }
 

@@ -84,15 +84,18 @@ public sealed class AllocationsModel(IMessageBus bus, IQuerySession session, Tim
     /// <summary>The refusal names what the fitting funds hold together (the decision's own figures).</summary>
     private static string InsufficientFunds(ProblemDetails problem)
     {
-        long available = 0;
+        long free = 0, held = 0;
         if (problem.Extensions.TryGetValue("funds", out var funds) && funds is not null)
         {
             foreach (var fund in JsonSerializer.SerializeToElement(funds).EnumerateArray())
             {
-                available = checked(available + Math.Max(0, fund.GetProperty("availableCents").GetInt64()));
+                var fundHeld = fund.TryGetProperty("heldCents", out var h) ? Math.Max(0, h.GetInt64()) : 0;
+                free = checked(free + Math.Max(0, fund.GetProperty("availableCents").GetInt64() - fundHeld));
+                held = checked(held + fundHeld);
             }
         }
-        return $"So viel halten die passenden Töpfe nicht: verfügbar sind für diese Kommune und diesen Zweck zusammen {German.Euro(available)}.";
+        return $"So viel halten die passenden Töpfe nicht: verfügbar sind für diese Kommune und diesen Zweck zusammen {German.Euro(free)}."
+               + (held > 0 ? $" Weitere {German.Euro(held)} sind gebunden, bis die Spenderinnen und Spender die offene Rückfrage zur Zweckbindung beantwortet haben." : "");
     }
 
     /// <summary>The chosen appeal (or the first), its funds and allocations; false when the chosen one does not exist.</summary>

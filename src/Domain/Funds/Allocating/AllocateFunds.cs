@@ -56,8 +56,10 @@ public static partial class AllocationDecider
         foreach (var holding in candidates)
         {
             if (!missing.IsPositive) break;
-            if (!holding.Available.IsPositive) continue;
-            var take = holding.Available < missing ? holding.Available : missing;
+            // Money held for donors asked by an open earmark question is not spent elsewhere until they answered.
+            var free = holding.Free;
+            if (!free.IsPositive) continue;
+            var take = free < missing ? free : missing;
             draws.Add(FundDraw.From(holding.Fund, take));
             missing -= take;
         }

@@ -3,8 +3,14 @@ using FlutHilfe.Domain.Shared;
 
 namespace FlutHilfe.Domain.Funds.Allocating;
 
-/// <summary>What a fund holds at the moment of a decision (from the inline fund balances).</summary>
-public sealed record FundHolding(Fund Fund, Money Available);
+/// <summary>
+/// What a fund holds at the moment of a decision (from the inline fund balances): <see cref="Available"/>, of which
+/// <see cref="Held"/> is held for donors asked by an open earmark question. Only <see cref="Free"/> may be spent.
+/// </summary>
+public sealed record FundHolding(Fund Fund, Money Available, Money Held = default)
+{
+    public Money Free => checked(Available - Held);
+}
 
 /// <summary>Money taken from one fund for an allocation.</summary>
 public sealed record FundDraw(string FundKey, string? MunicipalityId, string? PurposeId, Money Amount)
@@ -31,8 +37,20 @@ public sealed record FundsAllocated(
 
 /// <summary>Refused for lack of money: carries what each fitting fund holds, for the 409 answer.</summary>
 public sealed class InsufficientFundsException(Money requested, IReadOnlyList<FundHolding> fitting)
-    : Exception($"The fitting funds hold {fitting.Aggregate(Money.Zero, (s, f) => s + Max0(f.Available))}, less than the {requested} requested.")
+    : Exception(Describe(requested, fitting))
 {
+    private static string Describe(Money requested, IReadOnlyList<FundHolding> fitting)
+    {
+        var free = fitting.Aggregate(Money.Zero, (s, f) => s + Max0(f.Free));
+        var held = fitting.Aggregate(Money.Zero, (s, f) => s + Max0(f.Held));
+        return held.IsPositive
+            ? $"The fitting funds hold {free} free, less than the {requested} requested; a further {held} is held for an open earmark question (the donors were asked what becomes of it)."
+            : $"The fitting funds hold {free}, less than the {requested} requested.";
+    }
+
+    /// <summary>What the fitting funds held for open earmark questions, the reason the allocation may have been refused.</summary>
+    public Money Held => Fitting.Aggregate(Money.Zero, (s, f) => s + Max0(f.Held));
+
     public Money Requested { get; } = requested;
     public IReadOnlyList<FundHolding> Fitting { get; } = fitting;
 
