@@ -73,11 +73,14 @@ public sealed record FundBalance : IReadModel<FundBalance, IFundEvent>
         };
     }
 
+    /// <summary>
+    /// The answer releases what its question held. Never below zero: a balance stored before questions held money (a store
+    /// not rebuilt since) must not make the donor's answer fail; `audit verify` shows such a balance until it is rebuilt.
+    /// </summary>
     private static FundBalance Released(FundBalance b, Money amount)
     {
         var held = b.Held - amount;
-        Invariant.That(!held.IsNegative, $"An answer releases no more than its question held in {b.FundKey}.");
-        return b with { Held = held };
+        return b with { Held = held.IsNegative ? Money.Zero : held };
     }
 
     private static FundBalance New(string id)

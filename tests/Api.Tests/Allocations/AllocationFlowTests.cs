@@ -198,7 +198,7 @@ public class AllocationFlowTests(AppFixture app) : IClassFixture<AppFixture>, IA
         funds["m:stolberg/p:kita-schulmaterial"].GetProperty("returnedCents").GetInt64().ShouldBe(19_000);
         funds["m:stolberg/p:kita-schulmaterial"].GetProperty("availableCents").GetInt64().ShouldBe(30_000 - 6_000);
 
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
         var balance = await app.Host.GetAsJsonAs(Stolberg, "/api/municipalities/stolberg/balance");
         var total = balance.GetProperty("total");
         (total.GetProperty("allocatedCents").GetInt64(), total.GetProperty("disbursedCents").GetInt64(), total.GetProperty("spentCents").GetInt64(),

@@ -47,7 +47,7 @@ public class PublicCachingTests(AppFixture app) : IClassFixture<AppFixture>, IAs
         await app.PledgeAsync(Pledge(2_500));
         // Read while the async daemon may still be behind: what is served now must not outlive the projection's commit.
         await Get(Totals);
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
 
         var after = (await Get(Totals)).Body!.Value;
         after.GetProperty("pledges").GetInt32().ShouldBe(1);
@@ -67,7 +67,7 @@ public class PublicCachingTests(AppFixture app) : IClassFixture<AppFixture>, IAs
         (await Get(Totals, "\"something-else\"")).Status.ShouldBe(200);
 
         await app.PledgeAsync(Pledge(1_000));
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
 
         var changed = await Get(Totals, first.ETag);
         changed.Status.ShouldBe(200);

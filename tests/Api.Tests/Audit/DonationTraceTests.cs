@@ -90,7 +90,7 @@ public class DonationTraceTests(AppFixture app) : IClassFixture<AppFixture>
         var ct = TestContext.Current.CancellationToken;
         await app.ResetAsync();
         var history = await AuditScenario.RunAsync(app);
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
         var before = (await Trace(history.Stolberg)).GetRawText();
 
         var projections = StoreModel.Projections(app.Store);

@@ -27,7 +27,7 @@ public class ExplainTests(AppFixture app) : IClassFixture<AppFixture>
         var ct = TestContext.Current.CancellationToken;
         await app.ResetAsync();
         await AuditScenario.RunAsync(app);
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
 
         // Every read model of the projections is explainable: a new view cannot be forgotten here.
         var readModels = typeof(IReadModel<,>).Assembly.GetTypes()
@@ -75,7 +75,7 @@ public class ExplainTests(AppFixture app) : IClassFixture<AppFixture>
     {
         await app.ResetAsync();
         var history = await AuditScenario.RunAsync(app);
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
 
         var allocated = await Explain("view=municipality&id=stolberg&field=allocatedCents", role: "treasurer");
         allocated.GetProperty("value").GetInt64().ShouldBe(24_000);

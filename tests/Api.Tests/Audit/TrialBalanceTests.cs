@@ -23,7 +23,7 @@ public class TrialBalanceTests(AppFixture app) : IClassFixture<AppFixture>
     {
         await app.ResetAsync();
         await AuditScenario.RunAsync(app);
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
 
         var now = await TrialBalance($"appealId={Requests.AppealId}", role: "treasurer");
         now.GetProperty("sumCents").GetInt64().ShouldBe(0);

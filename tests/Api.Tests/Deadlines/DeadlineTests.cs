@@ -179,7 +179,7 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         var late = await Pledge(5_000, email: null);
         var paid = await Pledge(2_000, email: null);
         await Pay(paid, 2_000);
-        await app.Store.WaitForNonStaleProjectionDataAsync(Timeout);
+        await app.CatchUpAsync();
         (await Totals()).GetProperty("pledgedCents").GetInt64().ShouldBe(7_000);
 
         Day(59);
@@ -190,7 +190,7 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         (await Sweep()).PledgeExpiries.ShouldBe(1);
         var expired = (await Facts<PledgeExpired>()).ShouldHaveSingleItem();
         (expired.DonationId, expired.Amount.Cents, expired.DueOn).ShouldBe((late.Id, 5_000L, new DateOnly(2022, 12, 2)));
-        await app.Store.WaitForNonStaleProjectionDataAsync(Timeout);
+        await app.CatchUpAsync();
         var totals = await Totals();
         (totals.GetProperty("pledgedCents").GetInt64(), totals.GetProperty("pledges").GetInt32(), totals.GetProperty("receivedCents").GetInt64())
             .ShouldBe((2_000L, 1, 2_000L));
@@ -203,7 +203,7 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         // The money still comes: booked on the donation, which counts as paid and as pledged again.
         Day(75);
         await Pay(late, 5_000);
-        await app.Store.WaitForNonStaleProjectionDataAsync(Timeout);
+        await app.CatchUpAsync();
         (await Facts<ExpiredPledgePaid>()).ShouldHaveSingleItem().DonationId.ShouldBe(late.Id);
         var view = await app.Host.GetAsJson<JsonElement>(late.DonorUrl);
         (view.GetProperty("status").GetString(), view.GetProperty("receivedCents").GetInt64()).ShouldBe(("paid", 5_000L));

@@ -110,7 +110,7 @@ public class RefundPaymentTests(DeadlineFixture app) : IClassFixture<DeadlineFix
     /// <summary>The ledger's balance of an account (debit positive), after the projections caught up.</summary>
     private async Task<long> Ledger(string account)
     {
-        await app.Store.WaitForNonStaleProjectionDataAsync(Timeout);
+        await app.CatchUpAsync();
         var balance = await Get("/api/audit/trial-balance?appealId=freude-schenken-2021");
         balance.GetProperty("sumCents").GetInt64().ShouldBe(0);
         return balance.GetProperty("accounts").EnumerateArray().FirstOrDefault(a => a.GetProperty("account").GetString() == account) is { ValueKind: JsonValueKind.Object } a

@@ -67,7 +67,7 @@ public class RebuildTests(RebuildFixture app) : IClassFixture<RebuildFixture>
         await ProduceHistoryAsync();
         var missing = await WaitForEveryEventTypeAsync(handled);
         missing.ShouldBeEmpty("the history lacks these event kinds");
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await app.CatchUpAsync();
 
         var tables = projections.SelectMany(StoreModel.DocumentTypes).Select(t => StoreModel.TableOf(app.Store, t)).Distinct().ToList();
         tables.ShouldContain("mt_doc_receipt");

@@ -2,6 +2,7 @@ using Alba;
 using FlutHilfe.Api.Infrastructure.Auth;
 using JasperFx.CommandLine;
 using Marten;
+using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,6 +90,13 @@ public class AppFixture : IAsyncLifetime
         await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade", connection);
         await drop.ExecuteNonQueryAsync();
     }
+
+    /// <summary>
+    /// Waits until the asynchronous projections have caught up with every event. Generous (90 s), because after a reset the
+    /// daemon's agents are started again one by one, and CI runs three test processes, PostgreSQL and chromium on two cores;
+    /// a passing test waits only as long as the daemon needs.
+    /// </summary>
+    public Task CatchUpAsync() => Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(90));
 
     public string Token(string role, string? municipalityId = null)
         => DevelopmentTokens.Issue(Host.Services.GetRequiredService<AuthOptions>(), role, municipalityId, TimeProvider.System);
