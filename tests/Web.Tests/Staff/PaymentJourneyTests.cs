@@ -29,12 +29,20 @@ public sealed class PaymentJourneyTests(Site site)
         var decision = await world.PostAsync(Roles.Treasurer, $"/api/appeals/{world.AppealId}/earmark-decisions",
             new { municipalityId = "stolberg", amountCents = 30000, reason = "Die Kommune lehnt ab." });
         var asked = decision.GetProperty("shares")[0].GetProperty("donationId").GetGuid() == refunded.DonationId ? refunded : pledge;
-        await world.PostAsync(null, $"/api/donations/{asked.DonationId}/earmark-questions/{decision.GetProperty("decisionId").GetGuid()}?token={asked.DonorUrl.Split("token=")[1]}",
-            new { choice = "refund", accountHolder = "Jürgen Müller" });
 
+        // Until the donor answers, the asked money stays in Stolberg's fund but is held: the allocation page says so.
         await using var treasurer = await site.NewVisitorAsync();
         var page = treasurer.Page;
         await StaffWorld.SignInAsync(treasurer, Roles.Treasurer);
+        await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
+        (await page.Locator("main").InnerTextAsync()).Replace('\u00A0', ' ').ShouldContain("davon gebunden (offene Rückfrage): 300,00 €");
+        await treasurer.SeeAsync("schatzamt-zuweisungen-gebunden");
+
+        await world.PostAsync(null, $"/api/donations/{asked.DonationId}/earmark-questions/{decision.GetProperty("decisionId").GetGuid()}?token={asked.DonorUrl.Split("token=")[1]}",
+            new { choice = "refund", accountHolder = "Jürgen Müller" });
+        await treasurer.GoAsync($"/schatzamt/zuweisungen?aufruf={world.AppealId}");
+        (await page.Locator("main").InnerTextAsync()).ShouldNotContain("davon gebunden");
+
         await treasurer.GoAsync($"/schatzamt/zahlungen?aufruf={world.AppealId}");
         (await page.Locator("section[aria-labelledby=offen]").InnerTextAsync()).ShouldContain("850,50 €");
         (await page.Locator("section[aria-labelledby=rueckerstattungen]").InnerTextAsync()).ShouldContain("wartet auf eine Zahlungsdatei");
