@@ -99,11 +99,11 @@ public static class FifoAttribution
                     if (r.DonationId == donationId) paid += r.Amount;
                     break;
                 case DonationPaymentWithdrawn w:
-                    foreach (var part in w.Allocation) TakeBack(funds, order, w.DonationId, part.Fund.Key, part.Amount.Cents);
+                    foreach (var part in w.Allocation) Refunded(refunds, w.DonationId == donationId, TakeBack(funds, order, w.DonationId, part.Fund.Key, part.Amount.Cents));
                     if (w.DonationId == donationId) paid -= w.Amount;
                     break;
                 case DonationPaymentReturned r:
-                    foreach (var part in r.Allocation) TakeBack(funds, order, r.DonationId, part.Fund.Key, part.Amount.Cents);
+                    foreach (var part in r.Allocation) Refunded(refunds, r.DonationId == donationId, TakeBack(funds, order, r.DonationId, part.Fund.Key, part.Amount.Cents));
                     if (r.DonationId == donationId) paid -= r.Amount;
                     break;
                 case FundsAllocated a:
@@ -193,7 +193,7 @@ public static class FifoAttribution
     }
 
     /// <summary>A donation's own money leaves: what still waits in the fund first, then its share of the newest allocations.</summary>
-    private static void TakeBack(Dictionary<string, List<Lot>> funds, List<AllocationState> order, Guid donation, string fundKey, long cents)
+    private static long TakeBack(Dictionary<string, List<Lot>> funds, List<AllocationState> order, Guid donation, string fundKey, long cents)
     {
         if (funds.TryGetValue(fundKey, out var queue)) cents -= TakeNewest(queue, l => l.Donation == donation, cents).Sum(l => l.Cents);
         for (var i = order.Count - 1; i >= 0 && cents > 0; i--)
@@ -203,6 +203,22 @@ public static class FifoAttribution
             if (cents > 0) cents -= TakeNewest(other, l => l.Donation == donation, cents).Sum(l => l.Cents);
         for (var i = order.Count - 1; i >= 0 && cents > 0; i--)
             cents -= TakeNewest(order[i].Slices, l => l.Donation == donation, cents).Sum(l => l.Cents);
+        return cents;
+    }
+
+    /// <summary>
+    /// A return the donation's money in the funds cannot cover took back money already refunded at an earmark answer: the
+    /// bank gave it back, so the refund is smaller by that (newest refund first). The payment file may still owe it: the
+    /// treasury sees that on the refund, not here.
+    /// </summary>
+    private static void Refunded(List<TracedRefund> refunds, bool traced, long uncovered)
+    {
+        for (var i = refunds.Count - 1; traced && i >= 0 && uncovered > 0; i--)
+        {
+            var part = Math.Min(uncovered, refunds[i].Amount.Cents);
+            refunds[i] = refunds[i] with { Amount = Money.FromCents(refunds[i].Amount.Cents - part) };
+            uncovered -= part;
+        }
     }
 
     /// <summary>

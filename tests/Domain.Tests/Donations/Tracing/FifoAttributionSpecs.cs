@@ -69,6 +69,18 @@ public class FifoAttributionSpecs
     }
 
     [Fact]
+    public void a_bank_return_after_a_refund_answer_still_adds_up()
+    {
+        var stolberg = new Fund("stolberg", null);
+        var returned = new DonationPaymentReturned(Ben, Appeal, Guid.NewGuid(), new Money(5_000), new DateOnly(2022, 1, 20), null,
+            [new Earmark("stolberg", null, new Money(5_000))], At);
+        var ben = new Log().Given(Paid(Ben, 5_000, 3, stolberg), Answered(Ben, 4_000, "m:stolberg", null), returned).WhenTraced(Ben);
+
+        ben.Paid.ShouldBe(Money.Zero);
+        (ben.Allocated + ben.UnallocatedTotal + ben.Refunded).ShouldBe(Money.Zero);
+    }
+
+    [Fact]
     public void redirected_money_enters_its_new_fund_as_its_newest_money_on_the_day_of_the_answer()
     {
         var stolberg = new Fund("stolberg", null);
