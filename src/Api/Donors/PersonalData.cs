@@ -22,26 +22,34 @@ public sealed record ErasureRequest(string? Reason);
 /// <summary>What an erasure did (or that there was nothing more to erase: <c>Erased</c> null).</summary>
 public sealed record ErasureResult(Guid DonorId, string? Erased, DateOnly? KeptUntil, string Message);
 
-/// <summary>Everything the service holds about one donor (GDPR Art. 15), for the treasury to hand over.</summary>
-public sealed record DonorExport(Guid DonorId, DateTimeOffset ExportedAt, DonorExportProfile? Profile, IReadOnlyList<DonorExportDonation> Donations,
-    IReadOnlyList<DonorExportReceipt> Receipts, IReadOnlyList<DonorExportErasure> Erasures, DateOnly? BoundDataKeptUntil, string Notes,
-    IReadOnlyList<DonorExportRefundAccount> RefundAccounts);
+/// <summary>
+/// Everything the service holds about one donor (GDPR Art. 15), for the treasury to hand over. A donor is every record that
+/// counts as the same person (<see cref="DonorIds"/>: merged by the treasury, linked by account or confirmed e-mail), so the
+/// donations, receipts and erasures of all of them are in it, each naming its record; <see cref="Profile"/> is the asked
+/// record's, <see cref="Records"/> every record's own profile.
+/// </summary>
+public sealed record DonorExport(Guid DonorId, DateTimeOffset ExportedAt, IReadOnlyList<Guid> DonorIds, DonorExportProfile? Profile,
+    IReadOnlyList<DonorExportRecord> Records, IReadOnlyList<DonorExportDonation> Donations, IReadOnlyList<DonorExportReceipt> Receipts,
+    IReadOnlyList<DonorExportErasure> Erasures, DateOnly? BoundDataKeptUntil, string Notes, IReadOnlyList<DonorExportRefundAccount> RefundAccounts);
 
 /// <summary>An account the donor gave or confirmed for a refund of an earmark decision (personal-data store).</summary>
 public sealed record DonorExportRefundAccount(Guid DonationId, Guid DecisionId, string Iban, string? Holder, bool FromPayment);
 
+/// <summary>One record of the donor: its profile and until when its bound data is kept.</summary>
+public sealed record DonorExportRecord(Guid DonorId, DonorExportProfile? Profile, DateOnly? BoundDataKeptUntil);
+
 public sealed record DonorExportProfile(string? Name, string? Street, string? PostalCode, string? City, string Country, string? Email, DateTimeOffset RecordedAt);
 
-public sealed record DonorExportDonation(Guid DonationId, string AppealId, string Reference, long PledgedCents, DateTimeOffset PledgedAt, string Status,
+public sealed record DonorExportDonation(Guid DonationId, Guid? DonorId, string AppealId, string Reference, long PledgedCents, DateTimeOffset PledgedAt, string Status,
     bool ReceiptWanted, IReadOnlyList<DonorExportEarmark> Earmarks, IReadOnlyList<DonorExportPayment> Payments);
 
 public sealed record DonorExportEarmark(string? MunicipalityId, string? PurposeId, long AmountCents);
 
 public sealed record DonorExportPayment(Guid PaymentId, long AmountCents, DateOnly BookingDate, string? PayerName, string? PayerIban, string? RemittanceText);
 
-public sealed record DonorExportReceipt(string Number, string Kind, long AmountCents, DateOnly IssueDate, string State);
+public sealed record DonorExportReceipt(string Number, Guid DonorId, string Kind, long AmountCents, DateOnly IssueDate, string State);
 
-public sealed record DonorExportErasure(string Scope, string Reason, DateTimeOffset ErasedAt, DateOnly? KeptUntil);
+public sealed record DonorExportErasure(Guid DonorId, string Scope, string Reason, DateTimeOffset ErasedAt, DateOnly? KeptUntil);
 
 /// <summary>
 /// Personal data of donors (DESIGN §9): erasure by crypto-shredding as far as retention allows, on the donor's request,
@@ -83,36 +91,50 @@ public static class PersonalDataEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     public static async Task<DonorExport> Export(Guid donorId, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var records = await DonorRecordsOf.LoadAsync(session, donorId, ct);
-        if (!records.Known) throw DomainException.NotFound("No such donor.");
-        var profile = await DonorProfiles.LoadAsync(session, donorId, ct);
-        var payers = (await session.LoadManyAsync<PayerDetails>(ct, records.PaymentIds)).ToDictionary(p => p.Id);
-        var refundAccounts = await RefundAccountsOf(session, records).ToListAsync(ct);
-        var erasures = (await session.Events.FetchStreamAsync(donorId, token: ct)).Select(e => e.Data).OfType<DonorDataErased>()
-            .Select(e => new DonorExportErasure(e.Scope.ToString(), e.Reason, e.ErasedAt, e.KeptUntil)).ToList();
-        return new DonorExport(donorId, clock.GetUtcNow(),
-            profile is null ? null : new DonorExportProfile(profile.Name, profile.Street, profile.PostalCode, profile.City, profile.Country, profile.Email, profile.RecordedAt),
-            records.Donations.Select(d => new DonorExportDonation(d.Id, d.AppealId, d.Reference, d.PledgedCents, d.PledgedAt, d.Status.ToString(), d.ReceiptWanted,
+        if (!(await DonorRecordsOf.LoadAsync(session, donorId, ct)).Known) throw DomainException.NotFound("No such donor.");
+        // The person is the group: a merge (or a link) makes every record's data this donor's; undone, each record is its own again.
+        var group = (await Merging.DonorGroups.LoadAsync(session, ct)).GroupOf(donorId);
+        var records = new List<DonorExportRecord>();
+        var donations = new List<Donation>();
+        var receipts = new List<Receipt>();
+        var erasures = new List<DonorExportErasure>();
+        var retention = new List<DonorRetentionFacts>();
+        foreach (var id in group.Prepend(donorId).Distinct())
+        {
+            var held = await DonorRecordsOf.LoadAsync(session, id, ct);
+            var profile = await DonorProfiles.LoadAsync(session, id, ct);
+            records.Add(new DonorExportRecord(id, profile is null ? null : ProfileOf(profile), DonorErasure.KeptUntil(held.Facts)));
+            donations.AddRange(held.Donations);
+            receipts.AddRange(held.Receipts);
+            retention.Add(held.Facts);
+            erasures.AddRange((await session.Events.FetchStreamAsync(id, token: ct)).Select(e => e.Data).OfType<DonorDataErased>()
+                .Select(e => new DonorExportErasure(id, e.Scope.ToString(), e.Reason, e.ErasedAt, e.KeptUntil)));
+        }
+        var paymentIds = donations.SelectMany(d => d.Payments.Select(p => p.PaymentId).Concat(d.Returns.Select(r => r.PaymentId))).Distinct().ToList();
+        var payers = (await session.LoadManyAsync<PayerDetails>(ct, paymentIds)).ToDictionary(p => p.Id);
+        var keptUntil = records.Select(r => r.BoundDataKeptUntil).Where(d => d is not null).Max();
+        var donationIds = donations.Select(d => d.Id).Distinct().ToArray();
+        var refundAccounts = await session.Query<RefundAccount>().Where(a => a.DonationId.IsOneOf(donationIds)).ToListAsync(ct);
+        return new DonorExport(donorId, clock.GetUtcNow(), records.Select(r => r.DonorId).ToList(), records[0].Profile, records,
+            donations.DistinctBy(d => d.Id).OrderBy(d => d.PledgedAt).Select(d => new DonorExportDonation(d.Id, d.DonorId, d.AppealId, d.Reference, d.PledgedCents,
+                d.PledgedAt, d.Status.ToString(), d.ReceiptWanted,
                 d.Earmarks.Select(m => new DonorExportEarmark(m.MunicipalityId, m.PurposeId, m.Amount.Cents)).ToList(),
                 d.Payments.Select(p => (p, Sign: 1)).Concat(d.Returns.Select(r => (p: r, Sign: -1))).OrderBy(x => x.p.BookingDate).Select(x =>
                 {
                     var payer = payers.GetValueOrDefault(x.p.PaymentId);
                     return new DonorExportPayment(x.p.PaymentId, x.Sign * x.p.Amount.Cents, x.p.BookingDate, payer?.Name, payer?.Iban, payer?.RemittanceText);
                 }).ToList())).ToList(),
-            records.Receipts.Select(r => new DonorExportReceipt(r.Number, r.Kind.ToString(), r.Amount.Cents, r.IssueDate, r.State.ToString())).ToList(),
-            erasures, DonorErasure.KeptUntil(records.Facts),
+            receipts.DistinctBy(r => r.Number).OrderBy(r => r.Number, StringComparer.Ordinal)
+                .Select(r => new DonorExportReceipt(r.Number, r.DonorId, r.Kind.ToString(), r.Amount.Cents, r.IssueDate, r.State.ToString())).ToList(),
+            erasures, keptUntil,
             "Name, Anschrift und E-Mail stehen verschlüsselt unter einem eigenen Schlüssel des Spenders; Beträge und Buchungen stehen ohne Personendaten im Ereignisprotokoll. "
-            + "Zuwendungsbestätigungen und Buchungsbelege werden zehn Jahre nach Ablauf des Ausstellungs- bzw. Buchungsjahres aufbewahrt (§ 50 Abs. 7 EStDV, § 147 AO).",
+            + "Zuwendungsbestätigungen und Buchungsbelege werden zehn Jahre nach Ablauf des Ausstellungs- bzw. Buchungsjahres aufbewahrt (§ 50 Abs. 7 EStDV, § 147 AO)."
+            + (records.Count > 1 ? $" Die Auskunft umfasst alle {records.Count} Datensätze, die als derselbe Spender geführt werden." : ""),
             refundAccounts.OrderBy(a => a.DonationId).ThenBy(a => a.DecisionId)
                 .Select(a => new DonorExportRefundAccount(a.DonationId, a.DecisionId, a.Iban, a.Holder, a.FromPayment)).ToList());
     }
 
-    /// <summary>The refund accounts of the donor's donations (indexed by donation).</summary>
-    internal static IQueryable<RefundAccount> RefundAccountsOf(IQuerySession session, DonorRecordsOf records)
-    {
-        var donationIds = records.Donations.Select(d => d.Id).ToArray();
-        return session.Query<RefundAccount>().Where(a => a.DonationId.IsOneOf(donationIds));
-    }
+    private static DonorExportProfile ProfileOf(DonorProfile p) => new(p.Name, p.Street, p.PostalCode, p.City, p.Country, p.Email, p.RecordedAt);
 }
 
 /// <summary>A donor's donations, receipts and what binds their data, read from the store.</summary>

@@ -92,23 +92,59 @@ public class DonorMergingTests(PersonalDataFixture app) : IClassFixture<Personal
         await PostAsync($"/api/donors/{b}/merge/undo", new { reason = "x" }, 403, token: app.Token("municipality", "stolberg"));
     }
 
-    [Fact]
-    public async Task the_export_and_the_erasure_keep_working_for_merged_donors()
+    private async Task<(Guid DonationId, Guid DonorId)> PledgeAsync(string email)
     {
-        var (first, a) = await PledgeAsync();
-        var (second, b) = await PledgeAsync();
+        var donationId = (await app.PledgeAsync(new
+        {
+            amountCents = 1_000, donor = new { name = "Jürgen Müller", street = "Kaiserplatz 1", postalCode = "52146", city = "Würselen", country = "DE", email },
+        })).GetProperty("donationId").GetGuid();
+        var group = await app.Host.GetAsJsonAs(Treasurer, $"/api/donations/{donationId}/donor-group");
+        return (donationId, group.GetProperty("donorIds")[0].GetGuid());
+    }
+
+    private static IEnumerable<Guid> Ids(JsonElement export, string list, string id)
+        => export.GetProperty(list).EnumerateArray().Select(x => x.GetProperty(id).GetGuid());
+
+    [Fact]
+    public async Task the_art_15_export_of_a_merged_donor_covers_every_record_of_the_group_and_after_the_undo_each_record_only_itself()
+    {
+        var (first, a) = await PledgeAsync("erste@example.org");
+        var (second, b) = await PledgeAsync("zweite@example.org");
+        var (third, c) = await PledgeAsync("dritte@example.org");
         await Merge(b, a);
+        await Merge(c, a);
+        await PostAsync($"/api/donors/{c}/erasure", new { }, 200);
 
-        var export = await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{b}/export");
-        export.GetProperty("donations").EnumerateArray().Single().GetProperty("donationId").GetGuid().ShouldBe(second);
-        export.GetProperty("profile").GetProperty("email").GetString().ShouldBe("jm@example.org");
-        (await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{a}/export")).GetProperty("donations").EnumerateArray().Single()
-            .GetProperty("donationId").GetGuid().ShouldBe(first);
+        // Asked for any record of the group, the export holds all of them: the person is the group.
+        foreach (var asked in new[] { a, b, c })
+        {
+            var export = await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{asked}/export");
+            export.GetProperty("donorId").GetGuid().ShouldBe(asked);
+            Ids(export, "donations", "donationId").ShouldBe([first, second, third], ignoreOrder: true);
+            Ids(export, "donations", "donorId").ShouldBe([a, b, c], ignoreOrder: true);
+            export.GetProperty("donorIds").EnumerateArray().Select(x => x.GetGuid()).ShouldBe([a, b, c], ignoreOrder: true);
+            export.GetProperty("records").EnumerateArray()
+                .Select(r => (r.GetProperty("donorId").GetGuid(), r.GetProperty("profile") is { ValueKind: JsonValueKind.Object } p ? p.GetProperty("email").GetString() : null))
+                .ShouldBe([(a, "erste@example.org"), (b, "zweite@example.org"), (c, null)], ignoreOrder: true);
+            Ids(export, "erasures", "donorId").ShouldBe([c], "the erasure of c is part of what is held about this person");
+            export.GetProperty("notes").GetString()!.ShouldContain("alle 3 Datensätze");
+        }
+        (await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{b}/export")).GetProperty("profile").GetProperty("email").GetString()
+            .ShouldBe("zweite@example.org", "the profile on top is the asked record's");
 
-        (await PostAsync($"/api/donors/{b}/erasure", new { }, 200)).GetProperty("erased").GetString().ShouldNotBeNull();
-        var erased = await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{b}/export");
+        // Undone: b is a person of its own again, and the group of a no longer holds b's data.
+        await Undo(b);
+        var own = await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{b}/export");
+        Ids(own, "donations", "donationId").ShouldBe([second]);
+        Ids(own, "records", "donorId").ShouldBe([b]);
+        own.GetProperty("erasures").GetArrayLength().ShouldBe(0);
+        Ids(await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{a}/export"), "donations", "donationId").ShouldBe([first, third], ignoreOrder: true);
+        await Undo(c);
+        Ids(await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{a}/export"), "donations", "donationId").ShouldBe([first]);
+        var erased = await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{c}/export");
+        Ids(erased, "donations", "donationId").ShouldBe([third]);
         erased.GetProperty("profile").ValueKind.ShouldBe(JsonValueKind.Null);
         erased.GetProperty("erasures").GetArrayLength().ShouldBe(1);
-        (await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{a}/group")).GetProperty("donorIds").GetArrayLength().ShouldBe(2, "the merge stays a fact");
+        (await app.Host.GetAsJsonAs(Treasurer, $"/api/donors/{a}/group")).GetProperty("donorIds").GetArrayLength().ShouldBe(1, "both merges undone");
     }
 }

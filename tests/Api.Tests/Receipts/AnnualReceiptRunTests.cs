@@ -1,15 +1,21 @@
 using System.Text.Json;
+using FlutHilfe.Api.Receipts;
 using FlutHilfe.Api.Receipts.AnnualRun;
+using FlutHilfe.Api.Receipts.Cancelling;
+using FlutHilfe.Domain.Receipts;
 using FlutHilfe.TestSupport;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
+using Wolverine.Tracking;
 
 namespace FlutHilfe.Api.Tests.Receipts;
 
 /// <summary>
 /// The annual Sammelbestätigung run (issue 15): the preview per donor equals what the run issues; a second run issues
 /// nothing; a gift already on a receipt is not on the collective one; donors merged count as one, undone as two; donors
-/// without an address are listed as "cannot be issued".
+/// without an address are listed as "cannot be issued"; a gift on a Sammelbestätigung refunded later (the donor's answer to
+/// an earmark question) cancels it and one replacement states the gifts that stay.
 /// </summary>
 public class AnnualReceiptRunTests(ReceiptFixture app) : IClassFixture<ReceiptFixture>, IAsyncLifetime
 {
@@ -179,6 +185,102 @@ public class AnnualReceiptRunTests(ReceiptFixture app) : IClassFixture<ReceiptFi
         annex.ShouldContain("4,00 €");
         annex.ShouldNotContain("25,00 €");
         (await Register()).GetProperty("issued").GetInt32().ShouldBe(2);
+    }
+
+    /// <summary>A pledge earmarked for Stolberg (so an earmark decision can ask about it), with the donor link's token.</summary>
+    private async Task<(Guid Id, string Reference, string Token)> PledgeToStolberg(long cents, object donor)
+    {
+        var pledge = await app.PledgeAsync(new { amountCents = cents, donor, earmarks = new[] { new { municipalityId = "stolberg", amountCents = cents } } });
+        return (pledge.GetProperty("donationId").GetGuid(), pledge.GetProperty("reference").GetString()!,
+            Uri.UnescapeDataString(pledge.GetProperty("donorUrl").GetString()!.Split("token=")[1]));
+    }
+
+    /// <summary>Sends a request and waits for everything it set off (outbox messages, receipts, their mails).</summary>
+    private async Task<JsonElement> Tracked(Func<Task<JsonElement>> request)
+    {
+        JsonElement answer = default;
+        await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => answer = await request()));
+        return answer;
+    }
+
+    private async Task<IReadOnlyList<Receipt>> Receipts()
+    {
+        await using var session = app.Store.QuerySession();
+        return (await session.Query<Receipt>().ToListAsync(TestContext.Current.CancellationToken)).OrderBy(r => r.Sequence).ToList();
+    }
+
+    private async Task<int> MailsFor(string number, int atLeast)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Timeout);
+        int Count() => app.Smtp.ReceivedEmail.Select(m => MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data))))
+            .Count(m => m.Subject?.Contains(number, StringComparison.Ordinal) == true);
+        while (Count() < atLeast) await Task.Delay(100, timeout.Token);
+        await Task.Delay(500, timeout.Token); // a second mail would come right behind the first
+        return Count();
+    }
+
+    [Fact]
+    public async Task a_refunded_gift_cancels_the_sammelbestaetigung_and_one_gapless_replacement_states_the_gifts_that_stay_exactly_once()
+    {
+        var donor = new { name = "Jürgen Müller", street = "Kaiserplatz 1", postalCode = "52146", city = "Würselen", country = "DE", email = "jm@example.org" };
+        var first = await PledgeToStolberg(5_000, donor);
+        var second = await PledgeToStolberg(4_000, donor);
+        await Pay((first.Reference, 2_000, 0), (first.Reference, 3_000, 10), (second.Reference, 4_000, 20));
+        await Merge(await DonorOf(second.Id), await DonorOf(first.Id));
+        var run = await Completed((await Run()).GetProperty("runId").GetGuid());
+        (run.GetProperty("giftsIssued").GetInt32(), run.GetProperty("totalIssuedCents").GetInt64()).ShouldBe((3, 9_000L));
+        var annual = run.GetProperty("numbers")[0].GetString()!;
+        (await MailsFor(annual, 1)).ShouldBe(1);
+
+        // Stolberg declines 25 €: the donation paid last is asked, and its donor wants the money back.
+        var decision = (await Tracked(async () => await (await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { municipalityId = "stolberg", amountCents = 2_500, reason = "Die Kommune lehnt die Mittel ab." }).ToUrl($"{Appeal}/earmark-decisions");
+            s.WithBearer(Treasurer);
+            s.StatusCodeShouldBe(201);
+        })).ReadAsJsonAsync<JsonElement>())).GetProperty("decisionId").GetGuid();
+        Task<JsonElement> Answer() => Tracked(async () => await (await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { choice = "refund", iban = "DE89 3704 0044 0532 0130 00", accountHolder = "Jürgen Müller" }).ToUrl($"/api/donations/{second.Id}/earmark-questions/{decision}").QueryString("token", second.Token);
+            s.StatusCodeShouldBe(200);
+        })).ReadAsJsonAsync<JsonElement>());
+        await Answer();
+        // The answer alone (its outbox message) cancels the Sammelbestätigung and issues the replacement.
+        var afterAnswer = await Receipts();
+        afterAnswer.Select(r => (r.Number, r.State, r.Amount.Cents, r.ReplacesNumber))
+            .ShouldBe([(annual, ReceiptState.Cancelled, 9_000L, null), (afterAnswer[^1].Number, ReceiptState.Valid, 6_500L, annual)]);
+        afterAnswer[0].CancellationReason.ShouldBe(ReceiptTriggers.RefundReason);
+
+        // The same answer again, and the outbox's cancellation delivered a second time: nothing more is cancelled or issued.
+        await Answer();
+        using (var scope = app.Host.Services.CreateScope())
+            await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => await scope.ServiceProvider.GetRequiredService<IMessageBus>()
+                .InvokeAsync(new CancelVoidedReceipt(annual, ReceiptTriggers.RefundReason, true, true))));
+
+        var receipts = await Receipts();
+        receipts.Select(r => (r.Number, r.State, r.Amount.Cents)).ShouldBe(afterAnswer.Select(r => (r.Number, r.State, r.Amount.Cents)));
+        var replacement = receipts[1];
+        replacement.ShouldSatisfyAllConditions(
+            r => r.ReplacesNumber.ShouldBe(annual),
+            r => r.Kind.ShouldBe(ReceiptKind.Collective),
+            r => (r.PeriodFrom, r.PeriodTo).ShouldBe((new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31)), "still the year's Sammelbestätigung"),
+            r => r.Lines.Select(l => l.Amount.Cents).Order().ToArray().ShouldBe(new[] { 1_500L, 2_000L, 3_000L }, "the refunded 25 € are no gift"),
+            r => r.Lines.Sum(l => l.Amount.Cents).ShouldBe(r.Amount.Cents, "annex total = receipt total"));
+        int Serial(string number) => int.Parse(number.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
+        (replacement.Number.Split('-')[0], Serial(replacement.Number)).ShouldBe((annual.Split('-')[0], Serial(annual) + 1), "gapless: the next number");
+        (await MailsFor(replacement.Number, 1)).ShouldBe(1, "the replacement is mailed once");
+
+        var pages = PdfPages.Text(await (await app.Host.Scenario(s => { s.Get.Url($"/api/receipts/{replacement.Number}.pdf"); s.WithBearer(Treasurer); })).ReadAsBytesAsync());
+        pages[0].ShouldContain("Sammelbestätigung über Geldzuwendungen");
+        pages[0].ShouldContain("65,00 €");
+        pages[1].ShouldContain("15,00 €");
+        pages[1].ShouldNotContain("40,00 €");
+
+        // The year is done: a further run finds nothing (the gifts that stay are on the replacement, the refund is no gift).
+        var again = await Run();
+        again.GetProperty("donorsPlanned").GetInt32().ShouldBe(0);
+        (await Receipts()).Count.ShouldBe(2);
     }
 
     [Fact]

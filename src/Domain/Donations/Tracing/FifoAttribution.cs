@@ -1,5 +1,6 @@
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations.Receiving;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
 
@@ -22,12 +23,25 @@ public sealed record TracedAllocation(Guid AllocationId, string MunicipalityId, 
 /// <summary>Money of the donation still waiting in a fund.</summary>
 public sealed record TracedRemainder(string FundKey, Money Amount);
 
-/// <summary>Where a donation's money went under <see cref="Rule"/> (version <see cref="RuleVersion"/>): allocations plus unallocated = paid.</summary>
+/// <summary>
+/// Money of the donation moved to another fund by the answer to an earmark question (the donor's, or the default after the
+/// deadline); from <see cref="On"/> it is traced on in <see cref="ToFundKey"/> (allocated there or still waiting).
+/// </summary>
+public sealed record TracedRedirection(Guid DecisionId, string FromFundKey, string ToFundKey, Money Amount, DateOnly On, bool ByDefault, string? Reason);
+
+/// <summary>Money of the donation given back: the donor chose a refund on <see cref="On"/>; <see cref="PaidOn"/> once a statement showed it paid.</summary>
+public sealed record TracedRefund(Guid DecisionId, string FromFundKey, Money Amount, DateOnly On, DateOnly? PaidOn, string? Reason);
+
+/// <summary>
+/// Where a donation's money went under <see cref="Rule"/> (version <see cref="RuleVersion"/>): allocations plus unallocated plus
+/// refunded = paid. Redirections say how money changed its fund; it is counted where it is now.
+/// </summary>
 public sealed record DonationTrace(Guid DonationId, string Rule, int RuleVersion, Money Paid, IReadOnlyList<TracedAllocation> Allocations,
-    IReadOnlyList<TracedRemainder> Unallocated)
+    IReadOnlyList<TracedRemainder> Unallocated, IReadOnlyList<TracedRedirection> Redirections, IReadOnlyList<TracedRefund> Refunds)
 {
     public Money Allocated => Allocations.Aggregate(Money.Zero, (s, a) => s + a.Amount);
     public Money UnallocatedTotal => Unallocated.Aggregate(Money.Zero, (s, r) => s + r.Amount);
+    public Money Refunded => Refunds.Aggregate(Money.Zero, (s, r) => s + r.Amount);
 }
 
 /// <summary>
@@ -41,14 +55,20 @@ public sealed record DonationTrace(Guid DonationId, string Rule, int RuleVersion
 /// <item>Money going back from an allocation (withdrawn or paid back unused) is the newest money it drew; it returns to the
 /// fund at its original place in the queue.</item>
 /// <item>A match undone or a bank return removes the donation's own money: first what still waits in the fund (newest first),
-/// then, if the fund was overdrawn, its share of the newest allocations (those are then funded by the overdraft).</item>
+/// then, if the fund was overdrawn, its share of the newest allocations (those are then funded by the overdraft); money an
+/// earmark answer redirected leaves from its new fund.</item>
+/// <item>(Version 2.) An answer to an earmark question (<see cref="EarmarkQuestionAnswered"/>) takes the donation's own money
+/// out of the fund in question: first what still waits there (newest first); when the rest of it was drawn by allocations,
+/// the newest of those swap it for money still waiting in the fund (oldest first), so what the fund gave stays funded. A
+/// redirection (another fund or the general fund) puts the money into its new fund as booked on the day of the answer; a
+/// refund takes it out of every fund. Allocated + not allocated + refunded = paid.</item>
 /// </list>
 /// Pure: the same log gives the same answer, whatever the projections hold.
 /// </summary>
 public static class FifoAttribution
 {
     public const string Rule = "fifo-per-fund";
-    public const int RuleVersion = 1;
+    public const int RuleVersion = 2;
 
     private sealed record Lot(Guid Donation, DateOnly BookingDate, long Sequence, string FundKey, long Cents);
 
@@ -66,6 +86,9 @@ public static class FifoAttribution
         var allocations = new Dictionary<Guid, AllocationState>();
         var order = new List<AllocationState>();
         var paid = Money.Zero;
+        var reasons = new Dictionary<Guid, string>();
+        var redirections = new List<TracedRedirection>();
+        var refunds = new List<TracedRefund>();
 
         foreach (var (sequence, data) in log.OrderBy(e => e.Sequence).Select(e => (e.Sequence, e.Data)))
         {
@@ -76,11 +99,11 @@ public static class FifoAttribution
                     if (r.DonationId == donationId) paid += r.Amount;
                     break;
                 case DonationPaymentWithdrawn w:
-                    foreach (var part in w.Allocation) TakeBack(funds, order, w.DonationId, part.Fund.Key, part.Amount.Cents);
+                    foreach (var part in w.Allocation) Refunded(refunds, w.DonationId == donationId, TakeBack(funds, order, w.DonationId, part.Fund.Key, part.Amount.Cents));
                     if (w.DonationId == donationId) paid -= w.Amount;
                     break;
                 case DonationPaymentReturned r:
-                    foreach (var part in r.Allocation) TakeBack(funds, order, r.DonationId, part.Fund.Key, part.Amount.Cents);
+                    foreach (var part in r.Allocation) Refunded(refunds, r.DonationId == donationId, TakeBack(funds, order, r.DonationId, part.Fund.Key, part.Amount.Cents));
                     if (r.DonationId == donationId) paid -= r.Amount;
                     break;
                 case FundsAllocated a:
@@ -101,6 +124,25 @@ public static class FifoAttribution
                 case SpendingWithdrawn item when allocations.TryGetValue(item.AllocationId, out var s):
                     s.Items.RemoveAll(i => i.ItemId == item.ItemId);
                     break;
+                case EarmarkDecisionStarted started:
+                    reasons[started.DecisionId] = started.Reason;
+                    break;
+                case EarmarkQuestionAnswered answer:
+                    var day = GermanDate.DayOf(answer.AnsweredAt);
+                    var moved = TakeOut(funds, order, answer.DonationId, answer.FromFundKey, answer.Amount.Cents);
+                    if (answer.ToFundKey is { } to) Enqueue(funds, new Lot(answer.DonationId, day, sequence, to, moved));
+                    if (answer.DonationId != donationId || moved == 0) break;
+                    var reason = reasons.GetValueOrDefault(answer.DecisionId);
+                    if (answer.ToFundKey is { } target)
+                        redirections.Add(new TracedRedirection(answer.DecisionId, answer.FromFundKey, target, Money.FromCents(moved), day, answer.ByDefault, reason));
+                    else refunds.Add(new TracedRefund(answer.DecisionId, answer.FromFundKey, Money.FromCents(moved), day, null, reason));
+                    break;
+                case RefundPaid refundPaid when refundPaid.DonationId == donationId:
+                    SetPaidOn(refunds, refundPaid.RefundId, donationId, refundPaid.BookedOn);
+                    break;
+                case RefundReturned refundReturned when refundReturned.DonationId == donationId:
+                    SetPaidOn(refunds, refundReturned.RefundId, donationId, null);
+                    break;
             }
         }
 
@@ -108,8 +150,8 @@ public static class FifoAttribution
         var remainder = funds.SelectMany(f => f.Value).Where(l => l.Donation == donationId).GroupBy(l => l.FundKey)
             .Select(g => new TracedRemainder(g.Key, Money.FromCents(g.Sum(l => l.Cents)))).Where(r => r.Amount.IsPositive)
             .OrderBy(r => r.FundKey, StringComparer.Ordinal).ToList();
-        var trace = new DonationTrace(donationId, Rule, RuleVersion, paid, traced, remainder);
-        Invariant.That(trace.Allocated + trace.UnallocatedTotal == paid, "The traced parts of a donation add up to what it paid.");
+        var trace = new DonationTrace(donationId, Rule, RuleVersion, paid, traced, remainder, redirections, refunds);
+        Invariant.That(trace.Allocated + trace.UnallocatedTotal + trace.Refunded == paid, "The traced parts of a donation add up to what it paid.");
         return trace;
     }
 
@@ -151,11 +193,54 @@ public static class FifoAttribution
     }
 
     /// <summary>A donation's own money leaves: what still waits in the fund first, then its share of the newest allocations.</summary>
-    private static void TakeBack(Dictionary<string, List<Lot>> funds, List<AllocationState> order, Guid donation, string fundKey, long cents)
+    private static long TakeBack(Dictionary<string, List<Lot>> funds, List<AllocationState> order, Guid donation, string fundKey, long cents)
     {
         if (funds.TryGetValue(fundKey, out var queue)) cents -= TakeNewest(queue, l => l.Donation == donation, cents).Sum(l => l.Cents);
         for (var i = order.Count - 1; i >= 0 && cents > 0; i--)
             cents -= TakeNewest(order[i].Slices, l => l.Donation == donation && l.FundKey == fundKey, cents).Sum(l => l.Cents);
+        // Money an earmark answer redirected is in its new fund now: it leaves from there.
+        foreach (var other in funds.Values)
+            if (cents > 0) cents -= TakeNewest(other, l => l.Donation == donation, cents).Sum(l => l.Cents);
+        for (var i = order.Count - 1; i >= 0 && cents > 0; i--)
+            cents -= TakeNewest(order[i].Slices, l => l.Donation == donation, cents).Sum(l => l.Cents);
+        return cents;
+    }
+
+    /// <summary>
+    /// A return the donation's money in the funds cannot cover took back money already refunded at an earmark answer: the
+    /// bank gave it back, so the refund is smaller by that (newest refund first). The payment file may still owe it: the
+    /// treasury sees that on the refund, not here.
+    /// </summary>
+    private static void Refunded(List<TracedRefund> refunds, bool traced, long uncovered)
+    {
+        for (var i = refunds.Count - 1; traced && i >= 0 && uncovered > 0; i--)
+        {
+            var part = Math.Min(uncovered, refunds[i].Amount.Cents);
+            refunds[i] = refunds[i] with { Amount = Money.FromCents(refunds[i].Amount.Cents - part) };
+            uncovered -= part;
+        }
+    }
+
+    /// <summary>
+    /// The donation's money leaves a fund by an earmark answer: what waits there first (newest first); the rest from the newest
+    /// allocations, each given money still waiting in the fund (oldest first) in its place. Answers the cents taken.
+    /// </summary>
+    private static long TakeOut(Dictionary<string, List<Lot>> funds, List<AllocationState> order, Guid donation, string fundKey, long cents)
+    {
+        var taken = funds.TryGetValue(fundKey, out var queue) ? TakeNewest(queue, l => l.Donation == donation, cents).Sum(l => l.Cents) : 0;
+        for (var i = order.Count - 1; i >= 0 && taken < cents; i--)
+        {
+            var mine = TakeNewest(order[i].Slices, l => l.Donation == donation && l.FundKey == fundKey, cents - taken).Sum(l => l.Cents);
+            order[i].Slices.AddRange(TakeOldest(funds, fundKey, mine));
+            taken += mine;
+        }
+        return taken;
+    }
+
+    private static void SetPaidOn(List<TracedRefund> refunds, Guid refundId, Guid donationId, DateOnly? paidOn)
+    {
+        var at = refunds.FindIndex(r => RefundDecider.IdFor(donationId, r.DecisionId) == refundId);
+        if (at >= 0) refunds[at] = refunds[at] with { PaidOn = paidOn };
     }
 
     private static List<Lot> TakeNewest(List<Lot> lots, Func<Lot, bool> which, long cents)

@@ -2,6 +2,7 @@ using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Receiving;
 using FlutHilfe.Domain.Donations.Tracing;
+using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Funds;
 using FlutHilfe.Domain.Funds.Allocating;
 using FlutHilfe.Domain.Shared;
@@ -46,13 +47,59 @@ public class FifoAttributionSpecs
 
     private static (Guid, long) Line(TracedAllocation a) => (a.AllocationId, a.Amount.Cents);
 
+    private static EarmarkQuestionAnswered Answered(Guid donation, long cents, string fromFundKey, string? toFundKey)
+        => new(donation, Appeal, Id(900), fromFundKey, new Money(cents), toFundKey is null ? EarmarkChoice.Refund : EarmarkChoice.Redirect, toFundKey, false,
+            new DateTimeOffset(2022, 1, 5, 9, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void an_earmark_answer_takes_the_donations_own_money_and_an_allocation_that_held_it_gets_waiting_money_instead()
+    {
+        var stolberg = new Fund("stolberg", null);
+        // Kita drew Anna's 30 € and 30 € of Ben's; Ben's 20 € and Cleo's 20 € wait. Ben takes 40 € back.
+        var log = new Log().Given(Paid(Anna, 3_000, 2, stolberg), Paid(Ben, 5_000, 3, stolberg), Paid(Cleo, 2_000, 4, stolberg),
+            Allocated(Kita, 6_000, fundKey: "m:stolberg"), Answered(Ben, 4_000, "m:stolberg", null));
+
+        var ben = log.WhenTraced(Ben);
+        ben.Refunds.Select(r => (r.Amount.Cents, r.On)).ShouldBe([(4_000L, new DateOnly(2022, 1, 5))]);
+        ben.Allocations.Select(Line).ShouldBe([(Kita, 1_000L)]);
+        ben.Unallocated.ShouldBeEmpty();
+        var cleo = log.WhenTraced(Cleo);
+        cleo.Allocations.Select(Line).ShouldBe([(Kita, 2_000L)], "Kita stays funded: Cleo's waiting money took the place of Ben's");
+        (log.WhenTraced(Anna).Allocated + ben.Allocated + cleo.Allocated).ShouldBe(new Money(6_000));
+    }
+
+    [Fact]
+    public void a_bank_return_after_a_refund_answer_still_adds_up()
+    {
+        var stolberg = new Fund("stolberg", null);
+        var returned = new DonationPaymentReturned(Ben, Appeal, Guid.NewGuid(), new Money(5_000), new DateOnly(2022, 1, 20), null,
+            [new Earmark("stolberg", null, new Money(5_000))], At);
+        var ben = new Log().Given(Paid(Ben, 5_000, 3, stolberg), Answered(Ben, 4_000, "m:stolberg", null), returned).WhenTraced(Ben);
+
+        ben.Paid.ShouldBe(Money.Zero);
+        (ben.Allocated + ben.UnallocatedTotal + ben.Refunded).ShouldBe(Money.Zero);
+    }
+
+    [Fact]
+    public void redirected_money_enters_its_new_fund_as_its_newest_money_on_the_day_of_the_answer()
+    {
+        var stolberg = new Fund("stolberg", null);
+        var log = new Log().Given(Paid(Anna, 3_000, 2), Paid(Ben, 5_000, 3, stolberg), Answered(Ben, 5_000, "m:stolberg", "general"), Allocated(Kita, 6_000));
+
+        var ben = log.WhenTraced(Ben);
+        ben.Redirections.Select(r => (r.FromFundKey, r.ToFundKey, r.Amount.Cents)).ShouldBe([("m:stolberg", "general", 5_000L)]);
+        ben.Allocations.Select(Line).ShouldBe([(Kita, 3_000L)], "the newest money of the general fund now");
+        ben.Unallocated.ShouldBe([new TracedRemainder("general", new Money(2_000))]);
+        (ben.Allocated + ben.UnallocatedTotal).ShouldBe(ben.Paid);
+    }
+
     [Fact]
     public void the_oldest_money_of_a_fund_is_allocated_first()
     {
         var trace = new Log().Given(Paid(Anna, 3_000, 2), Paid(Ben, 5_000, 3), Allocated(Kita, 4_000)).WhenTraced(Ben);
 
         trace.Rule.ShouldBe("fifo-per-fund");
-        trace.RuleVersion.ShouldBe(1);
+        trace.RuleVersion.ShouldBe(2);
         trace.Paid.ShouldBe(new Money(5_000));
         trace.Allocations.Select(Line).ShouldBe([(Kita, 1_000L)]);
         trace.Unallocated.ShouldBe([new TracedRemainder("general", new Money(4_000))]);
