@@ -59,13 +59,7 @@ public class StartupTests
         return Convert.ToInt32(await count.ExecuteScalarAsync());
     }
 
-    private static async Task DropAsync(string schema)
-    {
-        await using var connection = new NpgsqlConnection(AppFixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    private static Task DropAsync(string schema) => AppFixture.DropSchemaAsync(schema);
 
     [Fact]
     public void a_build_without_generated_code_generates_it_at_start_up()

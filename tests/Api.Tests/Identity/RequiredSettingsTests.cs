@@ -35,10 +35,7 @@ public class RequiredSettingsTests
         }
         finally
         {
-            await using var connection = new Npgsql.NpgsqlConnection(AppFixture.ConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
-            await drop.ExecuteNonQueryAsync();
+            await AppFixture.DropSchemaAsync(schema);
         }
     }
 

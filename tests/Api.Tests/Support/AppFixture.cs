@@ -85,10 +85,29 @@ public class AppFixture : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
+        await DropSchemaAsync(Schema);
+    }
+
+    /// <summary>Drops a test schema with everything in it.</summary>
+    public static async Task DropSchemaAsync(string schema)
+    {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
+        await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+        // Other classes drop their schemas at the same moment (catalog locks), and a connection of the stopped host may still
+        // be finishing: a deadlock aborts one drop, which is simply repeated.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(250 * attempt);
+            }
+        }
     }
 
     /// <summary>
