@@ -169,7 +169,7 @@ public class DonationTraceTests(AppFixture app) : IClassFixture<AppFixture>
         donorPage.ShouldContain($"250,00 € zurückerstattet : Die Zweckbindung (Kommune Stolberg (Rhld.)) war nicht erfüllbar (Stolberg lehnt die Mittel ab); am {date} wurde die Rückzahlung gewählt, die Überweisung ist angewiesen.");
         var movedPage = Text(await (await app.Host.Scenario(s => s.Get.Url(redirected.GetProperty("donorPageUrl").GetString()!))).ReadAsTextAsync());
         movedPage.ShouldContain("120,00 € an Eschweiler");
-        movedPage.ShouldContain("80,00 € noch nicht zugewiesen");
+        movedPage.ShouldContain("80,00 € noch nicht zugewiesen : Das Geld wartet im Topf „Kommune Eschweiler“ auf einen Beschluss des Ausschusses.");
         movedPage.ShouldContain($"200,00 € am {date} von Kommune Stolberg (Rhld.) an Kommune Eschweiler, wie gewünscht (Grund: Stolberg lehnt die Mittel ab)");
         var html = await (await app.Host.Scenario(s =>
         {

@@ -26,7 +26,7 @@ public sealed record TracedAllocationView(Guid AllocationId, string Municipality
     string DecisionReference, DateOnly DecidedOn, IReadOnlyList<string> Funds, long AmountCents, long SpentCents, long UnspentCents,
     IReadOnlyList<TracedSpendingView> Spending);
 
-public sealed record UnallocatedView(string Fund, long AmountCents);
+public sealed record UnallocatedView(string Fund, long AmountCents, string FundName);
 
 /// <summary>Money moved to another fund by the answer to an earmark question (<c>byDefault</c>: the appeal's default after the deadline).</summary>
 public sealed record RedirectedView(Guid DecisionId, string FromFund, string FromFundName, string ToFund, string ToFundName, long AmountCents,
@@ -87,7 +87,7 @@ public static class DonationTraceEndpoint
                 a.PurposeId, Purpose(a.PurposeId), a.DecisionReference, a.DecidedOn, a.FundKeys, a.Amount.Cents, a.Spent.Cents, a.Unspent.Cents,
                 a.Spending.Select(s => new TracedSpendingView(s.ItemId, s.Date, s.PurposeId, Purpose(s.PurposeId), s.Reason, s.Payee, s.Facility, s.Amount.Cents)).ToList()))
                 .ToList(),
-            trace.Unallocated.Select(r => new UnallocatedView(r.FundKey, r.Amount.Cents)).ToList(),
+            trace.Unallocated.Select(r => new UnallocatedView(r.FundKey, r.Amount.Cents, FundName(r.FundKey))).ToList(),
             trace.Redirections.Select(r => new RedirectedView(r.DecisionId, r.FromFundKey, FundName(r.FromFundKey), r.ToFundKey, FundName(r.ToFundKey), r.Amount.Cents,
                 r.On, r.ByDefault, r.Reason)).ToList(),
             trace.Refunds.Select(r => new RefundedView(r.DecisionId, r.FromFundKey, FundName(r.FromFundKey), r.Amount.Cents, r.On, r.PaidOn, r.Reason)).ToList());
