@@ -1,4 +1,5 @@
 using FlutHilfe.Api.Donations;
+using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.Api.Receipts.Delivering;
@@ -63,13 +64,14 @@ public static class ExpireUnpaidPledgeHandler
 public static class MailPledgeReminderHandler
 {
     public static async Task Handle(MailPledgeReminder message, IDocumentSession session, IReceiptMailer mailer, DeadlineSettings settings,
-        DeadlineClock clock, ILogger<MailPledgeReminder> logger, CancellationToken ct)
+        DonorAccess access, DeadlineClock clock, ILogger<MailPledgeReminder> logger, CancellationToken ct)
     {
         var key = $"pledge-reminder:{message.DonationId}";
         // Paid since the reminder was decided: the donor is not bothered any more.
         if (await DeadlineMails.DueAsync(session, mailer, logger, key, message.DonationId, d => d.RemindedAt is not null && UnpaidPledges.IsUnpaid(d), ct)
             is not { } due) return;
-        var mail = DeadlineMails.PledgeReminder(mailer.Settings, due.Email, due.Name, due.Appeal, due.Donation, settings.Pledges);
+        var mail = DeadlineMails.PledgeReminder(mailer.Settings, due.Email, due.Name, due.Appeal, due.Donation, settings.Pledges,
+            access.Link(due.Donation.Id, clock.GetUtcNow()));
         await DeadlineMails.SendOnceAsync(session, mailer, mail, key, clock, ct);
     }
 }
@@ -127,8 +129,8 @@ public static partial class DeadlineMails
         }
     }
 
-    /// <summary>The reminder of an unpaid pledge (German): the transfer data as the donor got them at pledge time, the GiroCode attached.</summary>
-    public static MimeMessage PledgeReminder(SmtpSettings smtp, string to, string? name, Appeal appeal, Donation donation, PledgeTerms terms)
+    /// <summary>The reminder of an unpaid pledge (German): the transfer data as the donor got them at pledge time, the GiroCode attached, the link to the donation.</summary>
+    public static MimeMessage PledgeReminder(SmtpSettings smtp, string to, string? name, Appeal appeal, Donation donation, PledgeTerms terms, MailedDonorLink link)
     {
         var instructions = PaymentInstructions.For(appeal, donation);
         var payload = PaymentInstructions.EpcPayload(appeal, donation);
@@ -153,6 +155,9 @@ public static partial class DeadlineMails
 
                 Im Anhang finden Sie den GiroCode (einen QR-Code für Überweisungen): Ihre Banking-App übernimmt damit alle Angaben.
                 Bitte geben Sie die Referenz {instructions.ReferencePrint} unverändert an, damit wir Ihre Zahlung zuordnen können.
+
+                Ihre Spende und alle Angaben zur Überweisung: {link.Url}
+                ({link.ValidUntilText}; der Link, den Sie bei Ihrer Zusage erhalten haben, führt ebenfalls dorthin)
 
                 Ohne Zahlung verfällt die Zusage am {GermanDate.Format(UnpaidPledges.ExpiryDay(donation, terms))}. Geld, das danach noch eingeht, wird selbstverständlich Ihrer Spende gutgeschrieben.
                 Hat sich Ihre Überweisung mit dieser Nachricht gekreuzt, betrachten Sie sie bitte als gegenstandslos.

@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Donations.Viewing;
 using System.Security.Claims;
 using FlutHilfe.Api.Infrastructure;
 using FlutHilfe.Api.Infrastructure.Auth;
@@ -69,10 +70,10 @@ public static class PersonalDataEndpoints
     [EndpointSummary("The donor erases their personal data as far as retention allows (needs the donor link's token)")]
     [ProducesResponseType<ErasureResult>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<ErasureResult> EraseByDonor(Guid donationId, string? token, IQuerySession session, IMessageBus bus, TimeProvider clock, CancellationToken ct)
+    public static async Task<ErasureResult> EraseByDonor(Guid donationId, string? token, IQuerySession session, DonorAccess access, IMessageBus bus, TimeProvider clock, CancellationToken ct)
     {
         var donation = await session.LoadAsync<Donation>(donationId, ct);
-        if (donation is null || !DonorToken.Matches(token, donation.DonorTokenHash)) throw DomainException.NotFound("No such donation.");
+        if (donation is null || !access.Allows(token, donation)) throw DomainException.NotFound("No such donation.");
         if (donation.DonorId is not { } donorId)
             return new ErasureResult(Guid.Empty, null, null, "Zu dieser Spende sind keine persönlichen Daten gespeichert.");
         return await bus.InvokeAsync<ErasureResult>(new EraseDonorData(donorId, DonorErasure.Reasons.DonorRequest, "donor", clock.GetUtcNow()), ct);

@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.Donations;
@@ -138,11 +139,11 @@ public static class AnswerEarmarkQuestionEndpoint
 public static class AnswerEarmarkQuestionHandler
 {
     public static async Task<(EarmarkAnswerView, OutgoingMessages)> Handle(AnswerWithAccount command,
-        [WriteAggregate(nameof(AnswerWithAccount.DonationId), Required = false)] IEventStream<Donation> stream, IDocumentSession session, CancellationToken ct)
+        [WriteAggregate(nameof(AnswerWithAccount.DonationId), Required = false)] IEventStream<Donation> stream, IDocumentSession session, DonorAccess access, CancellationToken ct)
     {
         var donation = stream.Aggregate;
         var c = command.Answer;
-        if (donation is null || !DonorToken.Matches(command.Token, donation.DonorTokenHash)) throw DomainException.NotFound("No such donation.");
+        if (donation is null || !access.Allows(command.Token, donation)) throw DomainException.NotFound("No such donation.");
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct)
                      ?? throw new InvalidOperationException($"Donation {donation.Id} refers to a missing appeal.");
         var events = EarmarkDecider.Decide(c, donation, appeal);

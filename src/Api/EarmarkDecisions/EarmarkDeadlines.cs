@@ -1,5 +1,6 @@
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Deadlines;
+using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Receipts;
 using FlutHilfe.Api.Receipts.Delivering;
 using FlutHilfe.Domain.Appeals;
@@ -75,7 +76,7 @@ public static class SendEarmarkReminderHandler
 /// <summary>Sent once per question and kind (a marker after the server accepted it, as for the other deadline mails); not when answered meanwhile.</summary>
 public static class MailEarmarkQuestionHandler
 {
-    public static async Task Handle(MailEarmarkQuestion message, IDocumentSession session, IReceiptMailer mailer, TimeProvider clock,
+    public static async Task Handle(MailEarmarkQuestion message, IDocumentSession session, IReceiptMailer mailer, DonorAccess access, TimeProvider clock,
         ILogger<MailEarmarkQuestion> logger, CancellationToken ct)
     {
         var key = $"earmark-{(message.Reminder ? "reminder" : "question")}:{message.DonationId}:{message.DecisionId}";
@@ -91,15 +92,18 @@ public static class MailEarmarkQuestionHandler
             logger.LogInformation("Mail is switched off (no Smtp:Host): the earmark question of donation {Donation} is not mailed", donation.Id);
             return;
         }
-        await DeadlineMails.SendAsync(mailer, EarmarkMails.Question(mailer.Settings, profile.Email, profile.Name, appeal, donation, q, message.Reminder), key, ct);
+        // Mailed only to the donor's own stored address: a link of its own, valid until two weeks after the answer day.
+        var link = access.Link(donation.Id, q.AnswerBy.AddDays(DonorAccess.EarmarkLinkGraceDays));
+        await DeadlineMails.SendAsync(mailer, EarmarkMails.Question(mailer.Settings, profile.Email, profile.Name, appeal, donation, q, message.Reminder, link), key, ct);
         session.Store(new SentDeadlineMail { Id = key, SentAt = clock.GetUtcNow() });
     }
 }
 
 public static class EarmarkMails
 {
-    /// <summary>The question (or its reminder) in German, with the amount, the fund, the choices, the deadline and the default.</summary>
-    public static MimeMessage Question(SmtpSettings smtp, string to, string? name, Appeal appeal, Donation donation, EarmarkQuestion q, bool reminder)
+    /// <summary>The question (or its reminder) in German, with the amount, the fund, the choices, the deadline, the default and the link to answer.</summary>
+    public static MimeMessage Question(SmtpSettings smtp, string to, string? name, Appeal appeal, Donation donation, EarmarkQuestion q, bool reminder,
+        MailedDonorLink link)
     {
         var fund = AnswerEarmarkQuestionEndpoint.FundName(appeal, q.FundKey);
         var message = new MimeMessage();
@@ -119,7 +123,8 @@ public static class EarmarkMails
                 – Umwidmung in den allgemeinen Fonds des Aufrufs (für alle betroffenen Kommunen und Zwecke), oder
                 – Rückzahlung auf Ihr Konto.
 
-                Ihre Antwort geben Sie über den Link zu Ihrer Spende, den Sie bei Ihrer Zusage erhalten haben.
+                Ihre Spende und Ihre Antwort: {link.Url}
+                ({link.ValidUntilText}; der Link, den Sie bei Ihrer Zusage erhalten haben, führt ebenfalls dorthin)
                 Erhalten wir bis zum {GermanDate.Format(q.AnswerBy)} keine Antwort, gilt die im Aufruf festgelegte Regel:
                 {AnswerEarmarkQuestionEndpoint.ChoiceText(appeal, q.DefaultChoice, null)}.
 

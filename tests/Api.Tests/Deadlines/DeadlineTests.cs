@@ -99,6 +99,14 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
 
     private static string Body(MimeMessage mail) => mail.TextBody ?? "";
 
+    /// <summary>The token of the donor link a mail carries for <paramref name="donationId"/> (on the configured PublicBaseUrl).</summary>
+    public static string MailedToken(MimeMessage mail, Guid donationId)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", $@"https://spenden\.example\.org/spenden/{donationId}\?token=(\S+)");
+        match.Success.ShouldBeTrue($"no donor link in: {mail.TextBody}");
+        return Uri.UnescapeDataString(match.Groups[1].Value);
+    }
+
     private async Task<JsonElement> Totals() => await app.Host.GetAsJson<JsonElement>($"{Appeal}/totals");
 
     // ----- unpaid pledges -----
@@ -141,6 +149,11 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         await png.Content.ShouldNotBeNull().DecodeToAsync(content, TestContext.Current.CancellationToken);
         var payload = QrDecoder.Decode(content.ToArray()).ShouldNotBeNull();
         payload.ShouldBe((await app.Host.GetAsJson<JsonElement>(mailed.DonorUrl)).GetProperty("epcPayload").GetString());
+        // The mail carries a donor link of its own, valid 60 days from the day it was sent, which opens the same donation.
+        text.ShouldContain($"Ihre Spende und alle Angaben zur Überweisung: https://spenden.example.org/spenden/{mailed.Id}?token=m1.20221212.", Case.Sensitive);
+        text.ShouldContain("(gültig bis 12.12.2022;", Case.Sensitive);
+        var linked = await app.Host.GetAsJson<JsonElement>($"/api/donations/{mailed.Id}?token={Uri.EscapeDataString(MailedToken(mail, mailed.Id))}");
+        linked.GetProperty("epcPayload").GetString().ShouldBe(payload);
 
         // A second sweep, and the next days until expiry: nothing more.
         (await Sweep()).PledgeReminders.ShouldBe(0);
@@ -288,8 +301,10 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         mail.To.Mailboxes.Single().Address.ShouldBe("jm@example.org");
         mail.Subject.ShouldBe("Ihre Zuwendungsbestätigung über 400,00 € für „Freude schenken“");
         foreach (var expected in new[] { "Guten Tag Jürgen Müller,", "Am 03.10.2022 sind 400,00 € bei uns eingegangen", "§ 50 Abs. 4 EStDV",
-                     "bis zum 14.11.2022 keine Anforderung", "auch danach jederzeit" })
+                     "bis zum 14.11.2022 keine Anforderung", "auch danach jederzeit",
+                     $"Ihre Spende: https://spenden.example.org/spenden/{offered.Id}?token=m1.20221216.", "(gültig bis 16.12.2022;" })
             Body(mail).ShouldContain(expected, Case.Sensitive);
+        var mailedToken = MailedToken(mail, offered.Id);
 
         Day(42);
         (await Sweep()).ReceiptOfferSteps.ShouldBe(0, "the deadline day is still the donor's");
@@ -304,15 +319,15 @@ public class DeadlineTests(DeadlineFixture app) : IClassFixture<DeadlineFixture>
         Mails().Count(m => m.Subject?.StartsWith("Ihre Zuwendungsbestätigung über", StringComparison.Ordinal) == true).ShouldBe(1, "no mail with the default");
         (await Facts<Domain.Receipts.Issuing.ReceiptIssued>()).Select(r => r.Lines.Single().DonationId).ShouldBe([requested.Id], "the default issues no receipt");
 
-        // The offer lapsed; the donor may still ask, and gets the receipt.
-        await RequestReceipt(offered);
+        // The offer lapsed; the donor may still ask (here through the link in the reminder), and gets the receipt.
+        await RequestReceipt(offered, mailedToken);
         (await Facts<Domain.Receipts.Issuing.ReceiptIssued>()).Select(r => r.Lines.Single().DonationId).ShouldBe([requested.Id, offered.Id], ignoreOrder: true);
     }
 
-    private async Task RequestReceipt(Pledged p)
+    private async Task RequestReceipt(Pledged p, string? token = null)
         => await app.Host.TrackActivity(Timeout).ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => await app.Host.Scenario(s =>
         {
-            s.Post.Json(new { }).ToUrl($"/api/donations/{p.Id}/receipt").QueryString("token", Uri.UnescapeDataString(p.DonorUrl.Split("token=")[1]));
+            s.Post.Json(new { }).ToUrl($"/api/donations/{p.Id}/receipt").QueryString("token", token ?? Uri.UnescapeDataString(p.DonorUrl.Split("token=")[1]));
             s.StatusCodeShouldBe(202);
         })));
 

@@ -232,6 +232,72 @@ public class EarmarkDecisionTests(DeadlineFixture app) : IClassFixture<DeadlineF
             .ShouldBe("DE89370400440532013000");
     }
 
+    /// <summary>The status and the problem a donor-view request with <paramref name="token"/> gets.</summary>
+    private async Task<(int Status, string Body)> View(Guid donationId, string token)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url($"/api/donations/{donationId}?token={Uri.EscapeDataString(token)}");
+            s.IgnoreStatusCode();
+        });
+        var body = await result.ReadAsTextAsync();
+        // The trace id differs from request to request; everything else must be the same for every refusal.
+        return (result.Context.Response.StatusCode, System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", ""));
+    }
+
+    [Fact]
+    public async Task the_question_mail_carries_a_donor_link_of_its_own_that_opens_and_answers_only_its_donation_until_two_weeks_after_the_answer_day()
+    {
+        var other = await PaidPledge(100_00, 0, null, "Otto Anders");
+        var p = await PaidPledge(250_00, 1, "jm@example.org");
+        app.Smtp.ClearReceivedEmail();
+        var started = await Start(250_00);   // day 1: the donation paid last carries it all
+        var decision = started.GetProperty("decisionId").GetGuid();
+        var answerBy = DateOnly.Parse(started.GetProperty("answerBy").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var validUntil = answerBy.AddDays(14);
+
+        var mail = Mails().ShouldHaveSingleItem();
+        var text = mail.TextBody ?? "";
+        text.ShouldContain($"Ihre Spende und Ihre Antwort: https://spenden.example.org/spenden/{p.Id}?token=m1.{validUntil:yyyyMMdd}.", Case.Sensitive);
+        text.ShouldContain($"(gültig bis {Domain.Shared.GermanDate.Format(validUntil)};", Case.Sensitive);
+        text.ShouldNotContain(p.Token, Case.Sensitive, "the pledge-time token is never mailed");
+        var mailed = DeadlineTests.MailedToken(mail, p.Id);
+
+        // The link opens the donation (API and page) and the answer links on it carry it on.
+        var (status, body) = await View(p.Id, mailed);
+        status.ShouldBe(200);
+        var question = JsonDocument.Parse(body).RootElement.GetProperty("earmarkQuestions").EnumerateArray().ShouldHaveSingleItem();
+        question.GetProperty("answerUrl").GetString().ShouldBe($"/api/donations/{p.Id}/earmark-questions/{decision}?token={Uri.EscapeDataString(mailed)}");
+        (await DonorPage(p with { Token = mailed })).ShouldContain("Ihre Entscheidung ist gefragt: 250,00 € Ihrer Spende");
+
+        // Refused exactly like a wrong token: another donation, a changed mac, a changed day, one that lapsed.
+        var wrong = await View(p.Id, "not-the-token");
+        wrong.Status.ShouldBe(404);
+        (await View(other.Id, mailed)).ShouldBe(wrong with { Body = wrong.Body.Replace(p.Id.ToString(), other.Id.ToString()) }, "a link of another donation");
+        var tampered = mailed[..^1] + (mailed[^1] == 'A' ? 'B' : 'A');
+        (await View(p.Id, tampered)).ShouldBe(wrong, "a changed mac");
+        (await View(p.Id, mailed.Replace($".{validUntil:yyyyMMdd}.", $".{validUntil.AddDays(365):yyyyMMdd}."))).ShouldBe(wrong, "a later day under the same mac");
+        var access = app.Host.Services.GetRequiredService<FlutHilfe.Api.Donations.Viewing.DonorAccess>();
+        var lapsed = access.Issue(p.Id, Domain.Shared.GermanDate.DayOf(app.Clock.GetUtcNow()).AddDays(-1));
+        (await View(p.Id, lapsed)).ShouldBe(wrong, "a link that lapsed yesterday");
+        await Answer(p, decision, new { choice = "refund" }, 404, token: lapsed);
+        await Answer(other, decision, new { choice = "refund" }, 404, token: mailed);
+        await Answer(p, decision, new { choice = "refund" }, 404, token: tampered);
+        (await Facts<EarmarkQuestionAnswered>()).ShouldBeEmpty();
+
+        // The answer through the mailed link.
+        var answer = await Answer(p, decision, new { choice = "generalFund" }, 200, token: mailed);
+        answer.GetProperty("choice").GetString().ShouldBe("generalFund");
+        (await Facts<EarmarkQuestionAnswered>()).ShouldHaveSingleItem().ByDefault.ShouldBeFalse();
+
+        // Valid through its last day, refused from the day after; the pledge-time link stays valid.
+        app.Clock.SetUtcNow(new DateTimeOffset(validUntil.ToDateTime(new TimeOnly(23, 30)), TimeSpan.FromHours(1)));
+        (await View(p.Id, mailed)).Status.ShouldBe(200);
+        app.Clock.SetUtcNow(new DateTimeOffset(validUntil.AddDays(1).ToDateTime(new TimeOnly(0, 30)), TimeSpan.FromHours(1)));
+        (await View(p.Id, mailed)).ShouldBe(wrong, "lapsed");
+        (await View(p.Id, p.Token)).Status.ShouldBe(200);
+    }
+
     [Fact]
     public async Task without_an_answer_the_donor_is_reminded_a_week_before_and_the_default_applies_once_after_the_deadline()
     {

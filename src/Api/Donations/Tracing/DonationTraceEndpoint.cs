@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Donations.Viewing;
 using System.Security.Claims;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Allocations;
@@ -56,10 +57,10 @@ public static class DonationTraceEndpoint
     [EndpointSummary("Which allocations and spending items a donation's money funded, under the declared FIFO-per-fund rule (donor link's token, or auditor)")]
     [ProducesResponseType<DonationTraceView>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<DonationTraceView> Get(Guid donationId, string? token, ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
+    public static async Task<DonationTraceView> Get(Guid donationId, string? token, ClaimsPrincipal user, IQuerySession session, DonorAccess access, CancellationToken ct)
     {
         var donation = await session.LoadAsync<Donation>(donationId, ct);
-        var allowed = donation is not null && (user.IsInRole(Roles.Auditor) || DonorToken.Matches(token, donation.DonorTokenHash));
+        var allowed = donation is not null && (user.IsInRole(Roles.Auditor) || access.Allows(token, donation));
         if (!allowed) throw DomainException.NotFound("No such donation.");
         return await TraceAsync(donation!, session, ct);
     }

@@ -63,13 +63,15 @@ public static class DonorViewEndpoints
     [EndpointSummary("Donor view of one donation (needs the donor link's token)")]
     [ProducesResponseType<DonorView>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
-        => Results.Ok(await ViewAsync(donationId, token, session, settings, clock, ct));
+    public static async Task<IResult> Get(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, DonorAccess access, TimeProvider clock,
+        CancellationToken ct)
+        => Results.Ok(await ViewAsync(donationId, token, session, settings, access, clock, ct));
 
     /// <summary>What the API answers and the donor page shows (a 404 refusal without the right token).</summary>
-    public static async Task<DonorView> ViewAsync(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, TimeProvider clock, CancellationToken ct)
+    public static async Task<DonorView> ViewAsync(Guid donationId, string? token, IQuerySession session, ReceiptSettings settings, DonorAccess access,
+        TimeProvider clock, CancellationToken ct)
     {
-        var (donation, appeal) = await Load(donationId, token, session, ct);
+        var (donation, appeal) = await Load(donationId, token, session, access, ct);
         var link = Uri.EscapeDataString(token!);
         var need = SimplifiedProof.For(donation, appeal);
         var due = ReceiptPolicy.Due(donation, ReceiptIssuing.Today(clock.GetUtcNow()), settings.PartialPaymentGraceDays);
@@ -132,9 +134,9 @@ public static class DonorViewEndpoints
     [EndpointSummary("EPC QR code (GiroCode) of a pledge as PNG (needs the donor link's token)")]
     [ProducesResponseType<byte[]>(200, "image/png")]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Png(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Png(Guid donationId, string? token, IQuerySession session, DonorAccess access, CancellationToken ct)
     {
-        var (donation, appeal) = await Load(donationId, token, session, ct);
+        var (donation, appeal) = await Load(donationId, token, session, access, ct);
         return Results.File(GiroCodeImage.Png(PaymentInstructions.EpcPayload(appeal, donation)), "image/png");
     }
 
@@ -143,16 +145,16 @@ public static class DonorViewEndpoints
     [EndpointSummary("EPC QR code (GiroCode) of a pledge as SVG (needs the donor link's token)")]
     [ProducesResponseType<string>(200, "image/svg+xml")]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Svg(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Svg(Guid donationId, string? token, IQuerySession session, DonorAccess access, CancellationToken ct)
     {
-        var (donation, appeal) = await Load(donationId, token, session, ct);
+        var (donation, appeal) = await Load(donationId, token, session, access, ct);
         return Results.Text(GiroCodeImage.Svg(PaymentInstructions.EpcPayload(appeal, donation)), "image/svg+xml");
     }
 
-    private static async Task<(Donation, Appeal)> Load(Guid donationId, string? token, IQuerySession session, CancellationToken ct)
+    private static async Task<(Donation, Appeal)> Load(Guid donationId, string? token, IQuerySession session, DonorAccess access, CancellationToken ct)
     {
         var donation = await session.LoadAsync<Donation>(donationId, ct);
-        if (donation is null || !DonorToken.Matches(token, donation.DonorTokenHash))
+        if (donation is null || !access.Allows(token, donation))
             throw DomainException.NotFound("No such donation.");
         var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct)
                      ?? throw new InvalidOperationException($"Donation {donationId} refers to a missing appeal.");

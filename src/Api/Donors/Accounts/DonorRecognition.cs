@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Donations.Viewing;
 using System.Security.Cryptography;
 using System.Text;
 using FlutHilfe.Api.Donations.Pledging;
@@ -145,10 +146,10 @@ public static class DonorRecognitionEndpoints
     [ProducesResponseType<RecognitionAnswer>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
     public static async Task<RecognitionAnswer> RequestEmailRecognition(Guid donationId, string? token, IDocumentSession session, DonorEmailLookup lookup,
-        IReceiptMailer mailer, ReceiptSettings receipts, TimeProvider clock, CancellationToken ct)
+        IReceiptMailer mailer, ReceiptSettings receipts, DonorAccess access, TimeProvider clock, CancellationToken ct)
     {
         var donation = await session.LoadAsync<Donation>(donationId, ct);
-        if (donation is null || !DonorToken.Matches(token, donation.DonorTokenHash)) throw DomainException.NotFound("No such donation.");
+        if (donation is null || !access.Allows(token, donation)) throw DomainException.NotFound("No such donation.");
         var profile = donation.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
         if (profile?.Email is not { } email) throw DomainException.Invalid("email", "No e-mail address is stored with this donation.");
         if (!mailer.Enabled) throw DomainException.Conflict("Mail is switched off here (no Smtp:Host): no confirmation can be sent.", "email");

@@ -47,7 +47,7 @@ public sealed class TraceModel(IQuerySession session, ILogger<TraceModel> logger
             Refuse("spende", "Keine Spende hat diese Kennung oder Referenz.");
             return;
         }
-        Trace = await DonationTraceEndpoint.Get(Donation.Id, null, User, session, ct);
+        Trace = await DonationTraceEndpoint.Get(Donation.Id, null, User, session, HttpContext.RequestServices.GetRequiredService<Donations.Viewing.DonorAccess>(), ct);
         Appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(Donation.AppealId), ct);
     }
 }

@@ -50,7 +50,8 @@ public sealed class ReceiptsModel(IMessageBus bus, IQuerySession session, Receip
     public async Task<IActionResult> OnGetKopieAsync(string nummer, CancellationToken ct)
     {
         if (!ReceiptNumber.IsWellFormed(nummer)) return NotFound();
-        var (ok, file) = await SendAsync(() => ReceiptPdfEndpoint.PdfAsync(nummer, null, true, session, User, settings, ct), (_, _) => null);
+        var (ok, file) = await SendAsync(() => ReceiptPdfEndpoint.PdfAsync(nummer, null, true, session, User, settings,
+            HttpContext.RequestServices.GetRequiredService<Donations.Viewing.DonorAccess>(), ct), (_, _) => null);
         return ok ? File(file.Pdf, "application/pdf", file.FileName) : NotFound();
     }
 

@@ -14,6 +14,7 @@ public abstract class DonorPageModel(IQuerySession session, ReceiptSettings sett
 {
     protected IQuerySession Session { get; } = session;
     protected TimeProvider Clock { get; } = clock;
+    protected DonorAccess Access => HttpContext.RequestServices.GetRequiredService<DonorAccess>();
 
     public DonorView View { get; private set; } = null!;
     public string Token { get; private set; } = "";
@@ -28,7 +29,7 @@ public abstract class DonorPageModel(IQuerySession session, ReceiptSettings sett
         ViewData["NoIndex"] = true;
         try
         {
-            View = await DonorViewEndpoints.ViewAsync(donationId, token, Session, settings, Clock, ct);
+            View = await DonorViewEndpoints.ViewAsync(donationId, token, Session, settings, Access, Clock, ct);
         }
         catch (DomainException e) when (e.Kind == RefusalKind.NotFound)
         {

@@ -80,7 +80,7 @@ public sealed class DonorModel(IQuerySession session, ReceiptSettings settings, 
             await LoadWhereItWentAsync(ct);
             return Page();
         }
-        var result = await Donors.PersonalDataEndpoints.EraseByDonor(donationId, token, Session, bus, Clock, ct);
+        var result = await Donors.PersonalDataEndpoints.EraseByDonor(donationId, token, Session, Access, bus, Clock, ct);
         var kept = result.KeptUntil is { } until ? "&bis=" + until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "";
         return Redirect(DonorLinks.Page(donationId, token!) + "&geloescht=" + (result.Erased ?? "nichts").ToLowerInvariant() + kept + "#daten");
     }

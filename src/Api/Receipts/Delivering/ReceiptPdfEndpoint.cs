@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.Donations.Pledging;
@@ -16,19 +17,20 @@ public static class ReceiptPdfEndpoint
     [AllowAnonymous]
     [EndpointSummary("A receipt as PDF (donor link token, treasurer, auditor); ?copy=true marks a copy")]
     [ProducesResponseType<byte[]>(200, "application/pdf")]
-    public static async Task<IResult> Get(string number, string? token, bool? copy, IQuerySession session, ClaimsPrincipal user, ReceiptSettings settings, CancellationToken ct)
+    public static async Task<IResult> Get(string number, string? token, bool? copy, IQuerySession session, ClaimsPrincipal user, ReceiptSettings settings,
+        DonorAccess access, CancellationToken ct)
     {
-        var (pdf, fileName) = await PdfAsync(number, token, copy == true, session, user, settings, ct);
+        var (pdf, fileName) = await PdfAsync(number, token, copy == true, session, user, settings, access, ct);
         return Results.File(pdf, "application/pdf", fileName);
     }
 
     /// <summary>The receipt as stored (or a marked copy) for the donor's token or staff, else a 404 refusal; the API and the pages alike.</summary>
     public static async Task<(byte[] Pdf, string FileName)> PdfAsync(string number, string? token, bool copy, IQuerySession session, ClaimsPrincipal user,
-        ReceiptSettings settings, CancellationToken ct)
+        ReceiptSettings settings, DonorAccess access, CancellationToken ct)
     {
         var issued = await ReceiptDocuments.IssuedAsync(session, number, ct) ?? throw DomainException.NotFound("No such receipt.");
         var staff = user.IsInRole(Roles.Treasurer) || user.IsInRole(Roles.Auditor);
-        if (!staff && !await DonorHoldsAsync(session, issued, token, ct)) throw DomainException.NotFound("No such receipt.");
+        if (!staff && !await DonorHoldsAsync(session, issued, token, access, ct)) throw DomainException.NotFound("No such receipt.");
 
         byte[] pdf;
         if (copy)
@@ -42,13 +44,13 @@ public static class ReceiptPdfEndpoint
         return (pdf, $"Zuwendungsbestaetigung-{number}{(copy ? "-Kopie" : "")}.pdf");
     }
 
-    private static async Task<bool> DonorHoldsAsync(IQuerySession session, ReceiptIssued issued, string? token, CancellationToken ct)
+    private static async Task<bool> DonorHoldsAsync(IQuerySession session, ReceiptIssued issued, string? token, DonorAccess access, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token)) return false;
         foreach (var line in issued.Lines)
         {
             var donation = await session.LoadAsync<Donation>(line.DonationId, ct);
-            if (donation is not null && DonorToken.Matches(token, donation.DonorTokenHash)) return true;
+            if (donation is not null && access.Allows(token, donation)) return true;
         }
         return false;
     }

@@ -1,4 +1,5 @@
 using FlutHilfe.Api.Deadlines;
+using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Receipts.Delivering;
 using FlutHilfe.Domain.Appeals;
@@ -77,20 +78,21 @@ public static class CheckReceiptOfferHandler
 public static class MailReceiptOfferReminderHandler
 {
     public static async Task Handle(MailReceiptOfferReminder message, IDocumentSession session, IReceiptMailer mailer, DeadlineSettings settings,
-        DeadlineClock clock, ILogger<MailReceiptOfferReminder> logger, CancellationToken ct)
+        DonorAccess access, DeadlineClock clock, ILogger<MailReceiptOfferReminder> logger, CancellationToken ct)
     {
         var key = $"receipt-offer-reminder:{message.DonationId}";
         if (await DeadlineMails.DueAsync(session, mailer, logger, key, message.DonationId, d => d.ReceiptOfferRemindedAt is not null && ReceiptOffers.Waits(d), ct)
             is not { } due) return;
         var needing = ReceiptOffers.Needing(due.Donation, due.Appeal);
         if (needing.Count == 0) return;
-        await DeadlineMails.SendOnceAsync(session, mailer, ReceiptOfferMail(mailer.Settings, due.Email, due.Name, due.Appeal, needing, settings.ReceiptOffers), key,
+        await DeadlineMails.SendOnceAsync(session, mailer, ReceiptOfferMail(mailer.Settings, due.Email, due.Name, due.Appeal, needing, settings.ReceiptOffers,
+            access.Link(due.Donation.Id, clock.GetUtcNow())), key,
             clock, ct);
     }
 
     /// <summary>The reminder in German: which money needs a receipt, why, how to ask for it, until when we remind, and that it stays possible.</summary>
     public static MimeMessage ReceiptOfferMail(SmtpSettings smtp, string to, string? name, Appeal appeal, IReadOnlyList<Domain.Receipts.Covering.ReceiptablePayment> needing,
-        ReceiptOfferTerms terms)
+        ReceiptOfferTerms terms, MailedDonorLink link)
     {
         var amount = needing.Aggregate(Money.Zero, (s, p) => checked(s + p.Amount));
         var answerBy = needing[0].Date.AddDays(terms.AnswerDays);
@@ -108,11 +110,14 @@ public static class MailReceiptOfferReminderHandler
                 Für Zuwendungen über {SimplifiedProof.Limit} genügt Ihr Kontoauszug dem Finanzamt nicht als Nachweis
                 (§ 50 Abs. 4 EStDV): Es verlangt eine Zuwendungsbestätigung. Sie haben bisher keine angefordert.
 
-                Wenn Sie eine möchten, fordern Sie sie bitte über den Link zu Ihrer Spende an, den Sie bei Ihrer Zusage erhalten haben,
-                und geben Sie dort Ihre Postanschrift an. Wir stellen sie dann aus und schicken sie Ihnen.
+                Wenn Sie eine möchten, fordern Sie sie bitte auf der Seite Ihrer Spende an und geben Sie dort Ihre Postanschrift an.
+                Wir stellen sie dann aus und schicken sie Ihnen.
+
+                Ihre Spende: {link.Url}
+                ({link.ValidUntilText}; der Link, den Sie bei Ihrer Zusage erhalten haben, führt ebenfalls dorthin)
 
                 Erhalten wir bis zum {GermanDate.Format(answerBy)} keine Anforderung, stellen wir keine Bestätigung aus und erinnern Sie nicht
-                noch einmal. Anfordern können Sie sie über den Link auch danach jederzeit.
+                noch einmal. Anfordern können Sie sie auf der Seite Ihrer Spende auch danach jederzeit.
 
                 Mit freundlichen Grüßen
                 {appeal.Issuer.Name}

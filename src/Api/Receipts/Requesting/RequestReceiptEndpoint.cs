@@ -1,4 +1,5 @@
 using FlutHilfe.Api.Donations.Pledging;
+using FlutHilfe.Api.Donations.Viewing;
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Receipts.Issuing;
 using FlutHilfe.Domain.Donations;
@@ -53,9 +54,9 @@ public static class RequestReceiptHandler
 
     public static async Task<(IReadOnlyList<object>, OutgoingMessages, ReceiptRequestAccepted)> Handle(RequestReceipt command,
         [WriteAggregate(nameof(RequestReceipt.DonationId), Required = false)] IEventStream<Donation> donation, DonorProfile? known, IDocumentSession session,
-        ReceiptSettings settings, CancellationToken ct)
+        ReceiptSettings settings, DonorAccess access, CancellationToken ct)
     {
-        var decision = ReceiptDecider.Decide(command, donation.Aggregate, known);
+        var decision = ReceiptDecider.Decide(command, donation.Aggregate, known, access.Allows);
         if (decision.AlreadyIssuedAs is { } number) return ([], [], new ReceiptRequestAccepted(command.DonationId, "issued", number));
         if (decision.ProfileChanged) await DonorProfiles.StoreAsync(session, decision.Profile!, ct);
 

@@ -28,8 +28,15 @@ public static partial class ReceiptDecider
     /// again by the same donor: nothing new.
     /// </summary>
     public static ReceiptRequestDecision Decide(RequestReceipt command, Donation? donation, DonorProfile? known)
+        => Decide(command, donation, known, (token, d) => DonorToken.Matches(token, d.DonorTokenHash));
+
+    /// <summary>
+    /// As above, with the service's check of the donor link (<paramref name="holdsLink"/>: the pledge-time token or a mailed
+    /// one, whose key the domain does not know).
+    /// </summary>
+    public static ReceiptRequestDecision Decide(RequestReceipt command, Donation? donation, DonorProfile? known, Func<string?, Donation, bool> holdsLink)
     {
-        if (donation is null || !DonorToken.Matches(command.Token, donation.DonorTokenHash)) throw DomainException.NotFound("No such donation.");
+        if (donation is null || !holdsLink(command.Token, donation)) throw DomainException.NotFound("No such donation.");
         if (donation.ReceiptNumber is { } existing && ReceiptCoverage.Open(donation).Count == 0) return new ReceiptRequestDecision([], null, false, existing);
 
         var given = command.Donor is null ? null : known is null ? command.Donor : command.Donor with { Id = known.Id, Email = command.Donor.Email ?? known.Email };
