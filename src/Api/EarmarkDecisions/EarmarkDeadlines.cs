@@ -80,22 +80,14 @@ public static class MailEarmarkQuestionHandler
         ILogger<MailEarmarkQuestion> logger, CancellationToken ct)
     {
         var key = $"earmark-{(message.Reminder ? "reminder" : "question")}:{message.DonationId}:{message.DecisionId}";
-        if (await session.LoadAsync<SentDeadlineMail>(key, ct) is not null) return;
-        var donation = await session.LoadAsync<Donation>(message.DonationId, ct);
-        var q = donation?.EarmarkQuestions.FirstOrDefault(x => x.DecisionId == message.DecisionId);
-        if (donation is null || q is not { IsOpen: true }) return;
-        var profile = donation.DonorId is { } donorId ? await DonorProfiles.LoadAsync(session, donorId, ct) : null;
-        var appeal = await session.LoadAsync<Appeal>(AppealStream.IdFor(donation.AppealId), ct);
-        if (profile?.Email is null || appeal is null) return;
-        if (!mailer.Enabled)
-        {
-            logger.LogInformation("Mail is switched off (no Smtp:Host): the earmark question of donation {Donation} is not mailed", donation.Id);
-            return;
-        }
+        // Not when answered meanwhile.
+        if (await DeadlineMails.DueAsync(session, mailer, logger, key, message.DonationId,
+                d => d.EarmarkQuestions.Any(x => x.DecisionId == message.DecisionId && x.IsOpen), ct) is not { } due) return;
+        var q = due.Donation.EarmarkQuestions.First(x => x.DecisionId == message.DecisionId);
         // Mailed only to the donor's own stored address: a link of its own, valid until two weeks after the answer day.
-        var link = access.Link(donation.Id, q.AnswerBy.AddDays(DonorAccess.EarmarkLinkGraceDays));
-        await DeadlineMails.SendAsync(mailer, EarmarkMails.Question(mailer.Settings, profile.Email, profile.Name, appeal, donation, q, message.Reminder, link), key, ct);
-        session.Store(new SentDeadlineMail { Id = key, SentAt = clock.GetUtcNow() });
+        var link = access.Link(due.Donation.Id, q.AnswerBy.AddDays(DonorAccess.EarmarkLinkGraceDays));
+        await DeadlineMails.SendOnceAsync(session, mailer, EarmarkMails.Question(mailer.Settings, due.Email, due.Name, due.Appeal, due.Donation, q, message.Reminder, link),
+            key, clock, ct);
     }
 }
 
