@@ -1,3 +1,4 @@
+using FlutHilfe.Api.Donations;
 using FlutHilfe.Api.Infrastructure.Auth;
 using FlutHilfe.Api.Infrastructure.PersonalData;
 using FlutHilfe.Api.Receipts.Delivering;
@@ -83,7 +84,11 @@ public static class StartEarmarkDecisionEndpoint
 
 /// <summary>What the decision needs besides the locked appeal: the fund's balance, its donations, whether each donor can be mailed.</summary>
 /// <summary><see cref="Held"/>: what open questions already hold of the fund's <see cref="Available"/> money.</summary>
-public sealed record EarmarkDecisionInputs(EarmarkDecision? Existing, Money Available, Money Held, IReadOnlyList<Donation> Donations, IReadOnlyDictionary<Guid, bool> Mailable);
+/// <summary><see cref="Streams"/>: the affected donations fetched for writing, so each question is appended with optimistic
+/// concurrency (a receipt issued meanwhile on one of them fails this commit, and the retry reads it, instead of the question's
+/// inline snapshot overwriting the receipt's).</summary>
+public sealed record EarmarkDecisionInputs(EarmarkDecision? Existing, Money Available, Money Held, IReadOnlyList<Donation> Donations, IReadOnlyDictionary<Guid, bool> Mailable,
+    DonationStreams? Streams = null);
 
 /// <summary>
 /// Serialized with allocations on the appeal's stream (<c>ConcurrencyStyle.Exclusive</c>): two decisions, or a decision and an
@@ -100,11 +105,14 @@ public static class StartEarmarkDecisionHandler
         var balance = await session.LoadAsync<FundBalance>(FundBalance.IdFor(command.AppealId, command.Fund), ct);
         // Donations that ever received money are the candidates (a rare treasury decision: read in memory).
         var donations = await session.Query<Donation>().Where(d => d.AppealId == command.AppealId && d.ReceivedCents > 0).ToListAsync(ct);
-        var holding = donations.Where(d => EarmarkDecider.HeldIn(d, command.Fund.Key).IsPositive).ToList();
+        var candidates = donations.Where(d => EarmarkDecider.HeldIn(d, command.Fund.Key).IsPositive).Select(d => d.Id).ToList();
+        var streams = await DonationStreams.FetchForWritingAsync(session, candidates, ct);
+        var holding = candidates.Where(streams.Existing.ContainsKey).Select(id => streams.Existing[id])
+            .Where(d => EarmarkDecider.HeldIn(d, command.Fund.Key).IsPositive).ToList();
         var records = await DonorProfiles.LoadManyAsync(session, holding.Where(d => d.DonorId is not null).Select(d => d.DonorId!.Value), ct);
         var mailable = holding.ToDictionary(d => d.Id,
             d => mailer.Enabled && d.DonorId is { } id && records.Profiles.GetValueOrDefault(id)?.Email is not null);
-        return new EarmarkDecisionInputs(null, balance?.Available ?? Money.Zero, balance?.Held ?? Money.Zero, holding, mailable);
+        return new EarmarkDecisionInputs(null, balance?.Available ?? Money.Zero, balance?.Held ?? Money.Zero, holding, mailable, streams);
     }
 
     public static (IMartenOp, OutgoingMessages, EarmarkDecision) Handle(StartEarmarkDecision command,
@@ -116,7 +124,7 @@ public static class StartEarmarkDecisionHandler
         var messages = new OutgoingMessages();
         foreach (var q in questions)
         {
-            session.Events.Append(q.DonationId, q);
+            inputs.Streams![q.DonationId].AppendOne(q);
             if (q.Mailed) messages.Add(new MailEarmarkQuestion(q.DonationId, q.DecisionId, Reminder: false));
         }
         return (MartenOps.StartStream<EarmarkDecision>(command.DecisionId, started), messages, EarmarkDecider.Evolve(null, started)!);
