@@ -153,6 +153,50 @@ public class InterruptedImportTests(SmallBatchFixture app) : IClassFixture<Small
     }
 
     [Fact]
+    public async Task a_donation_changed_between_planning_and_writing_an_import_fails_that_write_and_the_upload_planned_again_books_on_its_current_state()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var d = await Pledge(5_000);
+        var file = CamtWriter.Write053v08("S-RACE", Requests.AppealIban,
+            [new GeneratedCredit(5_000, Day, StructuredReference: d.Reference, AccountServicerReference: "R1")]);
+
+        ImportPlan plan;
+        await using (var query = app.Store.QuerySession())
+        {
+            plan = await new StatementImport(query, DateTimeOffset.UtcNow) { BatchSize = SmallBatchFixture.BatchSize }
+                .PlanAsync([("statement.xml", CamtParser.Parse(new MemoryStream(file)))], ct);
+        }
+        plan.Result.Matched.ShouldBe(1);
+
+        // Another writer (here: the unpaid-pledge reminder) changes the donation after the plan read it.
+        var remindedAt = new DateTimeOffset(2021, 11, 19, 8, 0, 0, TimeSpan.Zero);
+        await using (var writer = app.Store.LightweightSession())
+        {
+            var stream = await writer.Events.FetchForWriting<Donation>(d.Id, ct);
+            stream.AppendOne(new Domain.Donations.Reminding.UnpaidPledgeReminded(d.Id, Requests.AppealId, new Domain.Shared.Money(5_000), Day, true, remindedAt));
+            await writer.SaveChangesAsync(ct);
+        }
+
+        // The planned append names the version it read: the write is refused (the endpoint's policy retries it), rather than
+        // booking a decision made on a state the donation no longer has.
+        var batches = ImportBankStatementsHandler.OutboxedBatches(
+            app.Host.Services.GetRequiredService<OutboxedSessionFactory>(), app.Host.Services.GetRequiredService<IWolverineRuntime>());
+        var refused = await Should.ThrowAsync<Exception>(() => plan.WriteAsync(batches, ct));
+        (refused is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException).ShouldBeTrue(refused.GetType().FullName);
+        (await BookedAsync()).ShouldBe((0, 0, 0));
+
+        JsonElement again = default;
+        await Tracked(async () => again = await app.ImportAsync(file));
+        again.GetProperty("matched").GetInt32().ShouldBe(1);
+        var stored = await Donation(d.Id);
+        stored.RemindedAt.ShouldBe(remindedAt);
+        stored.Net.Cents.ShouldBe(5_000);
+        await using var session = app.Store.QuerySession();
+        var replayed = (await session.Events.AggregateStreamAsync<Donation>(d.Id, token: ct)).ShouldNotBeNull();
+        JsonSerializer.Serialize(stored).ShouldBe(JsonSerializer.Serialize(replayed));
+    }
+
+    [Fact]
     public async Task an_upload_written_in_several_batches_answers_for_the_whole_upload_and_requests_each_receipt_once()
     {
         var d = await Pledge(5_000);

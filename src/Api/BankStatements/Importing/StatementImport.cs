@@ -5,6 +5,7 @@ using FlutHilfe.BankFiles;
 using FlutHilfe.Domain.Allocations;
 using FlutHilfe.Domain.Appeals;
 using FlutHilfe.Domain.BankStatements.Continuity;
+using FlutHilfe.Api.Infrastructure.Streams;
 using FlutHilfe.Domain.Donations;
 using FlutHilfe.Domain.EarmarkDecisions;
 using FlutHilfe.Domain.Payments;
@@ -66,15 +67,20 @@ public sealed record DisbursementIssue(string File, string Statement, Guid Payme
 /// <summary>Events for an allocation's stream that a booking writes, appended at the version the plan read (a concurrent change fails the batch, and the import is planned again).</summary>
 public sealed record AllocationChange(Guid AllocationId, long ExpectedVersion, IReadOnlyList<object> Events);
 
-/// <summary>Events for a donation's stream that pay or reopen one of its refunds, appended at the version the plan read.</summary>
-public sealed record RefundChange(Guid DonationId, long ExpectedVersion, IReadOnlyList<object> Events);
+/// <summary>
+/// Events for a donation's stream (a payment matched or given back, a refund paid or reopened), appended at the version the
+/// plan read plus what this upload appended before: a change by anyone else since (a match undone by hand, a redirection,
+/// a receipt) fails the batch and the upload is planned again on the donation as it is, instead of booking a decision made
+/// on a state that no longer holds (a return given back on a payment no longer on the donation, …).
+/// </summary>
+public sealed record DonationAppend(Guid DonationId, long ExpectedVersion, IReadOnlyList<object> Events);
 
 /// <summary>
 /// One bank transaction new to the books and everything it changes (its payment stream, the donations it pays or gives
 /// back, its payer's details, the receipt messages it sets off now): always written together, in one transaction.
 /// </summary>
-public sealed record PlannedBooking(Guid PaymentId, IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationChange> Donations, PayerDetails? Payer, IReadOnlyList<object> Messages,
-    IReadOnlyList<AllocationChange>? Allocations = null, IReadOnlyList<RefundChange>? Refunds = null);
+public sealed record PlannedBooking(Guid PaymentId, IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationAppend> Donations, PayerDetails? Payer, IReadOnlyList<object> Messages,
+    IReadOnlyList<AllocationChange>? Allocations = null, IReadOnlyList<DonationAppend>? Refunds = null);
 
 /// <summary>A statement new to the books: its fact and the notices its continuity warnings raise.</summary>
 public sealed record PlannedStatement(Guid Key, object Recorded, IReadOnlyList<TreasurerNotice> Notices);
@@ -114,10 +120,7 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
             foreach (var booking in batch)
             {
                 session.Events.StartStream<Payment>(booking.PaymentId, booking.PaymentEvents);
-                foreach (var change in booking.Donations)
-                {
-                    if (change.Events.Count > 0) session.Events.Append(change.DonationId, change.Events);
-                }
+                foreach (var change in booking.Donations) session.Events.Append(change.DonationId, change.ExpectedVersion, change.Events.ToArray());
                 if (booking.Payer is not null) session.Store(booking.Payer);
                 foreach (var change in booking.Allocations ?? []) session.Events.Append(change.AllocationId, change.ExpectedVersion, change.Events.ToArray());
                 foreach (var change in booking.Refunds ?? []) session.Events.Append(change.DonationId, change.ExpectedVersion, change.Events.ToArray());
@@ -200,6 +203,8 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     /// paid and refunded in the same upload gets both facts, in order, whichever batch each lands in.
     /// </summary>
     private readonly Dictionary<Guid, List<object>> _appendedHere = [];
+    /// <summary>Per donation: its stream's version when this upload first read it (before its state; see <see cref="LoadDonationsAsync"/>).</summary>
+    private readonly Dictionary<Guid, long> _readVersions = [];
     /// <summary>Per appeal: which allocation holds each open recovery claim, by its reference.</summary>
     private readonly Dictionary<string, Dictionary<string, (Guid AllocationId, Guid ClaimId)>> _claimsByAppeal = [];
 
@@ -340,13 +345,18 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             var (paymentEvents, allocationChanges) = payment.Kind is PaymentKind.Debit or PaymentKind.ReturnedTransfer
                 ? await ApplyToOrderAsync(payment, ct)
                 : ([], []);
-            IReadOnlyList<RefundChange> refundChanges = [];
+            IReadOnlyList<DonationAppend> refundChanges = [];
             if (payment.Kind is PaymentKind.Debit or PaymentKind.ReturnedTransfer && await ApplyToRefundAsync(payment, ct) is { } refund)
                 (paymentEvents, refundChanges) = ([.. paymentEvents, .. refund.PaymentEvents], refund.Changes);
 
             _messages = [];
-            foreach (var change in outcome.Donations) Apply(_donations[change.DonationId], change.Events);
-            _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. outcome.PaymentEvents, .. paymentEvents], outcome.Donations, recorded.Payer, _messages,
+            var donationChanges = new List<DonationAppend>();
+            foreach (var change in outcome.Donations.Where(c => c.Events.Count > 0))
+            {
+                Apply(_donations[change.DonationId], change.Events);
+                donationChanges.Add(new DonationAppend(change.DonationId, _readVersions[change.DonationId] + AppendedHere(change.DonationId).Count, change.Events));
+            }
+            _bookings.Add(new PlannedBooking(payment.Id, [recorded.Fact, .. outcome.PaymentEvents, .. paymentEvents], donationChanges, recorded.Payer, _messages,
                 allocationChanges, refundChanges));
             _recordedHere[payment.Id] = new EarlierPayment(payment.After(outcome.PaymentEvents, PaymentDecider.Evolve)!, recorded.Payer);
         }
@@ -389,7 +399,7 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
     /// A debit or returned transfer whose EndToEndId names a donor's refund ("FR" and its id): the debit pays it, the return
     /// reopens it; anything else is an issue in the summary. Null when the EndToEndId is not a refund's.
     /// </summary>
-    private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<RefundChange> Changes)?> ApplyToRefundAsync(Payment payment, CancellationToken ct)
+    private async Task<(IReadOnlyList<object> PaymentEvents, IReadOnlyList<DonationAppend> Changes)?> ApplyToRefundAsync(Payment payment, CancellationToken ct)
     {
         if (!RefundDecider.TryRefundIdOf(payment.EndToEndId, out var refundId)) return null;
         var debit = payment.Kind == PaymentKind.Debit;
@@ -408,9 +418,11 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             // The version first, then the state: a change in between makes the expected version too low (the write fails and
             // the import is planned again) instead of deciding on old state. What this upload already decided for the
             // donation (a payment earlier in the file) is not stored yet: it is replayed on the stored state.
+            // A donation this upload read before keeps the version read then (what it appended is counted from there).
             var state = await session.Events.FetchStreamStateAsync(donationId, ct) ?? throw new InvalidOperationException($"No stream for donation {donationId}.");
             var loaded = await session.LoadAsync<Donation>(donationId, ct) ?? throw new InvalidOperationException($"No donation {donationId}.");
-            _refundDonations[donationId] = known = (loaded.After(AppendedHere(donationId), DonationDecider.Evolve)!, state.Version);
+            _readVersions.TryAdd(donationId, state.Version);
+            _refundDonations[donationId] = known = (loaded.After(AppendedHere(donationId), DonationDecider.Evolve)!, _readVersions[donationId]);
         }
         var (donation, readVersion) = known;
         var decision = debit
@@ -434,7 +446,7 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         if (debit) _refundsPaid++;
         else _refundsReturned++;
         return ([new PaymentAppliedToRefund(payment.Id, donationId, refundId, decision.Outcome, now)],
-            [new RefundChange(donationId, readVersion + AppendedHere(donationId).Count, decision.Events)]);
+            [new DonationAppend(donationId, readVersion + AppendedHere(donationId).Count, decision.Events)]);
     }
 
     /// <summary>A credit whose structured (or typed) RF is a recovery claim's: it pays the claim up to what is outstanding.</summary>
@@ -563,8 +575,25 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         var wanted = references.Distinct().Where(r => !_byReference.ContainsKey(r)).ToArray();
         foreach (var chunk in wanted.Chunk(ReferenceChunkSize))
         {
-            var found = await session.Query<Donation>().Where(d => d.Reference.IsOneOf(chunk)).ToListAsync(ct);
-            foreach (var donation in found) Remember(donation);
+            var ids = await session.Query<Donation>().Where(d => d.Reference.IsOneOf(chunk)).Select(d => d.Id).ToListAsync(ct);
+            await LoadDonationsAsync(ids, ct);
+        }
+    }
+
+    /// <summary>
+    /// Donations this upload may append to, each with its stream version read before its state: a change committed in
+    /// between makes the expected version too low, so the write fails and the upload is planned again, never books a
+    /// decision made on an older state than the version it names. Donations read before are kept.
+    /// </summary>
+    private async Task LoadDonationsAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Where(id => !_donations.ContainsKey(id)).Distinct().ToArray();
+        if (wanted.Length == 0) return;
+        foreach (var (id, version) in await StreamVersions.ReadAsync(session, wanted, ct)) _readVersions.TryAdd(id, version);
+        foreach (var donation in await session.LoadManyAsync<Donation>(ct, wanted))
+        {
+            // A refund this upload already decided for it (read on its own, before) stays in its state.
+            if (_readVersions.ContainsKey(donation.Id)) Remember(donation.After(AppendedHere(donation.Id), DonationDecider.Evolve)!);
         }
     }
 
@@ -589,9 +618,7 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         if (missingPayers.Length > 0)
             foreach (var p in await session.LoadManyAsync<PayerDetails>(ct, missingPayers)) payerById[p.Id] = p;
 
-        var donationIds = payments.SelectMany(p => p.Parts).Select(p => p.DonationId).Where(id => !_donations.ContainsKey(id)).Distinct().ToArray();
-        if (donationIds.Length > 0)
-            foreach (var d in await session.LoadManyAsync<Donation>(ct, donationIds)) Remember(d);
+        await LoadDonationsAsync(payments.SelectMany(p => p.Parts).Select(p => p.DonationId), ct);
         return payments.Where(p => p.Parts.All(part => _donations.ContainsKey(part.DonationId)))
             .Select(p => new EarlierPayment(p, payerById.GetValueOrDefault(p.Id))).ToList();
     }
