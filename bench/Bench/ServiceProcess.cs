@@ -44,7 +44,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DemoData__Seed"] = "true",
             // A name of its own, so the profile finds the service's PostgreSQL backends in pg_stat_activity.
-            ["ConnectionStrings__FlutHilfe"] = new Npgsql.NpgsqlConnectionStringBuilder(connection) { ApplicationName = ApplicationName }.ConnectionString,
+            // BENCH_SERVICE_CONNECTION ("Keyword=value;…", e.g. "No Reset On Close=true") is added to the service's connection string only.
+            ["ConnectionStrings__FlutHilfe"] = new Npgsql.NpgsqlConnectionStringBuilder(connection + ";" + System.Environment.GetEnvironmentVariable("BENCH_SERVICE_CONNECTION"))
+                { ApplicationName = ApplicationName }.ConnectionString,
             ["Marten__Schema"] = schema,
             // 16 connections from one address would otherwise meet the per-address pledge limit (429).
             ["Pledging__PledgesPerMinutePerClient"] = "100000000",

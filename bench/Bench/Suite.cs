@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using FlutHilfe.Bench.Scenarios;
 using Npgsql;
-using netDumbster.smtp;
 
 namespace FlutHilfe.Bench;
 
@@ -61,20 +60,14 @@ internal sealed class SuiteContext : IAsyncDisposable
     {
         Settings = settings;
         _nextPort = settings.Port;
-        Smtp = SimpleSmtpServer.Start(ServiceProcess.FreePort());
-        Smtp.MessageReceived += (_, e) =>
-        {
-            Mails.Enqueue((Stopwatch.GetTimestamp(), e.Message.ToAddresses.Select(a => a.Address).ToArray(), e.Message.Data?.Length ?? 0));
-            // The sink keeps every message otherwise.
-            Smtp.ClearReceivedEmail();
-        };
+        Smtp = new SmtpSink(ServiceProcess.FreePort());
     }
 
     public SuiteSettings Settings { get; }
     /// <summary>Quick mode: the cold-start figures of the shared service's own start (on an empty schema).</summary>
     public ColdStartScenario.Sample? SharedStart { get; private set; }
-    public SimpleSmtpServer Smtp { get; }
-    public ConcurrentQueue<(long Timestamp, string[] To, int Bytes)> Mails { get; } = new();
+    public SmtpSink Smtp { get; }
+    public ConcurrentQueue<(long Timestamp, string[] To, int Bytes)> Mails => Smtp.Mails;
     public string BaselineSchema => Settings.SchemaPrefix + "_baseline";
     public string Connection => Settings.Connection;
     /// <summary>The service of a full-mode scenario has a schema of its own; quick mode shares one.</summary>
@@ -111,7 +104,7 @@ internal sealed class SuiteContext : IAsyncDisposable
 
     public async Task<ServiceProcess> StartAsync(string schema, string logName, CancellationToken ct)
     {
-        var env = ServiceProcess.Environment(Connection, schema, Smtp.Configuration.Port);
+        var env = ServiceProcess.Environment(Connection, schema, Smtp.Port);
         var service = await ServiceProcess.StartAsync(Settings.ApiDll, NextUrl(), env, Path.Combine(Settings.WorkDir, logName), ct);
         try
         {
@@ -137,8 +130,7 @@ internal sealed class SuiteContext : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_shared is not null) await _shared.DisposeAsync();
-        Smtp.Stop();
-        Smtp.Dispose();
+        await Smtp.DisposeAsync();
     }
 }
 

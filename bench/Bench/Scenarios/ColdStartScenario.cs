@@ -56,7 +56,7 @@ internal static class ColdStartScenario
     private static async Task<Sample> MeasureAsync(SuiteContext c, string schema, string logName, CancellationToken ct)
     {
         var url = c.NextUrl();
-        var env = ServiceProcess.ProductionEnvironment(c.Connection, schema, c.Smtp.Configuration.Port, url);
+        var env = ServiceProcess.ProductionEnvironment(c.Connection, schema, c.Smtp.Port, url);
         await using var service = await ServiceProcess.StartAsync(c.Settings.ApiDll, url, env, Path.Combine(c.Settings.WorkDir, logName), ct);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(TimeSpan.FromMinutes(3));

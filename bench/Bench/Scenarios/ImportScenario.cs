@@ -48,6 +48,8 @@ internal static class ImportScenario
         var rows = new List<Row>();
         var offset = 0;
         (int N, PledgeScenario.Snapshot Before, PledgeScenario.Snapshot After, double Seconds, string Load, bool Traced, string Log)? profile = null;
+        var statements = false;
+        IReadOnlyList<string> statementLines = [];
         foreach (var n in sizes)
         {
             var slice = pledges.Skip(offset).Take(n / 2).ToList();
@@ -67,6 +69,7 @@ internal static class ImportScenario
             if (profiled)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1.5), ct); // PostgreSQL flushes a backend's statistics when it goes idle
+                statements = await Statements.ResetAsync(c.Connection, ct);
                 before = await PledgeScenario.SnapAsync(c.Connection, schema, pid, ct);
                 if (!string.IsNullOrEmpty(traceDir))
                 {
@@ -91,6 +94,8 @@ internal static class ImportScenario
                 await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
                 var after = await PledgeScenario.SnapAsync(c.Connection, schema, pid, ct);
                 profile = (n, before, after, first.Seconds, firstLoad + " → " + Machine.LoadAverage(), tracer is not null, lease.Service.LogPath);
+                if (statements)
+                    statementLines = await Statements.LinesAsync(c.Connection, n, "transaction of the file", Cpu.TicksToMs(after.BackendTicks - before.BackendTicks) / n, ct);
             }
             Log.Info($"  import {n:N0}: {first.Status} after {first.Seconds:F1} s, peak {ProcMemory.MiB(firstPeak)} MiB");
             var row = new Row(n, copy, first.Status, first.Seconds, firstPeak, first.Answer, "not run", null, null, "", first.Ok,
@@ -146,6 +151,7 @@ internal static class ImportScenario
                + " Baseline: Npgsql binary COPY of as many rows (uuid, RF reference, amount, date, a small JSON) into a table without indexes.");
 
         if (profile is { } prof) WriteProfile(r, prof.N, prof.Before, prof.After, prof.Seconds, prof.Load, prof.Traced, prof.Log);
+        foreach (var line in statementLines) r.Line(line);
 
         // goal 4 figures
         for (var i = 0; i + 1 < rows.Count; i++)

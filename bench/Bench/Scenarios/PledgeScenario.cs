@@ -157,6 +157,7 @@ internal static class PledgeScenario
         await Task.Delay(flush, ct);
         var s0 = await SnapAsync(c.Connection, schema, lease.Service.Pid, ct);
         await Task.Delay(s.ProfileIdle, ct);
+        var statements = await Statements.ResetAsync(c.Connection, ct);
         var s1 = await SnapAsync(c.Connection, schema, lease.Service.Pid, ct);
         var load = await HttpLoad.RunAsync(client, lease.Url, s.Connections, TimeSpan.FromMinutes(10), s.ProfilePledges, next,
             (resp, bytes) => Requests.Pledged(resp, bytes, out var e) is null ? e : null, ct);
@@ -184,8 +185,9 @@ internal static class PledgeScenario
         r.Line();
         r.Line($"{n:N0} pledges ({s.Connections} connections, {Stats.F(load.Rate)}/s), deltas of `pg_stat_database` (database `{new NpgsqlConnectionStringBuilder(c.Connection).Database}`) "
                + $"and `pg_stat_user_tables` (schema `{schema}`) and of the CPU time in `/proc`, per pledge, minus what an idle window of "
-               + $"{Stats.F(idleSeconds, 1)} s just before showed per second (Wolverine's and the daemon's polling). `pg_stat_statements` is not loaded on "
-               + "the shared cluster (it needs `shared_preload_libraries` and a restart), so statements are not counted one by one.");
+               + $"{Stats.F(idleSeconds, 1)} s just before showed per second (Wolverine's and the daemon's polling)."
+               + (statements ? " Statements one by one below (`pg_stat_statements`)." : " `pg_stat_statements` is not loaded on this cluster (`ops/db` loads it "
+                   + "when the server starts; a cluster started before needs `ops/db stop; ops/db start`), so statements are not counted one by one."));
         r.Line();
         r.Line("| per pledge | value |");
         r.Line("|---|---:|");
@@ -208,6 +210,7 @@ internal static class PledgeScenario
             if (v.All(x => Math.Abs(x) < 0.005)) continue;
             r.Line($"| {table} | {string.Join(" | ", v.Select(x => Stats.F(x, 2)))} |");
         }
+        if (statements) await Statements.WriteAsync(c.Connection, r, n, "pledge", backendMs, ct);
     }
 
     internal static async Task<Snapshot> SnapAsync(string connection, string schema, int servicePid, CancellationToken ct)
