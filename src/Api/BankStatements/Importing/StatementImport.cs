@@ -93,7 +93,7 @@ public delegate Task<IDocumentSession> OpenImportBatch(IReadOnlyList<object> mes
 /// writes it in transactions of at most <see cref="StatementImport.BatchSize"/> bookings, statements last.
 /// </summary>
 public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking> bookings, IReadOnlyList<PlannedStatement> statements,
-    IReadOnlyList<(object Message, int Booking)> deferred, int batchSize)
+    IReadOnlyList<(object Message, int Booking)> deferred, int batchSize, IReadOnlyList<string> appealIds)
 {
     public ImportResult Result => result;
     public IReadOnlyList<PlannedBooking> Bookings => bookings;
@@ -117,6 +117,10 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
             var first = index;
             var messages = Enumerable.Range(first, batch.Length).SelectMany(i => bookings[i].Messages.Concat(messagesByBooking[i])).Distinct().ToList();
             await using var session = await open(messages, ct);
+            // The fund balances a batch moves are inline documents that an allocation (or an earmark decision) reads and
+            // writes under its appeal's lock: the batch takes that lock first (in its own transaction, until it commits), so
+            // neither stores a balance computed before the other committed (a lost update of the fund's money).
+            foreach (var appealId in appealIds) await session.Events.FetchForExclusiveWriting<Appeal>(AppealStream.IdFor(appealId), ct);
             foreach (var booking in batch)
             {
                 session.Events.StartStream<Payment>(booking.PaymentId, booking.PaymentEvents);
@@ -257,7 +261,8 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
             _transactions, _matched, _unmatched, _duplicates, _returns, _creditedCents, _debits, _notBooked,
             files.Select(f => f.Name).ToList(), _split, _returnedTransfers, _statementsRecorded, _warnings,
             _disbursementsConfirmed, _disbursementsReturned, _disbursementIssues, _recoveryClaimsSettled, _refundsPaid, _refundsReturned);
-        return new ImportPlan(result, _bookings, _statements, deferred, BatchSize);
+        return new ImportPlan(result, _bookings, _statements, deferred, BatchSize,
+            statements.Select(s => s.Appeal.AppealId).Distinct().Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Which of these payments (ids derived from the transaction keys) are booked already: one query for the upload.</summary>
