@@ -54,7 +54,7 @@ public static class ImportBankStatementsHandler
                 plan = await new StatementImport(query, command.ImportedAt) { BatchSize = Math.Max(1, batchSize) }.PlanAsync(command.Files, ct);
             }
             var planned = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            await plan.WriteAsync(OutboxedBatches(outbox, runtime), ct);
+            await plan.WriteAsync(OutboxedBatches(outbox, runtime), ct, locks: new AppealLocks(store));
             logger.LogInformation("Import of {Transactions} transactions ({Duplicates} duplicates): planned in {PlannedMs} ms, {Bookings} bookings written in {Batches} transactions in {WrittenMs} ms",
                 plan.Result.Transactions, plan.Result.Duplicates, (long)planned.TotalMilliseconds, plan.Bookings.Count, plan.Batches,
                 (long)(System.Diagnostics.Stopwatch.GetElapsedTime(started) - planned).TotalMilliseconds);

@@ -108,7 +108,7 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
     /// rest; the statement is recorded only when all of its bookings are in. <paramref name="afterBatch"/> is a test seam
     /// (called with the batch's index after its commit).
     /// </summary>
-    public async Task WriteAsync(OpenImportBatch open, CancellationToken ct, Func<int, Task>? afterBatch = null)
+    public async Task WriteAsync(OpenImportBatch open, CancellationToken ct, Func<int, Task>? afterBatch = null, AppealLocks? locks = null)
     {
         var messagesByBooking = deferred.ToLookup(d => d.Booking, d => d.Message);
         var index = 0;
@@ -116,11 +116,11 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
         {
             var first = index;
             var messages = Enumerable.Range(first, batch.Length).SelectMany(i => bookings[i].Messages.Concat(messagesByBooking[i])).Distinct().ToList();
-            await using var session = await open(messages, ct);
             // The fund balances a batch moves are inline documents that an allocation (or an earmark decision) reads and
-            // writes under its appeal's lock: the batch takes that lock first (in its own transaction, until it commits), so
-            // neither stores a balance computed before the other committed (a lost update of the fund's money).
-            foreach (var appealId in appealIds) await session.Events.FetchForExclusiveWriting<Appeal>(AppealStream.IdFor(appealId), ct);
+            // writes under its appeal's lock: the batch holds that lock from before its session computes them until after
+            // it commits, so neither stores a balance computed before the other committed (a lost update of the fund's money).
+            await using var held = locks is null ? null : await locks.TakeAsync(appealIds, ct);
+            await using var session = await open(messages, ct);
             foreach (var booking in batch)
             {
                 session.Events.StartStream<Payment>(booking.PaymentId, booking.PaymentEvents);
@@ -143,6 +143,44 @@ public sealed class ImportPlan(ImportResult result, IReadOnlyList<PlannedBooking
                 foreach (var notice in statement.Notices) session.Store(notice);
             }
             await session.SaveChangesAsync(ct);
+        }
+    }
+}
+
+/// <summary>
+/// The rows of appeal streams that allocations and earmark decisions lock (<c>FOR UPDATE</c>, Wolverine's exclusive load)
+/// before they read the fund balances, taken on a connection of their own: the import's batch is written in its own
+/// session and transaction meanwhile (its fund balances computed after the lock was granted) and the lock is let go
+/// after that commit. Nothing is written in the lock's transaction.
+/// </summary>
+public sealed class AppealLocks(IDocumentStore store)
+{
+    public async Task<IAsyncDisposable> TakeAsync(IReadOnlyList<string> appealIds, CancellationToken ct)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            var transaction = await connection.BeginTransactionAsync(ct);
+            await using var command = new Npgsql.NpgsqlCommand(
+                $"select id from {store.Options.Events.DatabaseSchemaName}.mt_streams where id = any(@ids) order by id for update", connection, transaction);
+            command.Parameters.AddWithValue("ids", appealIds.Select(AppealStream.IdFor).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+            return new Held(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class Held(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync(); // rolls back: nothing was written
+            await connection.DisposeAsync();
         }
     }
 }
