@@ -458,14 +458,11 @@ public sealed class StatementImport(IQuerySession session, DateTimeOffset now)
         }
         if (!_refundDonations.TryGetValue(donationId, out var known))
         {
-            // The version first, then the state: a change in between makes the expected version too low (the write fails and
-            // the import is planned again) instead of deciding on old state. What this upload already decided for the
-            // donation (a payment earlier in the file) is not stored yet: it is replayed on the stored state.
-            // A donation this upload read before keeps the version read then (what it appended is counted from there).
-            var state = await session.Events.FetchStreamStateAsync(donationId, ct) ?? throw new InvalidOperationException($"No stream for donation {donationId}.");
-            var loaded = await session.LoadAsync<Donation>(donationId, ct) ?? throw new InvalidOperationException($"No donation {donationId}.");
-            _readVersions.TryAdd(donationId, state.Version);
-            _refundDonations[donationId] = known = (loaded.After(AppendedHere(donationId), DonationDecider.Evolve)!, _readVersions[donationId]);
+            // Read as every donation of the upload is (its version first, then its state, with what this upload already
+            // decided for it): a change in between makes the expected version too low, and the import is planned again.
+            await LoadDonationsAsync([donationId], ct);
+            var current = _donations.GetValueOrDefault(donationId) ?? throw new InvalidOperationException($"No donation {donationId}.");
+            _refundDonations[donationId] = known = (current, _readVersions[donationId]);
         }
         var (donation, readVersion) = known;
         var decision = debit
