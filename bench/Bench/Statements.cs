@@ -59,10 +59,10 @@ internal static partial class Statements
             (totalMs, totalCalls) = (reader.GetDouble(0), reader.GetInt64(1));
         }
         r.Add("");
-        r.Add($"Statements (`pg_stat_statements`, database `{database}`, the window of the {units:N0} {unit}s, everything the service ran meanwhile "
+        r.Add($"Statements (`pg_stat_statements`, database `{database}`, the measured window of {units:N0} × {unit}, everything the service ran meanwhile "
                + $"included; no idle correction): **{Stats.F((double)totalCalls / units, 1)} statements per {unit}**, "
                + $"**{Stats.F(totalMs / units, 2)} ms of execution per {unit}** (the backends' CPU per {unit}: {Stats.F(backendCpuMsPerUnit, 2)} ms; "
-               + "the difference is parsing, planning, the protocol, commits and WAL). The top ones by execution time:");
+               + "execution time counts waits for locks and for a core, the CPU also parsing, planning, the protocol and commits). The top ones by execution time:");
         r.Add("");
         r.Add($"| statement (normalised, shortened) | calls per {unit} | mean ms | share of execution | rows per call |");
         r.Add("|---|---:|---:|---:|---:|");
